@@ -1,0 +1,77 @@
+"""Working days as a Chinese official counts them.
+
+China's statutory holidays and make-up working weekends (调休) come from the `holidays`
+package; an administrator's overrides cover years the package does not know yet.
+One counting rule everywhere: N working days *from* a date do not count that date, and a
+deadline ends at the close of its last working day (Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+import holidays
+
+from engine.clock import CENTRE_TZ
+
+_END_OF_DAY = time(23, 59, 59)
+
+
+class WorkingCalendar:
+    def __init__(
+        self,
+        extra_holidays: Iterable[date] = (),
+        extra_working_days: Iterable[date] = (),
+    ) -> None:
+        self._extra_holidays = frozenset(extra_holidays)
+        self._extra_working_days = frozenset(extra_working_days)
+        self._china = holidays.China()
+        both = self._extra_holidays & self._extra_working_days
+        if both:
+            day = min(both).isoformat()
+            raise ValueError(f"{day} 不能同时是假日和工作日 / {day} cannot be both a holiday and a working day")
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._extra_working_days:
+            return True
+        if day in self._extra_holidays:
+            return False
+        return self._china.is_working_day(day)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The date n working days after `start`, not counting `start` itself."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        day = start
+        while n:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, else the first one after it."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when end is before start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
+
+    def working_days_in(self, first: date, last: date) -> int:
+        """Working days in [first, last], both included."""
+        return sum(1 for i in range((last - first).days + 1) if self.is_working_day(first + timedelta(days=i)))
+
+    @staticmethod
+    def close_of(day: date) -> datetime:
+        return datetime.combine(day, _END_OF_DAY, CENTRE_TZ)
+
+    def deadline(self, start: date | datetime, n: int) -> datetime:
+        """Close of the n-th working day after `start` (a datetime counts by its local date)."""
+        if isinstance(start, datetime):
+            start = start.astimezone(CENTRE_TZ).date()
+        return self.close_of(self.add_working_days(start, n))

@@ -1,0 +1,44 @@
+"""Engine errors. Each carries a bilingual message an administrator can act on."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base class; `str()` gives Chinese then English."""
+
+
+class DefinitionError(EngineError):
+    """A BPMN/DMN source that cannot be deployed: names file, element and reason."""
+
+    def __init__(self, filename: str, element_id: str | None, reason: str) -> None:
+        self.filename = filename
+        self.element_id = element_id
+        self.reason = reason
+        where = f"{filename}" + (f" 元素/element '{element_id}'" if element_id else "")
+        super().__init__(f"流程定义无效 / invalid definition: {where}: {reason}")
+
+
+class TaskNotReady(EngineError):
+    def __init__(self, task_id: str, state: str) -> None:
+        self.task_id = task_id
+        self.state = state
+        super().__init__(f"任务不可办理（状态 {state}）/ task {task_id} is not ready (state {state})")
+
+
+class NotAllowed(EngineError):
+    def __init__(self, actor_id: int, task_name: str) -> None:
+        self.actor_id = actor_id
+        super().__init__(f"您无权办理此任务 / official {actor_id} may not act on task '{task_name}'")
+
+
+class UnsafeScript(EngineError):
+    """A script or expression uses a construct the sandbox forbids."""
+
+
+class ExecutionError(EngineError):
+    """The engine failed inside a definition (script, DMN, gateway): names the element."""
+
+    def __init__(self, element_id: str | None, message: str) -> None:
+        self.element_id = element_id
+        self.message = message
+        super().__init__(f"流程执行出错 / execution failed at '{element_id}': {message}")

@@ -1,0 +1,187 @@
+"""Run process instances: start, list ready human tasks, complete, fire due timers.
+
+The runner is bound to one definition bundle and one environment (clock, calendar,
+services). It guards what SpiffWorkflow does not: a task runs only when READY and only for
+an official among its candidates. Failures inside the definition come out as
+ExecutionError naming the element, so the caller can roll back and record the error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.assignment import AssignmentRule
+from engine.calendar import WorkingCalendar
+from engine.clock import CENTRE_TZ, Clock
+from engine.errors import ExecutionError, NotAllowed, TaskNotReady
+from engine.sandbox import RestrictedEnvironment
+from engine.serializer import dump_state, load_state
+from engine.specs import HumanTaskMeta, SpecBundle
+
+ServiceHandler = Callable[..., Mapping[str, Any] | None]
+
+
+@dataclass
+class EngineEnvironment:
+    """What a running definition may touch: time, working days and named services."""
+
+    clock: Clock
+    calendar: WorkingCalendar
+    services: dict[str, ServiceHandler] = field(default_factory=dict)
+
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        """Helpers callable from scripts, conditions and timer expressions."""
+
+        def as_date(value: str | date) -> date:
+            if isinstance(value, datetime):
+                return value.astimezone(CENTRE_TZ).date()
+            return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+        return {
+            "working_days_after": lambda start, n: self.calendar.deadline(as_date(start), int(n)).isoformat(),
+            "close_of_day": lambda day: self.calendar.close_of(as_date(day)).isoformat(),
+            "today": lambda: self.clock.now().astimezone(CENTRE_TZ).date().isoformat(),
+            "now": lambda: self.clock.now().isoformat(),
+        }
+
+
+class GovScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's script engine over the restricted environment, carrying the clock for timers."""
+
+    def __init__(self, env: EngineEnvironment) -> None:
+        super().__init__(environment=RestrictedEnvironment(env.functions(), _json_services(env.services)))
+        self.clock = env.clock
+
+    def call_service(self, task, **kwargs: Any) -> str:
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except SpiffWorkflowException:
+            raise
+        except Exception as err:
+            raise WorkflowTaskException(
+                f"服务调用失败 / service '{kwargs.get('operation_name')}' failed: {err}", task=task, exception=err
+            ) from err
+
+
+def _json_services(services: Mapping[str, ServiceHandler]) -> dict[str, Callable[..., str]]:
+    """SpiffWorkflow's service task expects a JSON string back."""
+
+    def wrap(handler: ServiceHandler) -> Callable[..., str]:
+        return lambda context, **params: json.dumps(handler(context, **params) or {}, ensure_ascii=False)
+
+    return {name: wrap(handler) for name, handler in services.items()}
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    id: str
+    meta: HumanTaskMeta
+    data: dict[str, Any]
+
+    @property
+    def assignment(self) -> AssignmentRule:
+        role = self.meta.role or self.data.get(self.meta.role_variable or "")
+        if not role:
+            raise ExecutionError(self.meta.spec_name, f"角色变量为空 / role variable '{self.meta.role_variable}' is empty")
+        return AssignmentRule.of(role, self.meta.scope)
+
+
+def _element_of(exc: Exception) -> str | None:
+    spec = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
+    return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+
+
+class ProcessRunner:
+    def __init__(self, bundle: SpecBundle, env: EngineEnvironment) -> None:
+        self.bundle = bundle
+        self.env = env
+        self._script_engine = GovScriptEngine(env)
+
+    def _steps(self, workflow: BpmnWorkflow, action: Callable[[], None]) -> None:
+        try:
+            action()
+            workflow.do_engine_steps()
+        except ExecutionError:
+            raise
+        except SpiffWorkflowException as exc:
+            raise ExecutionError(_element_of(exc), str(exc)) from exc
+
+    def start(self, data: Mapping[str, Any]) -> BpmnWorkflow:
+        workflow = BpmnWorkflow(self.bundle.spec, self.bundle.subprocess_specs, script_engine=self._script_engine)
+        workflow.task_tree.data.update(json.loads(json.dumps(dict(data), ensure_ascii=False)))
+        self._steps(workflow, lambda: None)
+        return workflow
+
+    def restore(self, state: dict[str, Any]) -> BpmnWorkflow:
+        workflow = load_state(state, self.bundle.spec, self.bundle.subprocess_specs)
+        workflow.script_engine = self._script_engine
+        return workflow
+
+    @staticmethod
+    def dump(workflow: BpmnWorkflow) -> dict[str, Any]:
+        return dump_state(workflow)
+
+    def ready_human_tasks(self, workflow: BpmnWorkflow) -> list[ReadyTask]:
+        return [
+            ReadyTask(str(t.id), self.bundle.human_tasks[t.task_spec.name], dict(t.data))
+            for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+        ]
+
+    def complete(
+        self,
+        workflow: BpmnWorkflow,
+        task_id: str,
+        form_data: Mapping[str, Any],
+        actor_id: int,
+        candidates: Collection[int],
+    ) -> None:
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except (TaskNotFoundException, ValueError) as exc:
+            raise TaskNotReady(task_id, "unknown") from exc
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id, TaskState.get_name(task.state) if task else "unknown")
+        meta = self.bundle.human_tasks[task.task_spec.name]
+        if actor_id not in candidates:
+            raise NotAllowed(actor_id, meta.title)
+        values = json.loads(json.dumps(dict(form_data), ensure_ascii=False))
+
+        def run() -> None:
+            if meta.result_variable:
+                task.data[meta.result_variable] = values
+            else:
+                task.data.update(values)
+            task.run()
+
+        self._steps(workflow, run)
+
+    def fire_due_timers(self, workflow: BpmnWorkflow) -> None:
+        self._steps(workflow, workflow.refresh_timers)
+
+    @staticmethod
+    def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
+        due = [
+            datetime.fromisoformat(e.value)
+            for e in workflow.waiting_events()
+            if "Time" in e.event_type and isinstance(e.value, str)
+        ]
+        return min(due) if due else None
+
+    @staticmethod
+    def end_event(workflow: BpmnWorkflow) -> str | None:
+        """The bpmn id of the end event reached, once the instance is complete."""
+        if not workflow.completed:
+            return None
+        ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.__class__.__name__ == "EndEvent"]
+        return ends[-1].task_spec.bpmn_id if ends else None

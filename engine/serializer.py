@@ -1,0 +1,80 @@
+"""Instance state as a JSON-ready dict, without the spec.
+
+The spec is about half of a small instance's serialization and never changes for a
+definition version, so it is kept once per version (re-parsed from the stored sources) and
+given back on restore. Uses SpiffWorkflow's own registry so its format migrations apply.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.timers import ClockedTimeDateEventDefinition
+
+VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
+
+
+class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+    """Like SpiffWorkflow's converter, but the spec travels outside the state."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict, spec=None, subprocess_specs=None) -> BpmnWorkflow:
+        workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _serializer() -> BpmnWorkflowSerializer:
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = SpecFreeWorkflowConverter
+    config[ClockedTimeDateEventDefinition] = TimerConditionalEventDefinitionConverter
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+    serializer.registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+    return serializer
+
+
+_SERIALIZER = _serializer()
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """A JSON-compatible dict of the instance (no spec), tagged with the format version."""
+    _SERIALIZER.registry._encoder_mode = True
+    try:
+        dct = _SERIALIZER.to_dict(workflow)
+    finally:
+        _SERIALIZER.registry._encoder_mode = False
+    dct[VERSION_KEY] = VERSION
+    # Round-trip through JSON so what is returned is exactly what the database will store.
+    return json.loads(json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False))
+
+
+def load_state(state: dict[str, Any], spec, subprocess_specs: dict) -> BpmnWorkflow:
+    dct = json.loads(json.dumps(state, ensure_ascii=False), cls=_SERIALIZER.json_decoder_cls)
+    version = dct.pop(VERSION_KEY, VERSION)
+    if version in MIGRATIONS:
+        MIGRATIONS[version](dct)
+    return _SERIALIZER.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
+
+
+def dumps(state: dict[str, Any]) -> str:
+    """UTF-8 JSON text: Chinese stays Chinese, not \\u escapes."""
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,233 @@
+"""Load BPMN and DMN sources into a deployable, validated bundle.
+
+A bundle is what a definition version becomes in memory: the parsed process spec, its
+user-task assignment metadata and the sources it came from. Loading refuses anything that
+would fail later: malformed XML, DTDs, schema errors, unsafe scripts, calendar-day timers,
+user tasks with no assignment rule. Errors name the file, the element id and the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from engine.errors import DefinitionError, UnsafeScript
+from engine.sandbox import check_expression, check_script
+from engine.timers import ClockedTimeDateEventDefinition
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@dataclass(frozen=True)
+class HumanTaskMeta:
+    """What the inbox needs to know about a user task, read from `spiffworkflow:properties`."""
+
+    spec_name: str
+    title: str
+    role: str | None
+    role_variable: str | None
+    scope: str | None
+    form: str
+    due_working_days: int | None
+    result_variable: str | None
+    lane: str | None
+
+
+@dataclass
+class SpecBundle:
+    process_id: str
+    spec: object
+    subprocess_specs: dict
+    human_tasks: dict[str, HumanTaskMeta]
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _parse_xml(filename: str, source: str | bytes) -> etree._Element:
+    raw = source.encode("utf-8") if isinstance(source, str) else source
+    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        raise DefinitionError(filename, None, "不允许 DTD 或实体声明 / DTDs and entities are not allowed")
+    try:
+        return etree.fromstring(raw, _SAFE_XML)
+    except etree.XMLSyntaxError as exc:
+        raise DefinitionError(filename, None, f"XML 格式错误 / malformed XML, line {exc.lineno}: {exc.msg}") from exc
+
+
+def _element_id_at_line(root: etree._Element, line: int | str | None) -> str | None:
+    if not line:
+        return None
+    best = None
+    for el in root.iter():
+        if el.sourceline is not None and el.sourceline <= int(line) and el.get("id"):
+            best = el.get("id")
+    return best
+
+
+def _validation_error(filename: str, root: etree._Element, exc: ValidationException) -> DefinitionError:
+    element_id = exc.id or _element_id_at_line(root, exc.line_number)
+    line = f" (line {exc.line_number})" if exc.line_number else ""
+    return DefinitionError(exc.file_name or filename, element_id, f"{exc}{line}")
+
+
+def _properties(task_spec) -> dict[str, str]:
+    return dict(getattr(task_spec, "extensions", {}).get("properties", {}))
+
+
+def _human_task_meta(filename: str, task_spec) -> HumanTaskMeta:
+    props = _properties(task_spec)
+    if not props.get("role") and not props.get("role_variable"):
+        raise DefinitionError(
+            filename, task_spec.bpmn_id,
+            "用户任务缺少分派规则（role 或 role_variable）/ user task has no assignment rule (role or role_variable)",
+        )
+    due = props.get("due_working_days")
+    if due is not None and not due.isdigit():
+        raise DefinitionError(filename, task_spec.bpmn_id, f"due_working_days must be a whole number, got {due!r}")
+    return HumanTaskMeta(
+        spec_name=task_spec.name,
+        title=task_spec.bpmn_name or task_spec.name,
+        role=props.get("role"),
+        role_variable=props.get("role_variable"),
+        scope=props.get("scope"),
+        form=props.get("form", "generic"),
+        due_working_days=int(due) if due is not None else None,
+        result_variable=props.get("result_variable"),
+        lane=task_spec.lane,
+    )
+
+
+def _expressions(task_spec) -> Iterator[tuple[str, str]]:
+    """Every (kind, source) pair of code a task spec will run."""
+    if getattr(task_spec, "script", None):
+        yield "exec", task_spec.script
+    for attr in ("prescript", "postscript"):
+        if getattr(task_spec, attr, None):
+            yield "exec", getattr(task_spec, attr)
+    for condition, _target in getattr(task_spec, "cond_task_specs", []) or []:
+        if condition:
+            yield "eval", condition
+    if getattr(task_spec, "condition", None) and isinstance(task_spec.condition, str):
+        yield "eval", task_spec.condition
+    if getattr(task_spec, "completion_condition", None):
+        yield "eval", task_spec.completion_condition
+    event_definition = getattr(task_spec, "event_definition", None)
+    if event_definition is not None and getattr(event_definition, "expression", None):
+        yield "eval", event_definition.expression
+    for param in (getattr(task_spec, "operation_params", None) or {}).values():
+        yield "eval", param["value"]
+    engine = getattr(task_spec, "dmnEngine", None)
+    if engine is not None:
+        yield from _dmn_expressions(engine.decision_table)
+
+
+def _dmn_expressions(table) -> Iterator[tuple[str, str]]:
+    for column in table.inputs:
+        if column.expression:
+            yield "eval", column.expression
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for lhs in entry.lhs:
+                if lhs and lhs.strip() != "-":
+                    yield "eval", _dmn_cell_as_expression(lhs)
+        for entry in rule.outputEntries:
+            if entry.text:
+                yield "eval", entry.text
+
+
+def _dmn_cell_as_expression(cell: str) -> str:
+    if "?" in cell:
+        return cell.replace("?", "dmninputexpr")
+    try:
+        check_expression(cell)
+        return cell
+    except UnsafeScript:
+        return f"dmninputexpr {cell}"
+
+
+def _refuse_calendar_timers(filename: str, task_spec) -> None:
+    event_definition = getattr(task_spec, "event_definition", None)
+    if isinstance(event_definition, DurationTimerEventDefinition | CycleTimerEventDefinition):
+        raise DefinitionError(
+            filename, task_spec.bpmn_id,
+            "计时器须用 timeDate 与工作日函数（如 working_days_after）/ timers must be timeDate expressions "
+            "using the working-day functions (e.g. working_days_after), not durations or cycles",
+        )
+
+
+def _use_clocked_timers(task_spec) -> None:
+    event_definition = getattr(task_spec, "event_definition", None)
+    if type(event_definition) is TimeDateEventDefinition:
+        task_spec.event_definition = ClockedTimeDateEventDefinition(
+            event_definition.name, event_definition.expression, description=event_definition.description
+        )
+
+
+def _all_task_specs(spec, subprocess_specs: Mapping) -> Iterator[tuple[str, object]]:
+    for process_spec in [spec, *subprocess_specs.values()]:
+        filename = getattr(process_spec, "file", None) or process_spec.name
+        for task_spec in process_spec.task_specs.values():
+            yield filename, task_spec
+
+
+def load_bundle(sources: Mapping[str, str | bytes], process_id: str | None = None) -> SpecBundle:
+    """Parse and validate `{filename: text}`; the single executable process unless `process_id` is given."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    roots: dict[str, etree._Element] = {}
+    for filename, source in sources.items():
+        root = _parse_xml(filename, source)
+        roots[filename] = root
+        try:
+            if filename.endswith(".dmn"):
+                parser.add_dmn_xml(root, filename=filename)
+            else:
+                parser.add_bpmn_xml(root, filename=filename)
+        except ValidationException as exc:
+            raise _validation_error(filename, root, exc) from exc
+    bpmn_files = [f for f in sources if not f.endswith(".dmn")]
+    if process_id is None:
+        ids = parser.get_process_ids()
+        if len(ids) != 1:
+            raise DefinitionError(", ".join(bpmn_files), None, f"需要恰好一个流程 / expected one process, found {ids}")
+        process_id = ids[0]
+    try:
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        raise _validation_error(exc.file_name or bpmn_files[0], roots.get(exc.file_name, next(iter(roots.values()))),
+                                exc) from exc
+    except SpiffWorkflowException as exc:
+        raise DefinitionError(bpmn_files[0], None, str(exc)) from exc
+
+    human_tasks: dict[str, HumanTaskMeta] = {}
+    for filename, task_spec in _all_task_specs(spec, subprocess_specs):
+        _refuse_calendar_timers(filename, task_spec)
+        for kind, code in _expressions(task_spec):
+            try:
+                check_expression(code) if kind == "eval" else check_script(code)
+            except UnsafeScript as exc:
+                raise DefinitionError(filename, task_spec.bpmn_id, f"{exc} — {code!r}") from exc
+        _use_clocked_timers(task_spec)
+        if isinstance(task_spec, UserTask):
+            human_tasks[task_spec.name] = _human_task_meta(filename, task_spec)
+    return SpecBundle(
+        process_id=process_id,
+        spec=spec,
+        subprocess_specs=subprocess_specs,
+        human_tasks=human_tasks,
+        sources={k: v.decode("utf-8") if isinstance(v, bytes) else v for k, v in sources.items()},
+    )
+
+
+def load_bundle_from_files(paths: list[str | Path], process_id: str | None = None) -> SpecBundle:
+    return load_bundle({Path(p).name: Path(p).read_bytes() for p in paths}, process_id)
