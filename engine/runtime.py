@@ -18,6 +18,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
@@ -93,7 +94,9 @@ class ReadyTask:
     def assignment(self) -> AssignmentRule:
         role = self.meta.role or self.data.get(self.meta.role_variable or "")
         if not role:
-            raise ExecutionError(self.meta.spec_name, f"角色变量为空 / role variable '{self.meta.role_variable}' is empty")
+            raise ExecutionError(
+                self.meta.spec_name, f"角色变量为空 / role variable '{self.meta.role_variable}' is empty"
+            )
         return AssignmentRule.of(role, self.meta.scope)
 
 
@@ -183,5 +186,5 @@ class ProcessRunner:
         """The bpmn id of the end event reached, once the instance is complete."""
         if not workflow.completed:
             return None
-        ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.__class__.__name__ == "EndEvent"]
+        ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)]
         return ends[-1].task_spec.bpmn_id if ends else None

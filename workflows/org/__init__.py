@@ -1,0 +1,1 @@
+"""Org chart: departments, windows, officials, roles, A/B posts, absences, calendar overrides."""

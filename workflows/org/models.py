@@ -1,0 +1,93 @@
+"""The centre's org chart as the assignment rules see it."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.Model):
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """进驻部门: a unit stationed in the centre."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Window(models.Model):
+    """窗口 of a department."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="windows")
+    name = models.CharField("名称", max_length=100)
+    number = models.CharField("窗口号", max_length=20, blank=True)
+
+    class Meta:
+        unique_together = [("department", "name")]
+
+    def __str__(self) -> str:
+        return f"{self.department.name} {self.name}"
+
+
+class Official(models.Model):
+    """An official working in the centre; roles decide which tasks reach them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="official")
+    name = models.CharField("姓名", max_length=50)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="officials"
+    )
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="officials")
+    roles = models.ManyToManyField(Role, blank=True, related_name="officials")
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ABPair(models.Model):
+    """A/B post: B acts for A while A is away. Standing pairs have no dates."""
+
+    STANDING = "standing"
+    TEMPORARY = "temporary"
+    KINDS = [(STANDING, "常设"), (TEMPORARY, "临时")]
+
+    a = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="b_posts")
+    b = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="a_posts")
+    kind = models.CharField(max_length=10, choices=KINDS, default=STANDING)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~models.Q(a=models.F("b")), name="ab_pair_distinct")]
+
+
+class Absence(models.Model):
+    """An approved absence (leave) during which the official's B post acts for them."""
+
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="absences")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["first_day", "last_day"])]
+
+
+class CalendarOverride(models.Model):
+    """An administrator's correction to the statutory calendar (for years the library does not know)."""
+
+    HOLIDAY = "holiday"
+    WORKING_DAY = "working_day"
+    KINDS = [(HOLIDAY, "放假"), (WORKING_DAY, "上班（调休）")]
+
+    day = models.DateField(unique=True)
+    kind = models.CharField(max_length=12, choices=KINDS)
+    note = models.CharField(max_length=200, blank=True)

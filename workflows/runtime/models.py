@@ -1,0 +1,118 @@
+"""Definitions, instances, the human-task index and the append-only audit log.
+
+The inbox reads HumanTask rows only; serialized workflow state is opened by the write
+services (one transaction per write) and never by a page that lists things.
+"""
+
+from django.db import models
+
+from workflows.org.models import Department, Official, Window
+from workflows.runtime.json import Utf8JSONEncoder
+
+
+class ProcessDefinition(models.Model):
+    """A deployed version of a process: immutable once saved (a change is a new version)."""
+
+    key = models.CharField(max_length=100)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    sources = models.JSONField(encoder=Utf8JSONEncoder, help_text="{filename: BPMN/DMN text}")
+    checksum = models.CharField(max_length=64)
+    deployed_at = models.DateTimeField()
+    deployed_by = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="definition_key_version")]
+        ordering = ["key", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+
+class ProcessInstance(models.Model):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    ERRORED = "errored"
+    STATUSES = [(RUNNING, "运行中"), (COMPLETED, "已结束"), (ERRORED, "出错")]
+
+    definition = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="instances")
+    business_key = models.CharField(max_length=100, db_index=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=RUNNING)
+    state = models.JSONField(encoder=Utf8JSONEncoder)
+    revision = models.PositiveIntegerField(default=0)
+    next_timer_at = models.DateTimeField(null=True, blank=True)
+    end_event = models.CharField(max_length=100, blank=True)
+    error_message = models.TextField(blank=True)
+    error_element = models.CharField(max_length=100, blank=True)
+    applicant = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_timer_at"], name="instance_timer_sweep")]
+
+    def __str__(self) -> str:
+        return f"{self.definition.key}:{self.business_key}"
+
+
+class HumanTask(models.Model):
+    """The inbox index of a user task: who may act, by when, and how it ended."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    STATES = [(OPEN, "待办"), (COMPLETED, "已办"), (CANCELLED, "已取消")]
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.PROTECT, related_name="tasks")
+    engine_task_id = models.CharField(max_length=36)
+    spec_name = models.CharField(max_length=100)
+    title = models.CharField(max_length=200)
+    form = models.CharField(max_length=50)
+    role = models.CharField(max_length=40)
+    scope = models.CharField(max_length=40)
+    holders = models.ManyToManyField(Official, related_name="held_tasks", blank=True)
+    candidates = models.ManyToManyField(Official, related_name="candidate_tasks", blank=True)
+    assignee = models.ForeignKey(
+        Official, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_tasks"
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=STATES, default=OPEN)
+    outcome = models.CharField(max_length=50, blank=True)
+    completed_by = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    applicant = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    case_number = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "engine_task_id"], name="task_per_engine_task"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="task_state_due"),
+            models.Index(fields=["assignee", "state"], name="task_assignee_state"),
+        ]
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.case_number})"
+
+
+class AuditEvent(models.Model):
+    """Append-only history: nothing in the code updates or deletes these rows."""
+
+    instance = models.ForeignKey(ProcessInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="audit")
+    task = models.ForeignKey(HumanTask, null=True, blank=True, on_delete=models.PROTECT, related_name="audit")
+    actor = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=50)
+    message = models.TextField(blank=True)
+    before = models.JSONField(null=True, blank=True, encoder=Utf8JSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=Utf8JSONEncoder)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,0 +1,74 @@
+"""Reads for inboxes, task pages and monitoring. Task rows only: no workflow is deserialized here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from workflows.org.models import Official
+from workflows.org.selectors import working_calendar
+from workflows.runtime.clock import now, today
+from workflows.runtime.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
+
+
+def _base() -> QuerySet[HumanTask]:
+    return HumanTask.objects.select_related("instance__definition", "assignee", "applicant", "department")
+
+
+def my_tasks(official: Official) -> QuerySet[HumanTask]:
+    """Open tasks assigned to the official."""
+    return _base().filter(state=HumanTask.OPEN, assignee=official)
+
+
+def claimable_tasks(official: Official) -> QuerySet[HumanTask]:
+    """Open, unclaimed tasks the official's roles make them a candidate for."""
+    return _base().filter(state=HumanTask.OPEN, assignee__isnull=True, candidates=official)
+
+
+def done_tasks(official: Official) -> QuerySet[HumanTask]:
+    return _base().filter(state=HumanTask.COMPLETED, completed_by=official).order_by("-completed_at")
+
+
+def filter_tasks(tasks: QuerySet[HumanTask], *, process: str = "", text: str = "", overdue: bool = False):
+    if process:
+        tasks = tasks.filter(instance__definition__key=process)
+    if text:
+        tasks = tasks.filter(
+            Q(title__icontains=text) | Q(case_number__icontains=text) | Q(applicant__name__icontains=text)
+        )
+    if overdue:
+        tasks = tasks.filter(due_at__lt=now())
+    return tasks
+
+
+def task_visible_to(task: HumanTask, official: Official) -> bool:
+    """Who may open a task page: its candidates, assignee, completer, and the applicant of the case."""
+    return (
+        task.assignee_id == official.pk
+        or task.completed_by_id == official.pk
+        or task.instance.applicant_id == official.pk
+        or task.candidates.filter(pk=official.pk).exists()
+    )
+
+
+def working_days_left(task: HumanTask) -> int | None:
+    """Working days until the due date: 0 on the due day, negative when overdue."""
+    if task.due_at is None:
+        return None
+    due_day = task.due_at.astimezone(now().tzinfo).date()
+    return working_calendar().working_days_between(today(), due_day)
+
+
+def instance_history(instance: ProcessInstance) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(instance=instance).select_related("actor", "task")
+
+
+def instance_tasks(instance: ProcessInstance) -> QuerySet[HumanTask]:
+    return instance.tasks.select_related("assignee", "completed_by").order_by("created_at", "id")
+
+
+def definitions() -> QuerySet[ProcessDefinition]:
+    return ProcessDefinition.objects.all()
+
+
+def errored_instances() -> QuerySet[ProcessInstance]:
+    return ProcessInstance.objects.filter(status=ProcessInstance.ERRORED).select_related("definition")

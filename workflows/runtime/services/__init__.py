@@ -1,0 +1,1 @@
+"""Writes to the runtime: deploy definitions, start instances, claim/complete tasks, fire timers."""

@@ -1,0 +1,112 @@
+"""Keeps HumanTask rows (the inbox index) in step with the engine, and re-resolves assignees.
+
+Called inside the write transaction after every engine step: new READY user tasks get a
+row with their resolved candidates, rows whose engine task went away are cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine.assignment import AssignmentError, AssignmentRule, CaseContext, OrgSnapshot, Resolution, resolve
+from engine.errors import ExecutionError
+from engine.runtime import ProcessRunner, ReadyTask
+from workflows.org.models import Official
+from workflows.org.selectors import org_snapshot
+from workflows.runtime import audit
+from workflows.runtime.clock import now, today
+from workflows.runtime.models import HumanTask, ProcessInstance
+
+
+def case_context(instance: ProcessInstance) -> CaseContext:
+    return CaseContext(applicant_id=instance.applicant_id, department_id=instance.department_id,
+                       window_id=instance.window_id)
+
+
+def _names(ids: Iterable[int]) -> list[str]:
+    names = dict(Official.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+    return [names.get(i, str(i)) for i in ids]
+
+
+def _describe(resolution: Resolution) -> dict:
+    return {
+        "holders": _names(resolution.holders),
+        "candidates": _names(resolution.candidates),
+        "substitutions": [f"{a} → {b}" for a, b in zip(_names(x for x, _ in resolution.substitutions),
+                                                     _names(y for _, y in resolution.substitutions), strict=True)],
+    }
+
+
+def _resolve(rule: AssignmentRule, instance: ProcessInstance, org: OrgSnapshot, element: str) -> Resolution:
+    try:
+        return resolve(rule, case_context(instance), org, today())
+    except AssignmentError as exc:
+        raise ExecutionError(element, str(exc)) from exc
+
+
+def _apply(task: HumanTask, resolution: Resolution) -> None:
+    task.holders.set(resolution.holders)
+    task.candidates.set(resolution.candidates)
+
+
+def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner, org: OrgSnapshot) -> None:
+    rule = ready.assignment
+    resolution = _resolve(rule, instance, org, ready.meta.spec_name)
+    due = ready.meta.due_working_days
+    task = HumanTask.objects.create(
+        instance=instance,
+        engine_task_id=ready.id,
+        spec_name=ready.meta.spec_name,
+        title=ready.meta.title,
+        form=ready.meta.form,
+        role=rule.role,
+        scope=rule.scope,
+        assignee_id=resolution.candidates[0] if len(resolution.candidates) == 1 else None,
+        due_at=runner.env.calendar.deadline(now(), due) if due is not None else None,
+        created_at=now(),
+        applicant_id=instance.applicant_id,
+        department_id=instance.department_id,
+        case_number=instance.business_key,
+    )
+    _apply(task, resolution)
+    audit.record("task_created", task=task, message=task.title, after=_describe(resolution))
+    if resolution.substitutions:
+        audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗 / A post on leave, B post acts",
+                     after=_describe(resolution))
+
+
+def sync_human_tasks(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+    ready = {t.id: t for t in runner.ready_human_tasks(workflow)}
+    open_rows = {t.engine_task_id: t for t in instance.tasks.filter(state=HumanTask.OPEN)}
+    for engine_id, task in open_rows.items():
+        if engine_id not in ready:
+            task.state = HumanTask.CANCELLED
+            task.completed_at = now()
+            task.save(update_fields=["state", "completed_at"])
+            audit.record("task_cancelled", task=task, message=task.title)
+    new = [t for engine_id, t in ready.items() if engine_id not in open_rows]
+    if new:
+        org = org_snapshot(today())
+        for ready_task in new:
+            _create_row(instance, ready_task, runner, org)
+
+
+def reassign_open_tasks(official_ids: Iterable[int], reason: str, actor: Official | None = None) -> int:
+    """Re-resolve the open tasks these officials hold (e.g. their leave began or ended); returns how many moved."""
+    tasks = (HumanTask.objects.filter(state=HumanTask.OPEN, holders__in=list(official_ids))
+             .distinct().select_related("instance").prefetch_related("candidates"))
+    org = org_snapshot(today())
+    moved = 0
+    for task in tasks:
+        before = sorted(o.pk for o in task.candidates.all())
+        resolution = _resolve(AssignmentRule(task.role, task.scope), task.instance, org, task.spec_name)
+        if sorted(resolution.candidates) == before:
+            continue
+        _apply(task, resolution)
+        if task.assignee_id not in resolution.candidates:
+            task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
+            task.save(update_fields=["assignee"])
+        audit.record("task_reassigned", task=task, actor=actor, message=reason,
+                     before={"candidates": _names(before)}, after=_describe(resolution))
+        moved += 1
+    return moved
