@@ -1,0 +1,44 @@
+# govflow developer tasks (GNU make).
+#   make run    install, migrate, seed the demo centre, serve on http://127.0.0.1:8000
+#   make test   install, ruff, pytest (SQLite by default; DATABASE_URL / REDIS_URL switch to the real services)
+#   make bench  engine benchmark
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYTHON ?= $(or $(shell command -v python3.11 2>/dev/null),python3)
+ADDR   ?= 127.0.0.1:8000
+
+# Stamps: reinstall only when the dependency declarations change.
+PY_STAMP   := $(VENV)/.govflow-installed
+NODE_STAMP := node_modules/.govflow-installed
+
+.PHONY: install run test lint bench clean
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[dev]'
+	touch $@
+
+# --ignore-scripts: only the ready-made dist/ bundles are used; no package needs its install scripts.
+$(NODE_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py serve $(ADDR)
+
+lint: $(PY_STAMP)
+	$(VENV)/bin/ruff check .
+
+test: install lint
+	$(VENV)/bin/pytest
+
+bench: $(PY_STAMP)
+	$(PY) bench/bench_engine.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
