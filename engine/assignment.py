@@ -157,7 +157,8 @@ def resolve(rule: AssignmentRule, case: CaseContext, org: OrgSnapshot, day: date
     candidates: list[int] = []
     substitutions: list[tuple[int, int]] = []
     for holder in holders:
-        actor = acting_official(holder, org, day)
+        # The applicant's own steps (e.g. reporting back from leave) are personal: no B post takes them.
+        actor = holder if rule.role == "applicant" else acting_official(holder, org, day)
         if actor != holder:
             substitutions.append((holder, actor))
         if actor not in candidates:
