@@ -32,6 +32,7 @@ FORBIDDEN_NAMES = frozenset(
     {
         "open", "exec", "eval", "compile", "__import__", "globals", "locals", "vars", "getattr",
         "setattr", "delattr", "input", "breakpoint", "help", "memoryview", "type", "object",
+        "print",  # compiles, but always fails at run time (no _print_ collector): refuse at deploy
     }
 )
 
@@ -116,7 +117,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         self.services = dict(services or {})
 
     def _globals(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
-        return {**_GUARDS, **self.globals, **(external or {}), **context}
+        # Guards last: task data (form fields) named like a guard must not replace it.
+        return {**self.globals, **(external or {}), **context, **_GUARDS}
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
         return eval(_compile(expression, "eval"), self._globals(context, external_context))  # noqa: S307

@@ -1,0 +1,177 @@
+"""The restricted environment: forbidden constructs refused at check time, task data usable."""
+
+from datetime import date
+
+import pytest
+
+from engine.errors import UnsafeScript
+from engine.sandbox import RestrictedEnvironment, check_expression, check_script
+
+# --- refused at check (deploy) time ---------------------------------------------------------
+
+REFUSED_SCRIPTS = {
+    "import": ("import os", "导入"),
+    "import as": ("import subprocess as sp", "导入"),
+    "from-import": ("from os import path", "导入"),
+    "open": ("data = open('/etc/passwd').read()", "open"),
+    "exec": ("exec('x = 1')", "exec"),
+    "eval": ("x = eval('1 + 1')", "eval"),
+    "compile": ("c = compile('1', 'f', 'eval')", "compile"),
+    "__import__": ("os = __import__('os')", "__import__"),
+    "subclasses escape": ("x = ().__class__.__base__.__subclasses__()", "__class__"),
+    "getattr": ("x = getattr(applicant, 'name')", "getattr"),
+    "setattr": ("setattr(applicant, 'name', 'x')", "setattr"),
+    "globals": ("g = globals()", "globals"),
+    "type": ("t = type(applicant)", "type"),
+    "underscore attribute": ("x = applicant._secret", "_secret"),
+    "dunder dict": ("x = applicant.__dict__", "__dict__"),
+    "print": ("print(applicant)", "print"),
+}
+
+
+@pytest.mark.parametrize(("script", "named"), REFUSED_SCRIPTS.values(), ids=REFUSED_SCRIPTS.keys())
+def test_forbidden_script_is_refused_at_check_time(script, named):
+    with pytest.raises(UnsafeScript, match=named):
+        check_script(script)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "__import__('os').system('id')",
+        "open('/etc/passwd')",
+        "().__class__.__base__.__subclasses__()",
+        "[c for c in ().__class__.__mro__]",
+        "getattr(x, '__class__')",
+        "eval('1')",
+    ],
+)
+def test_forbidden_expression_is_refused_at_check_time(expression):
+    with pytest.raises(UnsafeScript):
+        check_expression(expression)
+
+
+def test_a_statement_is_not_an_expression():
+    with pytest.raises(UnsafeScript):
+        check_expression("x = 1")
+
+
+def test_syntax_error_is_refused_with_its_line():
+    with pytest.raises(UnsafeScript, match="line 2"):
+        check_script("x = 1\nif x\n    y = 2")
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "total = a + b * 2 - c // 3 % 2",
+        "doubled = [p['days'] * 2 for p in periods if p['days'] > 1]",
+        "by_kind = {p['kind']: p['days'] for p in periods}",
+        "form['approved'] = True\nitems[0] = 5",
+        "n = 0\nfor p in periods:\n    n += p['days']",
+        "deadline = working_days_after(received_on, 5)",
+        "name = applicant.upper()",
+    ],
+)
+def test_ordinary_scripts_pass_the_check(script):
+    check_script(script)
+
+
+def test_check_does_not_need_the_names_to_exist():
+    check_expression("undefined_variable > 3")
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def env() -> RestrictedEnvironment:
+    return RestrictedEnvironment({"double": lambda n: n * 2, "today": lambda: "2026-10-09"})
+
+
+def test_execute_writes_new_data_back_into_the_context(env):
+    context = {"periods": [{"kind": "事假", "days": 2}, {"kind": "病假", "days": 3}]}
+    env.execute(
+        "total = sum(p['days'] for p in periods)\n"
+        "long = [p['kind'] for p in periods if p['days'] > 2]\n"
+        "kinds = {p['kind']: p['days'] for p in periods}\n"
+        "total += 1",
+        context,
+    )
+    assert context["total"] == 6
+    assert context["long"] == ["病假"]
+    assert context["kinds"] == {"事假": 2, "病假": 3}
+
+
+def test_execute_allows_item_writes_on_task_data(env):
+    context = {"form": {"approved": False}, "items": [0, 0]}
+    env.execute("form['approved'] = True\nform['comment'] = '同意'\nitems[1] = 7", context)
+    assert context["form"] == {"approved": True, "comment": "同意"}
+    assert context["items"] == [0, 7]
+
+
+def test_execute_can_call_provided_functions(env):
+    context = {"n": 21}
+    env.execute("answer = double(n)\nwhen = today()", context)
+    assert context["answer"] == 42
+    assert context["when"] == "2026-10-09"
+
+
+def test_execute_does_not_leak_functions_guards_or_builtins(env):
+    context = {"n": 1}
+    env.execute("m = n + 1\nhelper = lambda x: x", context)
+    assert context == {"n": 1, "m": 2}
+
+
+def test_execute_removes_deleted_names(env):
+    context = {"draft": "x", "keep": 1}
+    env.execute("del draft", context)
+    assert context == {"keep": 1}
+
+
+def test_scripts_read_dates_in_task_data(env):
+    context = {"start": date(2026, 10, 8), "other": date(2026, 1, 1)}
+    env.execute("year = start.year\nlater = start > other", context)
+    assert context == {"start": date(2026, 10, 8), "other": date(2026, 1, 1), "year": 2026, "later": True}
+
+
+def test_evaluate_sees_task_data_and_functions(env):
+    context = {"days": 4, "kind": "病假"}
+    assert env.evaluate("days > 3 and kind in ('病假', '事假')", context) is True
+    assert env.evaluate("double(days)", context) == 8
+    assert context == {"days": 4, "kind": "病假"}
+
+
+def test_evaluate_refuses_unsafe_expressions_at_run_time_too(env):
+    with pytest.raises(UnsafeScript):
+        env.evaluate("__import__('os')", {})
+
+
+def test_string_format_cannot_reach_dunders(env):
+    # str.format can walk attributes ("{0.__class__}"); RestrictedPython's getattr guard blocks it.
+    with pytest.raises(NotImplementedError):
+        env.evaluate("'{0.__class__}'.format(days)", {"days": 1})
+
+
+def test_task_data_cannot_replace_the_guards_or_builtins(env):
+    # Form fields end up in task data; a field named like a guard must not switch the guard off.
+    context = {"__builtins__": {}, "_getiter_": "x", "_getattr_": "x", "items": [3, 1, 2], "s": "a"}
+    assert env.evaluate("sorted(i for i in items)", context) == [1, 2, 3]
+    assert env.evaluate("s.upper()", context) == "A"
+
+
+def test_execute_runtime_error_propagates(env):
+    with pytest.raises(ZeroDivisionError):
+        env.execute("x = 1 // zero", {"zero": 0})
+
+
+def test_call_service_passes_parameter_values(env):
+    calls = []
+    env = RestrictedEnvironment(services={"lookup": lambda context, id_no: calls.append((context, id_no)) or "ok"})
+    assert env.call_service({"a": 1}, "lookup", {"id_no": {"value": "3301", "type": "str"}}) == "ok"
+    assert calls == [({"a": 1}, "3301")]
+
+
+def test_call_service_unknown_operation_is_named(env):
+    with pytest.raises(KeyError, match="population.lookup"):
+        env.call_service({}, "population.lookup", {})
