@@ -118,12 +118,12 @@ def claim_task(task_id: int, actor: Official) -> HumanTask:
         task = HumanTask.objects.get(pk=task_id)
         if task.state != HumanTask.OPEN:
             raise Conflict("任务已办结 / the task is already closed")
+        if not task.candidates.filter(pk=actor.pk).exists():
+            raise NotAllowed(actor.pk, task.title)
         if task.assignee_id == actor.pk:
             return task
         if task.assignee_id is not None:
             raise Conflict(f"任务已被 {task.assignee.name} 认领 / already claimed by {task.assignee.name}")
-        if not task.candidates.filter(pk=actor.pk).exists():
-            raise NotAllowed(actor.pk, task.title)
         task.assignee = actor
         task.save(update_fields=["assignee"])
         audit.record("task_claimed", task=task, actor=actor, message=task.title)

@@ -1,0 +1,145 @@
+"""Runtime write services on a real database: deploy, start, claim, complete, errors as states."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from engine.clock import CENTRE_TZ
+from engine.errors import DefinitionError, ExecutionError, NotAllowed
+from workflows.runtime.errors import Conflict
+from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.runtime.services.definitions import deploy_definition, deploy_from_files
+from workflows.runtime.services.instances import claim_task, complete_task, retry_instance, start_process
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def review(db, centre, clock):
+    deploy_from_files("window_review", [FIXTURES / "window_review.bpmn"])
+    return start_process("window_review", data={"note": "请假交接材料"}, business_key="SH-1",
+                         applicant=centre["lisi"], started_by=centre["lisi"])
+
+
+def _raw(sql: str, pk: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        return str(cursor.fetchone()[0])
+
+
+def test_deploying_identical_sources_keeps_the_version_and_a_change_makes_a_new_one(db):
+    first = deploy_from_files("window_review", [FIXTURES / "window_review.bpmn"])
+    again = deploy_from_files("window_review", [FIXTURES / "window_review.bpmn"])
+    text = (FIXTURES / "window_review.bpmn").read_text(encoding="utf-8").replace("提交审核", "提交复核")
+    changed = deploy_definition("window_review", {"window_review.bpmn": text})
+    assert (first.version, again.pk, changed.version) == (1, first.pk, 2)
+    assert "提交审核" in _raw("SELECT sources FROM runtime_processdefinition WHERE id = %s", first.pk)
+
+
+def test_a_malformed_definition_is_refused_naming_file_and_element(db):
+    text = (FIXTURES / "window_review.bpmn").read_text(encoding="utf-8")
+    with pytest.raises(DefinitionError) as err:
+        deploy_definition("window_review", {"window_review.bpmn": text.replace('value="window_head"', 'value="x"')
+                                            .replace('name="role"', 'name="colour"')})
+    assert err.value.filename == "window_review.bpmn"
+    assert err.value.element_id == "review_by_window_head"
+
+
+def test_start_resolves_the_window_head_and_stores_state_without_spec(review, centre):
+    task = HumanTask.objects.get(instance=review)
+    assert list(task.candidates.all()) == [centre["zhangsan"]]
+    assert task.assignee == centre["zhangsan"]
+    assert task.due_at == datetime(2026, 12, 2, 23, 59, 59, tzinfo=CENTRE_TZ)
+    assert "spec" not in review.state
+    raw = _raw("SELECT state FROM runtime_processinstance WHERE id = %s", review.pk)
+    assert "请假交接材料" in raw and "\\u8bf7" not in raw
+
+
+def test_only_a_candidate_may_complete_and_a_completed_task_cannot_be_completed_again(review, centre):
+    task = HumanTask.objects.get(instance=review)
+    with pytest.raises(NotAllowed):
+        complete_task(task.pk, centre["wangwu"], {"decision": "approve"})
+    complete_task(task.pk, centre["zhangsan"], {"decision": "approve", "comment": "同意"})
+    review.refresh_from_db()
+    assert (review.status, review.end_event, review.revision) == (ProcessInstance.COMPLETED, "review_done", 2)
+    with pytest.raises(Conflict):
+        complete_task(task.pk, centre["zhangsan"], {"decision": "approve"})
+    assert AuditEvent.objects.filter(task=task, action="task_completed").count() == 1
+
+
+def test_claim_is_for_candidates_only(review, centre):
+    task = HumanTask.objects.get(instance=review)
+    with pytest.raises(NotAllowed):
+        claim_task(task.pk, centre["lisi"])
+    assert claim_task(task.pk, centre["zhangsan"]).assignee == centre["zhangsan"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_completions_one_wins_one_conflicts(centre, clock):
+    deploy_from_files("window_review", [FIXTURES / "window_review.bpmn"])
+    instance = start_process("window_review", data={}, business_key="SH-2", applicant=centre["lisi"])
+    task = HumanTask.objects.get(instance=instance)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            complete_task(task.pk, centre["zhangsan"], {"decision": "approve"})
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    instance.refresh_from_db()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert (instance.status, instance.revision) == (ProcessInstance.COMPLETED, 2)
+    assert AuditEvent.objects.filter(task=task, action="task_completed").count() == 1
+
+
+def test_an_engine_error_rolls_back_and_marks_the_instance_errored(db, centre, clock):
+    deploy_from_files("broken_after_review", [FIXTURES / "broken_after_review.bpmn"])
+    instance = start_process("broken_after_review", data={"divisor": 0}, business_key="SH-3",
+                             applicant=centre["lisi"])
+    task = HumanTask.objects.get(instance=instance)
+    with pytest.raises(ExecutionError):
+        complete_task(task.pk, centre["zhangsan"], {"decision": "approve"})
+    instance.refresh_from_db()
+    task.refresh_from_db()
+    assert (instance.status, instance.error_element, instance.revision) == (ProcessInstance.ERRORED, "compute_score", 1)
+    assert task.state == HumanTask.OPEN
+    assert AuditEvent.objects.filter(instance=instance, action="instance_errored").exists()
+    with pytest.raises(Conflict):
+        complete_task(task.pk, centre["zhangsan"], {"decision": "approve"})
+
+
+def test_retry_after_an_error_runs_again_from_the_last_good_state(db, centre, clock):
+    deploy_from_files("broken_after_review", [FIXTURES / "broken_after_review.bpmn"])
+    instance = start_process("broken_after_review", data={"divisor": 0}, business_key="SH-4",
+                             applicant=centre["lisi"])
+    task = HumanTask.objects.get(instance=instance)
+    with pytest.raises(ExecutionError):
+        complete_task(task.pk, centre["zhangsan"], {"decision": "approve"})
+    retried = retry_instance(instance.pk, centre["admin"])
+    assert retried.status == ProcessInstance.RUNNING
+    assert HumanTask.objects.get(pk=task.pk).state == HumanTask.OPEN
+
+
+def test_audit_rows_have_no_update_or_delete_path():
+    import workflows
+
+    pattern = re.compile(r"AuditEvent\.objects[^\n]*\.(update|delete|bulk_update)\(|audit[^\n]*\.(save|delete)\(")
+    offenders = [str(p) for p in Path(workflows.__file__).parent.rglob("*.py") if pattern.search(p.read_text("utf-8"))]
+    assert offenders == []
