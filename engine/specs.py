@@ -19,10 +19,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
 )
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine.assignment import AssignmentError, AssignmentRule
 from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import check_expression, check_script
 from engine.timers import ClockedTimeDateEventDefinition
@@ -56,22 +56,32 @@ class SpecBundle:
 
 def _parse_xml(filename: str, source: str | bytes) -> etree._Element:
     raw = source.encode("utf-8") if isinstance(source, str) else source
-    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        raise DefinitionError(filename, None, "不允许 DTD 或实体声明 / DTDs and entities are not allowed")
     try:
-        return etree.fromstring(raw, _SAFE_XML)
+        raw.decode("utf-8")  # sources are stored as text; other encodings also hide a DOCTYPE from the check below
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(
+            filename, None, f"文件须为 UTF-8 编码 / the file must be UTF-8 (invalid byte at offset {exc.start})"
+        ) from exc
+    no_dtd = "不允许 DTD 或实体声明 / DTDs and entities are not allowed"
+    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        raise DefinitionError(filename, None, no_dtd)
+    try:
+        root = etree.fromstring(raw, _SAFE_XML)
     except etree.XMLSyntaxError as exc:
         raise DefinitionError(filename, None, f"XML 格式错误 / malformed XML, line {exc.lineno}: {exc.msg}") from exc
+    if root.getroottree().docinfo.doctype:  # spelled in e.g. UTF-7 it escapes the byte check
+        raise DefinitionError(filename, None, no_dtd)
+    return root
 
 
 def _element_id_at_line(root: etree._Element, line: int | str | None) -> str | None:
+    """The id of the innermost element with an id around what starts on `line` (the validator gives lines only)."""
     if not line:
         return None
-    best = None
-    for el in root.iter():
-        if el.sourceline is not None and el.sourceline <= int(line) and el.get("id"):
-            best = el.get("id")
-    return best
+    for el in root.iter(etree.Element):
+        if el.sourceline == int(line):
+            return next((node.get("id") for node in (el, *el.iterancestors()) if node.get("id")), None)
+    return None
 
 
 def _validation_error(filename: str, root: etree._Element, exc: ValidationException) -> DefinitionError:
@@ -91,6 +101,11 @@ def _human_task_meta(filename: str, task_spec) -> HumanTaskMeta:
             filename, task_spec.bpmn_id,
             "用户任务缺少分派规则（role 或 role_variable）/ user task has no assignment rule (role or role_variable)",
         )
+    if props.get("role"):
+        try:
+            AssignmentRule.of(props["role"], props.get("scope"))  # a typo would only fail when the task is reached
+        except AssignmentError as exc:
+            raise DefinitionError(filename, task_spec.bpmn_id, str(exc)) from exc
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
         raise DefinitionError(filename, task_spec.bpmn_id, f"due_working_days must be a whole number, got {due!r}")
@@ -115,12 +130,12 @@ def _expressions(task_spec) -> Iterator[tuple[str, str]]:
         if getattr(task_spec, attr, None):
             yield "exec", getattr(task_spec, attr)
     for condition, _target in getattr(task_spec, "cond_task_specs", []) or []:
-        if condition:
-            yield "eval", condition
+        if condition is not None:  # an operator object wrapping the expression text
+            yield "eval", condition.args[0]
     if getattr(task_spec, "condition", None) and isinstance(task_spec.condition, str):
         yield "eval", task_spec.condition
-    if getattr(task_spec, "completion_condition", None):
-        yield "eval", task_spec.completion_condition
+    if getattr(task_spec, "cardinality", None):
+        yield "eval", task_spec.cardinality
     event_definition = getattr(task_spec, "event_definition", None)
     if event_definition is not None and getattr(event_definition, "expression", None):
         yield "eval", event_definition.expression
@@ -218,7 +233,7 @@ def load_bundle(sources: Mapping[str, str | bytes], process_id: str | None = Non
             except UnsafeScript as exc:
                 raise DefinitionError(filename, task_spec.bpmn_id, f"{exc} — {code!r}") from exc
         _use_clocked_timers(task_spec)
-        if isinstance(task_spec, UserTask):
+        if task_spec.manual:  # user and manual tasks: the runner offers both to officials
             human_tasks[task_spec.name] = _human_task_meta(filename, task_spec)
     return SpecBundle(
         process_id=process_id,
