@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditio
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.timers import ClockedTimeDateEventDefinition
@@ -67,7 +68,22 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     return json.loads(json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False))
 
 
+def _connect_loop_children(spec) -> None:
+    """Wire each loop / multi-instance child spec to its parent's merge, as SpiffWorkflow's own spec deserializer does.
+
+    The parser leaves this to the first `create_child`, so a freshly parsed spec restoring an instance whose
+    instances already exist would never merge them: the chain stalls after the next completion.
+    """
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, LoopTask):
+            child = spec.task_specs[task_spec.task_spec]
+            if not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
+
+
 def load_state(state: dict[str, Any], spec, subprocess_specs: dict) -> BpmnWorkflow:
+    for process_spec in (spec, *subprocess_specs.values()):
+        _connect_loop_children(process_spec)
     dct = json.loads(json.dumps(state, ensure_ascii=False), cls=_SERIALIZER.json_decoder_cls)
     version = dct.pop(VERSION_KEY, VERSION)
     if version in MIGRATIONS:
