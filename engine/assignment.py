@@ -102,6 +102,9 @@ class AssignmentRule:
         scope = scope or DEFAULT_SCOPE[role]
         if scope not in SCOPES:
             raise AssignmentError(f"未知范围 / unknown scope '{scope}'")
+        if (role == "applicant") != (scope == "applicant"):
+            # post_holders would silently read it as the whole centre, or ignore the scope.
+            raise AssignmentError(f"角色 {role} 不能用范围 {scope} / role '{role}' cannot take scope '{scope}'")
         return cls(role, scope)
 
 
