@@ -19,6 +19,7 @@ class ServiceRecorder:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.contexts: list[dict[str, Any]] = []  # the task data each handler saw, in call order
 
     def handlers(self, *names: str) -> dict[str, Callable[..., dict[str, Any]]]:
         """`{name: handler}` for EngineEnvironment.services; each handler records (name, params)."""
@@ -27,6 +28,7 @@ class ServiceRecorder:
     def _handler(self, name: str) -> Callable[..., dict[str, Any]]:
         def handle(context: dict[str, Any], **params: Any) -> dict[str, Any]:
             self.calls.append((name, dict(params)))
+            self.contexts.append(dict(context))
             return {"called": name}
 
         return handle

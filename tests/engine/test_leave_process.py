@@ -134,6 +134,8 @@ def walk_to_approval(runner: ProcessRunner, workflow) -> list[tuple[str, tuple[i
     while ready := runner.ready_human_tasks(workflow):
         assert len(ready) == 1
         task = ready[0]
+        if task.meta.form not in ("confirm_substitute", "approval"):
+            break  # approved, and the leave has already begun
         inboxes.append((element(task), candidates(task)))
         act(runner, workflow, task, confirmed() if task.meta.form == "confirm_substitute" else APPROVE)
     return inboxes
@@ -323,6 +325,31 @@ def test_full_run_approve_start_report_back(make_runner, frozen_clock, service_r
     assert service_recorder.names() == ["leave.approve", "leave.start", "leave.end"]
     assert workflow.completed and runner.end_event(workflow) == "leave_closed"
     assert runner.next_timer_due(workflow) is None
+
+
+def test_approval_after_the_leave_began_starts_it_at_once(make_runner, frozen_clock, service_recorder):
+    frozen_clock.set(datetime(2026, 3, 4, 10, 30, tzinfo=CENTRE_TZ))  # approved on the first morning
+    runner, workflow = approved_leave(make_runner)
+    assert service_recorder.names() == ["leave.approve", "leave.start"]
+    assert element(only_ready(runner, workflow)) == "report_back"
+
+
+def test_handlers_see_the_confirmed_substitute_and_the_report(make_runner, frozen_clock, service_recorder):
+    runner = make_runner("shenxian")
+    workflow = runner.start(leave_request("B", 3, proposed_substitute_id=23))
+    act(runner, workflow, only_ready(runner, workflow), confirmed(25))
+    walk_to_approval(runner, workflow)
+    approve_context = service_recorder.contexts[0]
+    assert approve_context["substitute_confirmation"]["substitute_id"] == 25
+    assert approve_context["proposed_substitute_id"] == 23
+    assert [a["decision"] for a in approve_context["approvals"]] == ["approve", "approve"]
+
+    frozen_clock.set(datetime(2026, 3, 4, 9, 0, tzinfo=CENTRE_TZ))
+    runner.fire_due_timers(workflow)
+    report = {"sick_certificate_supplied": True, "comment": "补交病假证明"}
+    act(runner, workflow, only_ready(runner, workflow), report)
+    assert service_recorder.names()[-1] == "leave.end"
+    assert service_recorder.contexts[-1]["report_back"] == report
 
 
 def test_missed_report_back_is_recorded_once(make_runner, frozen_clock, service_recorder):
