@@ -8,6 +8,7 @@ given back on restore. Uses SpiffWorkflow's own registry so its format migration
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -81,10 +82,30 @@ def _connect_loop_children(spec) -> None:
                 child.completed_event.connect(task_spec.merge_child)
 
 
+def _parents_first(workflow_dct: dict) -> None:
+    """Put the task mapping back in tree order (parents before children).
+
+    SpiffWorkflow restores tasks in mapping order and loses multi-instance output when a
+    child comes before its parent; PostgreSQL's jsonb does not keep key order.
+    """
+    tasks = workflow_dct["tasks"]
+    ordered: dict[str, Any] = {}
+    stack = [workflow_dct["root"]]
+    while stack:
+        task_id = stack.pop()
+        ordered[task_id] = tasks[task_id]
+        stack.extend(reversed(tasks[task_id]["children"]))
+    ordered.update((k, v) for k, v in tasks.items() if k not in ordered)
+    workflow_dct["tasks"] = ordered
+
+
 def load_state(state: dict[str, Any], spec, subprocess_specs: dict) -> BpmnWorkflow:
     for process_spec in (spec, *subprocess_specs.values()):
         _connect_loop_children(process_spec)
     dct = json.loads(json.dumps(state, ensure_ascii=False), cls=_SERIALIZER.json_decoder_cls)
+    _parents_first(dct)
+    for subprocess in dct.get("subprocesses", {}).values():
+        _parents_first(subprocess)
     version = dct.pop(VERSION_KEY, VERSION)
     if version in MIGRATIONS:
         MIGRATIONS[version](dct)
@@ -94,3 +115,8 @@ def load_state(state: dict[str, Any], spec, subprocess_specs: dict) -> BpmnWorkf
 def dumps(state: dict[str, Any]) -> str:
     """UTF-8 JSON text: Chinese stays Chinese, not \\u escapes."""
     return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+
+
+def as_stored(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` as a restore gives it back (dates kept, tuples as lists), so live and restored instances agree."""
+    return _SERIALIZER.registry.restore(json.loads(json.dumps(dict(data), cls=_SERIALIZER._encoder_cls)))

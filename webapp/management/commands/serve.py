@@ -1,9 +1,9 @@
-"""`runserver` plus the embedded timer runner when no Redis/Celery is configured."""
+"""`runserver` (with static files) plus the embedded timer runner when no Redis/Celery is configured."""
 
 import os
 
 from django.conf import settings
-from django.core.management.commands.runserver import Command as RunserverCommand
+from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 
 from workflows.runtime.timer_runner import EmbeddedTimerRunner
 
