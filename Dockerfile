@@ -24,6 +24,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
 RUN pip install --no-deps -e . \
+    && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 govflow \
     && mkdir -p /app/media \
     && chown govflow:govflow /app/media

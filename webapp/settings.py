@@ -29,6 +29,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +84,10 @@ STATICFILES_DIRS = [
     ("vendor/bpmn-js", BASE_DIR / "node_modules" / "bpmn-js" / "dist"),
     ("vendor/dmn-js", BASE_DIR / "node_modules" / "dmn-js" / "dist"),
 ]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 MEDIA_ROOT = Path(os.environ.get("GOVFLOW_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
@@ -105,6 +110,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "govflow API",
     "DESCRIPTION": "政务服务中心流程引擎 / workflow engine for government service centres",
     "VERSION": "0.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "InstanceStatusEnum": "workflows.runtime.models.ProcessInstance.STATUSES",
+        "TaskStateEnum": "workflows.runtime.models.HumanTask.STATES",
+        "LeaveStatusEnum": "workflows.leave.models.LeaveRequest.STATUSES",
+        "HalfDayEnum": "workflows.leave.models.HALVES",
+    },
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
