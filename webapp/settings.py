@@ -1,6 +1,7 @@
 """govflow settings: SQLite and an in-process timer runner by default, PostgreSQL/Redis/Celery by URL."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -67,7 +68,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions make SQLite writers queue, the stand-in for SELECT … FOR UPDATE.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     # A file, not :memory:, so tests with several threads (concurrent completions) share one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # One file per test process, so parallel runs do not share (and clobber) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"govflow-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "zh-hans"
