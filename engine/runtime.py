@@ -27,7 +27,7 @@ from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, Clock
 from engine.errors import ExecutionError, NotAllowed, TaskNotReady
 from engine.sandbox import RestrictedEnvironment
-from engine.serializer import dump_state, load_state
+from engine.serializer import as_stored, dump_state, load_state
 from engine.specs import HumanTaskMeta, SpecBundle
 
 ServiceHandler = Callable[..., Mapping[str, Any] | None]
@@ -122,7 +122,7 @@ class ProcessRunner:
 
     def start(self, data: Mapping[str, Any]) -> BpmnWorkflow:
         workflow = BpmnWorkflow(self.bundle.spec, self.bundle.subprocess_specs, script_engine=self._script_engine)
-        workflow.task_tree.data.update(json.loads(json.dumps(dict(data), ensure_ascii=False)))
+        workflow.task_tree.data.update(as_stored(data))
         self._steps(workflow, lambda: None)
         return workflow
 
@@ -158,7 +158,7 @@ class ProcessRunner:
         meta = self.bundle.human_tasks[task.task_spec.name]
         if actor_id not in candidates:
             raise NotAllowed(actor_id, meta.title)
-        values = json.loads(json.dumps(dict(form_data), ensure_ascii=False))
+        values = as_stored(form_data)
 
         def run() -> None:
             if meta.result_variable:
