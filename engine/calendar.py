@@ -72,6 +72,6 @@ class WorkingCalendar:
 
     def deadline(self, start: date | datetime, n: int) -> datetime:
         """Close of the n-th working day after `start` (a datetime counts by its local date)."""
-        if isinstance(start, datetime):
-            start = start.astimezone(CENTRE_TZ).date()
+        if isinstance(start, datetime):  # a naive one is already centre time: not the server's zone
+            start = (start.astimezone(CENTRE_TZ) if start.tzinfo else start).date()
         return self.close_of(self.add_working_days(start, n))

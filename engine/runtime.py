@@ -45,8 +45,10 @@ class EngineEnvironment:
         """Helpers callable from scripts, conditions and timer expressions."""
 
         def as_date(value: str | date) -> date:
+            if isinstance(value, str) and len(value) > 10:  # an ISO time: by its Shanghai date, like a datetime
+                value = datetime.fromisoformat(value)
             if isinstance(value, datetime):
-                return value.astimezone(CENTRE_TZ).date()
+                return (value.astimezone(CENTRE_TZ) if value.tzinfo else value).date()
             return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
         return {

@@ -97,6 +97,11 @@ def test_deadline_from_a_datetime_counts_by_the_shanghai_date(cal):
     assert cal.deadline(received.astimezone(CENTRE_TZ), 1) == cal.deadline(date(2026, 10, 9), 1)
 
 
+def test_deadline_from_a_naive_datetime_takes_it_as_shanghai_time(cal):
+    # Late on Thursday evening in the centre, whatever zone the server runs in.
+    assert cal.deadline(datetime(2026, 10, 8, 23, 30), 1) == datetime(2026, 10, 9, 23, 59, 59, tzinfo=CENTRE_TZ)
+
+
 def test_close_of_is_one_second_before_midnight(cal):
     close = WorkingCalendar.close_of(date(2026, 10, 9))
     assert close + timedelta(seconds=1) == datetime(2026, 10, 10, tzinfo=CENTRE_TZ)

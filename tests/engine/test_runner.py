@@ -251,6 +251,10 @@ def test_working_day_functions_accept_dates_datetimes_and_text(env):
     # A datetime counts by its Shanghai date: 16:30 UTC on Wed 09-23 is already Thu 09-24 there.
     assert f["working_days_after"](datetime(2026, 9, 23, 16, 30, tzinfo=UTC), 5) == expected
     assert f["working_days_after"](datetime(2026, 9, 23, 15, 30, tzinfo=UTC), 5) == "2026-10-08T23:59:59+08:00"
+    # The same instants written as ISO text (as task data holds them) count the same way.
+    assert f["working_days_after"]("2026-09-23T16:30:00+00:00", 5) == expected
+    assert f["working_days_after"]("2026-09-23 15:30:00+00:00", 5) == "2026-10-08T23:59:59+08:00"
+    assert f["working_days_after"](datetime(2026, 9, 23, 23, 30), 5) == "2026-10-08T23:59:59+08:00"  # naive: Shanghai
     assert f["close_of_day"]("2026-10-09") == expected
 
 
