@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.assignment import AssignmentRule
+from engine.assignment import AssignmentError, AssignmentRule
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, Clock
 from engine.errors import ExecutionError, NotAllowed, TaskNotReady
@@ -99,7 +99,10 @@ class ReadyTask:
             raise ExecutionError(
                 self.meta.spec_name, f"角色变量为空 / role variable '{self.meta.role_variable}' is empty"
             )
-        return AssignmentRule.of(role, self.meta.scope)
+        try:
+            return AssignmentRule.of(role, self.meta.scope)
+        except AssignmentError as exc:
+            raise ExecutionError(self.meta.spec_name, str(exc)) from exc
 
 
 def _element_of(exc: Exception) -> str | None:

@@ -11,8 +11,8 @@ from engine.assignment import AssignmentRule
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, FrozenClock
 from engine.errors import ExecutionError, NotAllowed, TaskNotReady
-from engine.runtime import EngineEnvironment, ProcessRunner
-from engine.specs import load_bundle, load_bundle_from_files
+from engine.runtime import EngineEnvironment, ProcessRunner, ReadyTask
+from engine.specs import HumanTaskMeta, load_bundle, load_bundle_from_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TWO_STEP = (FIXTURES / "two_step.bpmn").read_text(encoding="utf-8")
@@ -373,3 +373,10 @@ def test_manual_task_is_offered_and_completed_like_a_user_task(env):
     assert receive.meta.role == "window_head"
     runner.complete(workflow, receive.id, {}, WINDOW_HEAD, [WINDOW_HEAD])
     assert runner.next_timer_due(workflow) == DUE
+
+
+def test_an_unknown_role_read_from_task_data_is_an_execution_error_naming_the_task():
+    meta = HumanTaskMeta("approve", "审批", None, "approver_role", None, "approval", None, None, None)
+    with pytest.raises(ExecutionError) as err:
+        _ = ReadyTask("t-1", meta, {"approver_role": "janitor"}).assignment
+    assert err.value.element_id == "approve" and "janitor" in str(err.value)
