@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from workflows.leave.models import AbsenceRecord, LeaveRequest
 from workflows.org.models import Official
+from workflows.runtime.models import ProcessInstance
 
 
 def leave_requests_of(official: Official) -> QuerySet[LeaveRequest]:
@@ -20,3 +21,13 @@ def absence_records(year: int | None = None) -> QuerySet[AbsenceRecord]:
 def substitute_choices(official: Official) -> QuerySet[Official]:
     """Who can stand in: active officials of the same department, the applicant excluded."""
     return Official.objects.filter(active=True, department_id=official.department_id).exclude(pk=official.pk)
+
+
+def find_leave_request(leave_request_id: int) -> LeaveRequest | None:
+    related = ("applicant", "proposed_substitute", "substitute", "instance__definition")
+    return LeaveRequest.objects.select_related(*related).filter(pk=leave_request_id).first()
+
+
+def leave_request_of_instance(instance: ProcessInstance) -> LeaveRequest | None:
+    """The leave request a process instance decides on, if it is a leave process."""
+    return LeaveRequest.objects.select_related("proposed_substitute", "substitute").filter(instance=instance).first()

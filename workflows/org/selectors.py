@@ -44,3 +44,14 @@ def working_calendar() -> WorkingCalendar:
 
 def window_officials(window_id: int) -> list[Official]:
     return list(Official.objects.filter(window_id=window_id, active=True).order_by("id"))
+
+
+def official_of(user) -> Official | None:
+    """The official behind a login (None for accounts that are not officials)."""
+    if not user.is_authenticated:
+        return None
+    return Official.objects.select_related("department", "window").filter(user=user).first()
+
+
+def has_role(official: Official, code: str) -> bool:
+    return official.roles.filter(code=code).exists()

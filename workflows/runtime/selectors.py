@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from workflows.org.models import Official
 from workflows.org.selectors import working_calendar
 from workflows.runtime.clock import now, today
-from workflows.runtime.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
+from workflows.runtime.models import AuditEvent, HumanTask, Notification, ProcessDefinition, ProcessInstance
 
 
 def _base() -> QuerySet[HumanTask]:
@@ -72,3 +72,60 @@ def definitions() -> QuerySet[ProcessDefinition]:
 
 def errored_instances() -> QuerySet[ProcessInstance]:
     return ProcessInstance.objects.filter(status=ProcessInstance.ERRORED).select_related("definition")
+
+
+def find_task(task_id: int) -> HumanTask | None:
+    """One task with what its page shows (case, definition, people)."""
+    return _base().select_related("completed_by").filter(pk=task_id).first()
+
+
+def task_actionable_by(task: HumanTask, official: Official) -> bool:
+    """Whether the official may complete the task now (mirrors the check complete_task makes)."""
+    if task.state != HumanTask.OPEN:
+        return False
+    if task.assignee_id is not None:
+        return task.assignee_id == official.pk
+    return task.candidates.filter(pk=official.pk).exists()
+
+
+def task_claimable_by(task: HumanTask, official: Official) -> bool:
+    return task.state == HumanTask.OPEN and task.assignee_id is None and task.candidates.filter(pk=official.pk).exists()
+
+
+def process_keys() -> list[str]:
+    """Keys of deployed processes, for inbox filters."""
+    return list(ProcessDefinition.objects.order_by("key").values_list("key", flat=True).distinct())
+
+
+def find_definition(definition_id: int) -> ProcessDefinition | None:
+    return ProcessDefinition.objects.select_related("deployed_by").filter(pk=definition_id).first()
+
+
+def bpmn_source(definition: ProcessDefinition) -> tuple[str, str] | None:
+    """(filename, XML) of the definition's BPMN file; DMN files ride along in `sources`."""
+    return next(((name, text) for name, text in sorted(definition.sources.items()) if name.endswith(".bpmn")), None)
+
+
+def instances() -> QuerySet[ProcessInstance]:
+    related = ("definition", "applicant", "department")
+    return ProcessInstance.objects.select_related(*related).order_by("-started_at", "-id")
+
+
+def instances_involving(official: Official) -> QuerySet[ProcessInstance]:
+    """Instances the official applied for or has (had) a task on: what an ordinary official may see."""
+    involved = (
+        Q(applicant=official)
+        | Q(tasks__candidates=official)
+        | Q(tasks__assignee=official)
+        | Q(tasks__completed_by=official)
+    )
+    ids = ProcessInstance.objects.filter(involved).values("pk")
+    return instances().filter(pk__in=ids)
+
+
+def instance_visible_to(instance: ProcessInstance, official: Official) -> bool:
+    return instances_involving(official).filter(pk=instance.pk).exists()
+
+
+def unread_notifications(official: Official) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=official, read_at__isnull=True).select_related("instance", "task")

@@ -1,0 +1,35 @@
+"""Who may use which page: every page needs an official behind the login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from workflows.org.models import Official
+from workflows.org.selectors import has_role, official_of
+
+CENTRE_OFFICE = "centre_office"
+
+
+def can_manage_definitions(user, official: Official | None) -> bool:
+    """Deploying and browsing process definitions is the centre office's (and administrators') job."""
+    return bool(user.is_staff or (official is not None and has_role(official, CENTRE_OFFICE)))
+
+
+def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required, and the account must be an official; sets `request.official`."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        official = official_of(request.user)
+        if official is None:
+            raise PermissionDenied
+        request.official = official
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,49 @@
+"""Task forms shared by all processes: what an official fills in to complete a human task.
+
+Each form turns its cleaned data into the JSON-safe dict the engine stores (`payload`), so the
+task page and the REST API submit exactly the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workflows.runtime.models import HumanTask
+
+
+class TaskForm(forms.Form):
+    """Base class: built for a task, gives the engine a plain dict."""
+
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
+        return cls(data)
+
+    def payload(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class AcknowledgeForm(TaskForm):
+    """Read and acknowledge: a comment only (also the fallback for unknown form keys)."""
+
+
+class ApprovalForm(TaskForm):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))], widget=forms.RadioSelect
+    )
+    field_order = ["decision", "comment"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REJECT and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Please give the reason for rejecting."))
+        return cleaned
