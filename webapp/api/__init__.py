@@ -1,0 +1,1 @@
+"""The REST API: the same services and selectors as the pages, JSON in and out."""

@@ -1,0 +1,35 @@
+"""Engine and service errors as HTTP answers: 409 for conflicts, 403 for not allowed, 400 otherwise."""
+
+from __future__ import annotations
+
+from rest_framework import status
+from rest_framework.response import Response
+
+from engine.errors import DefinitionError, EngineError, NotAllowed
+from workflows.leave.services import LeaveRefused
+from workflows.runtime.errors import Conflict
+
+
+def error_response(exc: Exception) -> Response | None:
+    """The response for a govflow error, or None to leave `exc` to DRF."""
+    if not isinstance(exc, EngineError):
+        return None
+    body: dict = {"detail": str(exc)}
+    code = status.HTTP_400_BAD_REQUEST
+    if isinstance(exc, Conflict):
+        code = status.HTTP_409_CONFLICT
+    elif isinstance(exc, NotAllowed):
+        code = status.HTTP_403_FORBIDDEN
+    elif isinstance(exc, DefinitionError):
+        body.update(file=exc.filename, element_id=exc.element_id)
+    elif isinstance(exc, LeaveRefused):
+        body["field"] = exc.field
+    return Response(body, status=code)
+
+
+class EngineErrorsMixin:
+    """Turns service errors raised inside a view into their HTTP answer."""
+
+    def handle_exception(self, exc):
+        response = error_response(exc)
+        return response if response is not None else super().handle_exception(exc)

@@ -1,0 +1,22 @@
+"""API permissions: every caller must be an official; deploying is for the centre office."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from webapp.access import can_manage_definitions
+from workflows.org.selectors import official_of
+
+
+class IsOfficial(BasePermission):
+    message = "需要工作人员账号 / an official's account is required"
+
+    def has_permission(self, request, view) -> bool:
+        return official_of(request.user) is not None
+
+
+class CanDeployOrReadOnly(BasePermission):
+    """Anyone may read definitions (task pages draw their diagrams); only the centre office deploys."""
+
+    message = "仅中心办公室可部署流程 / only the centre office may deploy definitions"
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or can_manage_definitions(request.user, official_of(request.user))

@@ -1,0 +1,166 @@
+"""API shapes: read serializers over the models, input serializers that feed the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from workflows.leave.models import HALVES, LEAVE_TYPES, LeaveRequest
+from workflows.leave.selectors import substitute_choices
+from workflows.leave.services import LeaveApplication
+from workflows.org.models import Official
+from workflows.runtime.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
+from workflows.runtime.selectors import instance_history, instance_tasks, working_days_left
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class OfficialRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Official
+        fields = ["id", "name"]
+
+
+class DefinitionSerializer(serializers.ModelSerializer):
+    deployed_by = OfficialRefSerializer(read_only=True)
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcessDefinition
+        fields = ["id", "key", "version", "name", "checksum", "deployed_at", "deployed_by", "files"]
+
+    def get_files(self, definition: ProcessDefinition) -> list[str]:
+        return sorted(definition.sources)
+
+
+class DeploySerializer(serializers.Serializer):
+    key = serializers.SlugField(max_length=100)
+    sources = serializers.DictField(child=serializers.CharField(trim_whitespace=False), allow_empty=False,
+                                    help_text="{filename: BPMN/DMN XML text}")
+
+
+class DefinitionErrorSerializer(ErrorSerializer):
+    file = serializers.CharField(required=False)
+    element_id = serializers.CharField(required=False, allow_null=True)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    instance = serializers.PrimaryKeyRelatedField(read_only=True)
+    process = serializers.CharField(source="instance.definition.key", read_only=True)
+    applicant = OfficialRefSerializer(read_only=True)
+    department = serializers.StringRelatedField()
+    assignee = OfficialRefSerializer(read_only=True)
+    completed_by = OfficialRefSerializer(read_only=True)
+    candidates = serializers.SerializerMethodField()
+    working_days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HumanTask
+        fields = [
+            "id", "instance", "process", "case_number", "title", "spec_name", "form", "state", "outcome",
+            "role", "scope", "applicant", "department", "assignee", "candidates", "due_at", "working_days_left",
+            "created_at", "completed_by", "completed_at",
+        ]
+
+    def get_candidates(self, task: HumanTask) -> list[str]:
+        return [official.name for official in task.candidates.all()]
+
+    def get_working_days_left(self, task: HumanTask) -> int | None:
+        """0 on the due day, negative when overdue; null for closed tasks and tasks without a deadline."""
+        return working_days_left(task) if task.state == HumanTask.OPEN else None
+
+
+class TaskQuerySerializer(serializers.Serializer):
+    view = serializers.ChoiceField(choices=["mine", "claimable", "done"], default="mine")
+    process = serializers.CharField(required=False, default="", allow_blank=True)
+    q = serializers.CharField(required=False, default="", allow_blank=True, help_text="title, case number, applicant")
+    overdue = serializers.BooleanField(required=False, default=False)
+
+
+class TaskCompleteSerializer(serializers.Serializer):
+    data = serializers.DictField(help_text='the task form\'s fields, e.g. {"decision": "approve", "comment": ""}')
+
+
+class TaskFormErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = OfficialRefSerializer(read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor", "action", "message", "task"]
+
+
+class InstanceSerializer(serializers.ModelSerializer):
+    process = serializers.CharField(source="definition.key", read_only=True)
+    version = serializers.IntegerField(source="definition.version", read_only=True)
+    applicant = OfficialRefSerializer(read_only=True)
+    department = serializers.StringRelatedField()
+
+    class Meta:
+        model = ProcessInstance
+        fields = [
+            "id", "process", "version", "business_key", "status", "applicant", "department", "started_at",
+            "ended_at", "end_event", "error_message", "error_element",
+        ]
+
+
+class InstanceDetailSerializer(InstanceSerializer):
+    tasks = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    class Meta(InstanceSerializer.Meta):
+        fields = [*InstanceSerializer.Meta.fields, "tasks", "history"]
+
+    @extend_schema_field(TaskSerializer(many=True))
+    def get_tasks(self, instance: ProcessInstance) -> list[dict[str, Any]]:
+        return TaskSerializer(instance_tasks(instance).prefetch_related("candidates"), many=True).data
+
+    @extend_schema_field(AuditEventSerializer(many=True))
+    def get_history(self, instance: ProcessInstance) -> list[dict[str, Any]]:
+        return AuditEventSerializer(instance_history(instance), many=True).data
+
+
+class LeaveRequestSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(read_only=True)
+    applicant = OfficialRefSerializer(read_only=True)
+    proposed_substitute = OfficialRefSerializer(read_only=True)
+    substitute = OfficialRefSerializer(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = LeaveRequest
+        fields = [
+            "id", "case_number", "applicant", "leave_type", "counted_as", "first_day", "first_half", "last_day",
+            "last_half", "days", "reason", "proposed_substitute", "substitute", "has_sick_certificate", "status",
+            "status_display", "instance", "created_at", "returned_on",
+        ]
+
+
+class LeaveRequestCreateSerializer(serializers.Serializer):
+    """Shape checks only; the leave rules (dates, overlaps, windows) are the service's."""
+
+    leave_type = serializers.ChoiceField(choices=LEAVE_TYPES)
+    first_day = serializers.DateField()
+    first_half = serializers.ChoiceField(choices=HALVES, default="am")
+    last_day = serializers.DateField()
+    last_half = serializers.ChoiceField(choices=HALVES, default="pm")
+    reason = serializers.CharField(max_length=2000)
+    proposed_substitute = serializers.PrimaryKeyRelatedField(
+        queryset=Official.objects.none(), required=False, allow_null=True, default=None
+    )
+    has_sick_certificate = serializers.BooleanField(default=False)
+
+    def __init__(self, *args: Any, applicant: Official | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if applicant is not None:
+            self.fields["proposed_substitute"].queryset = substitute_choices(applicant)
+
+    def application(self) -> LeaveApplication:
+        return LeaveApplication(**self.validated_data)

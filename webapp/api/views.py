@@ -1,0 +1,194 @@
+"""API views: thin wrappers over the runtime and leave services and selectors."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from webapp.access import can_manage_definitions
+from webapp.api import serializers as s
+from webapp.api.errors import EngineErrorsMixin
+from webapp.api.permissions import CanDeployOrReadOnly, IsOfficial
+from webapp.task_forms import task_form
+from workflows.leave.models import LeaveRequest
+from workflows.leave.selectors import leave_requests_of
+from workflows.leave.services import submit_leave
+from workflows.org.models import Official
+from workflows.org.selectors import official_of
+from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
+from workflows.runtime.selectors import (
+    bpmn_source,
+    claimable_tasks,
+    definitions,
+    done_tasks,
+    filter_tasks,
+    find_task,
+    instances,
+    instances_involving,
+    my_tasks,
+    task_visible_to,
+)
+from workflows.runtime.services.definitions import deploy_definition
+from workflows.runtime.services.instances import claim_task, complete_task
+
+TASK_VIEWS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
+TASK_WRITE_ERRORS = {400: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer, 409: s.ErrorSerializer}
+
+
+class OfficialViewSet(EngineErrorsMixin, viewsets.GenericViewSet):
+    permission_classes = [IsOfficial]
+    lookup_value_regex = r"\d+"
+
+    @property
+    def official(self) -> Official:
+        if not hasattr(self, "_official"):
+            self._official = official_of(self.request.user)
+        return self._official
+
+    def schema_only(self) -> bool:
+        """drf-spectacular builds views without a real user to read their querysets' models."""
+        return getattr(self, "swagger_fake_view", False)
+
+
+class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfficialViewSet):
+    permission_classes = [IsOfficial, CanDeployOrReadOnly]
+    serializer_class = s.DefinitionSerializer
+
+    def get_queryset(self) -> QuerySet[ProcessDefinition]:
+        return definitions().select_related("deployed_by")
+
+    @extend_schema(request=s.DeploySerializer,
+                   responses={201: s.DefinitionSerializer, 400: s.DefinitionErrorSerializer, 403: s.ErrorSerializer})
+    def create(self, request: Request) -> Response:
+        """Deploy BPMN + DMN sources as the next version of `key` (unchanged sources: the latest version)."""
+        payload = s.DeploySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        definition = deploy_definition(payload.validated_data["key"], payload.validated_data["sources"],
+                                       deployed_by=self.official)
+        return Response(s.DefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
+    @action(detail=True, methods=["get"])
+    def bpmn(self, request: Request, pk: str) -> HttpResponse:
+        """The BPMN XML of this version, for diagram viewers."""
+        source = bpmn_source(self.get_object())
+        if source is None:
+            raise NotFound("该流程定义没有 BPMN 文件 / this definition has no BPMN file")
+        filename, text = source
+        response = HttpResponse(text, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+
+class InstanceFilter(django_filters.FilterSet):
+    process = django_filters.CharFilter(field_name="definition__key")
+
+    class Meta:
+        model = ProcessInstance
+        fields = ["status", "process", "business_key"]
+
+
+class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfficialViewSet):
+    """Officials see the cases they applied for or work on; the centre office sees all."""
+
+    filterset_class = InstanceFilter
+
+    def get_queryset(self) -> QuerySet[ProcessInstance]:
+        if self.schema_only() or can_manage_definitions(self.request.user, self.official):
+            return instances()
+        return instances_involving(self.official)
+
+    def get_serializer_class(self):
+        return s.InstanceDetailSerializer if self.action == "retrieve" else s.InstanceSerializer
+
+
+class TaskViewSet(OfficialViewSet):
+    serializer_class = s.TaskSerializer
+
+    def get_queryset(self) -> QuerySet[HumanTask]:
+        """The inbox view asked for (`?view=mine|claimable|done`), filtered."""
+        if self.schema_only():
+            return HumanTask.objects.none()
+        query = s.TaskQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        tasks = filter_tasks(TASK_VIEWS[q["view"]](self.official), process=q["process"], text=q["q"],
+                             overdue=q["overdue"])
+        return tasks.prefetch_related("candidates")
+
+    def _task(self, pk: str) -> HumanTask:
+        task = find_task(int(pk))
+        if task is None:
+            raise NotFound()
+        return task
+
+    @staticmethod
+    def _task_now(task_id: int) -> Response:
+        """The task as the write left it."""
+        return Response(s.TaskSerializer(find_task(task_id)).data)
+
+    @extend_schema(parameters=[s.TaskQuerySerializer], responses=s.TaskSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        """Inbox: my tasks, tasks my roles may claim, or tasks I completed; filter by process, text, overdue."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.TaskSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: s.TaskSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        task = self._task(pk)
+        if not task_visible_to(task, self.official):
+            raise PermissionDenied()
+        return Response(s.TaskSerializer(task).data)
+
+    @extend_schema(request=None, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk: str) -> Response:
+        """Take an unclaimed task of one of my roles; a task claimed by someone else answers 409."""
+        task = self._task(pk)
+        claim_task(task.pk, self.official)
+        return self._task_now(task.pk)
+
+    @extend_schema(
+        request=s.TaskCompleteSerializer,
+        responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS,
+                   400: OpenApiResponse(s.TaskFormErrorSerializer, description="form errors or engine refusal")},
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        """Complete with the task form's fields (the same form as the task page); a second completion gets 409."""
+        task = self._task(pk)
+        body = s.TaskCompleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        form = task_form(task, body.validated_data["data"])
+        if not form.is_valid():
+            return Response({"detail": "表单有误 / invalid form data", "errors": form.errors},
+                            status=status.HTTP_400_BAD_REQUEST)
+        complete_task(task.pk, self.official, form.payload())
+        return self._task_now(task.pk)
+
+
+class LeaveRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfficialViewSet):
+    """My leave requests; filing one starts its approval process."""
+
+    serializer_class = s.LeaveRequestSerializer
+
+    def get_queryset(self) -> QuerySet[LeaveRequest]:
+        if self.schema_only():
+            return LeaveRequest.objects.none()
+        return leave_requests_of(self.official).select_related("applicant", "proposed_substitute")
+
+    @extend_schema(request=s.LeaveRequestCreateSerializer,
+                   responses={201: s.LeaveRequestSerializer, 400: s.ErrorSerializer})
+    def create(self, request: Request) -> Response:
+        payload = s.LeaveRequestCreateSerializer(data=request.data, applicant=self.official)
+        payload.is_valid(raise_exception=True)
+        leave = submit_leave(self.official, payload.application())
+        return Response(s.LeaveRequestSerializer(leave).data, status=status.HTTP_201_CREATED)
