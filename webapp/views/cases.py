@@ -1,0 +1,30 @@
+"""What every page about one case shows: summary, tasks, history and the diagram with its position."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workflows.leave.selectors import leave_request_of_instance
+from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.selectors import instance_history, instance_tasks
+
+
+def element_id(spec_name: str) -> str:
+    """BPMN element id of a task spec; multi-instance children are named '<id> [child]'."""
+    return spec_name.split(" [", 1)[0]
+
+
+def case_context(instance: ProcessInstance) -> dict[str, Any]:
+    tasks = list(instance_tasks(instance))
+    return {
+        "instance": instance,
+        "leave": leave_request_of_instance(instance),
+        "tasks": tasks,
+        "history": instance_history(instance),
+        "diagram": {
+            "definition_id": instance.definition_id,
+            "current": sorted({element_id(t.spec_name) for t in tasks if t.state == HumanTask.OPEN}),
+            "done": sorted({element_id(t.spec_name) for t in tasks if t.state == HumanTask.COMPLETED}),
+            "errored": [instance.error_element] if instance.error_element else [],
+        },
+    }

@@ -1,0 +1,69 @@
+"""One task: the case it belongs to and the form that completes it; claiming."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from engine.errors import EngineError
+from webapp.access import official_required
+from webapp.due import due_of
+from webapp.task_forms import task_form
+from webapp.views.cases import case_context
+from workflows.runtime.models import HumanTask
+from workflows.runtime.selectors import find_task, task_actionable_by, task_claimable_by, task_visible_to
+from workflows.runtime.services.instances import claim_task, complete_task
+
+
+def _task_or_404(task_id: int) -> HumanTask:
+    task = find_task(task_id)
+    if task is None:
+        raise Http404
+    return task
+
+
+@require_http_methods(["GET", "POST"])
+@official_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    official = request.official
+    task = _task_or_404(task_id)
+    if not task_visible_to(task, official):
+        raise PermissionDenied
+    form = None
+    if request.method == "POST":
+        form = task_form(task, request.POST)
+        if form.is_valid():
+            try:
+                complete_task(task.pk, official, form.payload())
+            except EngineError as exc:  # conflict, not allowed, bad input, failure inside the definition
+                messages.error(request, str(exc))
+                task = _task_or_404(task_id)
+            else:
+                messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
+                return redirect("inbox")
+    can_act = task_actionable_by(task, official)
+    context = {
+        "task": task,
+        "due": due_of(task),
+        "form": (form or task_form(task)) if can_act else None,
+        "can_claim": task_claimable_by(task, official),
+        **case_context(task.instance),
+    }
+    return render(request, "tasks/detail.html", context)
+
+
+@require_POST
+@official_required
+def claim(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task_or_404(task_id)
+    try:
+        claim_task(task.pk, request.official)
+    except EngineError as exc:
+        messages.error(request, str(exc))
+        return redirect("inbox")
+    messages.success(request, _("You claimed “%(title)s”.") % {"title": task.title})
+    return redirect("task", task_id=task.pk)
