@@ -96,7 +96,7 @@ def test_definitions_read_bpmn_and_deploy(login, leave_definition):
     listed = client.get("/api/definitions/").json()["results"]
     assert listed[0]["key"] == "leave_approval"
     assert listed[0]["files"] == ["leave_approval.bpmn", "leave_route_shenxian.dmn"]
-    bpmn = client.get(f"/api/definitions/{leave_definition.pk}/bpmn/")
+    bpmn = client.get(f"/api/definitions/{leave_definition.pk}/bpmn/", HTTP_ACCEPT="application/xml")
     assert bpmn.status_code == 200 and bpmn["Content-Type"].startswith("application/xml")
     assert b'id="approve_leave"' in bpmn.content
 

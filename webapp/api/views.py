@@ -65,6 +65,10 @@ class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offici
     def get_queryset(self) -> QuerySet[ProcessDefinition]:
         return definitions().select_related("deployed_by")
 
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        """The BPMN download answers XML even to `Accept: application/xml`, which no JSON renderer offers."""
+        return super().perform_content_negotiation(request, force=force or self.action == "bpmn")
+
     @extend_schema(request=s.DeploySerializer,
                    responses={201: s.DefinitionSerializer, 400: s.DefinitionErrorSerializer, 403: s.ErrorSerializer})
     def create(self, request: Request) -> Response:
