@@ -63,7 +63,7 @@ def test_leave_detail_page_shows_the_request_its_tasks_and_history(login):
     client.post(reverse("leave_new"), leave_form())
     leave = LeaveRequest.objects.get()
     page = client.get(reverse("leave_detail", args=[leave.pk])).content.decode()
-    assert leave.case_number in page and "审批中" in page and "审批请假" in page
+    assert leave.case_number in page and "审批中" in page and "审批请假" in page and "按何种假处理" in page
     assert "流程启动" in page  # history
     assert reverse("api:definition-bpmn", args=[leave.instance.definition_id]) in page
     assert 'data-current="approve_leave"' in page
