@@ -19,13 +19,16 @@ def test_deputy_director_approves_on_the_task_page(login, file_leave, open_task)
     assert 'name="decision"' in page and "同意" in page
     assert 'data-current="approve_leave"' in page
 
-    response = client.post(reverse("task", args=[task.pk]), {"decision": "approve", "comment": "同意"}, follow=True)
+    response = client.post(reverse("task", args=[task.pk]), {"decision": "approve", "comment": "准假，注意交接"},
+                           follow=True)
     assert response.redirect_chain[-1][0] == reverse("inbox")
     assert "已办理" in response.content.decode()
     leave.refresh_from_db()
     assert leave.status == LeaveRequest.APPROVED
     task.refresh_from_db()
     assert task.state == HumanTask.COMPLETED and task.completed_by.user.username == "lifzr"
+    page = login("lisi").get(reverse("leave_detail", args=[leave.pk])).content.decode()
+    assert "已批准" in page and "审批请假：准假，注意交接" in page  # the approver's comment is in the history
 
 
 def test_rejecting_needs_a_reason(login, file_leave, open_task):
