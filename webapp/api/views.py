@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -47,11 +49,9 @@ class OfficialViewSet(EngineErrorsMixin, viewsets.GenericViewSet):
     permission_classes = [IsOfficial]
     lookup_value_regex = r"\d+"
 
-    @property
+    @cached_property
     def official(self) -> Official:
-        if not hasattr(self, "_official"):
-            self._official = official_of(self.request.user)
-        return self._official
+        return official_of(self.request.user)
 
     def schema_only(self) -> bool:
         """drf-spectacular builds views without a real user to read their querysets' models."""
