@@ -12,6 +12,12 @@ from engine.clock import CENTRE_TZ, FrozenClock, SystemClock
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Seeding hashes 22 demo passwords: PBKDF2 makes that seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def clock():
     """Time stands still at Monday 2026-11-30 09:00 (Asia/Shanghai) until a test moves it."""

@@ -27,12 +27,6 @@ def now(clock):
     return clock
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Seeding hashes 22 demo passwords: PBKDF2 makes that seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def leave_definition(centre, deploy_leave):
     """The demo centre with the leave process deployed under the 莘县 rules."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from engine.assignment import ABPost, LeavePeriod, OfficialInfo, OrgSnapshot
 from engine.calendar import WorkingCalendar
@@ -34,8 +35,13 @@ def org_snapshot(day: date) -> OrgSnapshot:
 
 
 def working_calendar() -> WorkingCalendar:
-    """The statutory calendar corrected by the administrator's overrides."""
-    overrides = list(CalendarOverride.objects.values_list("day", "kind"))
+    """The statutory calendar corrected by the administrator's overrides (one small query per call)."""
+    return _calendar(tuple(sorted(CalendarOverride.objects.values_list("day", "kind"))))
+
+
+@lru_cache(maxsize=8)
+def _calendar(overrides: tuple[tuple[date, str], ...]) -> WorkingCalendar:
+    """Built once per set of overrides: the holiday tables are costly to populate."""
     return WorkingCalendar(
         extra_holidays=[d for d, k in overrides if k == CalendarOverride.HOLIDAY],
         extra_working_days=[d for d, k in overrides if k == CalendarOverride.WORKING_DAY],
