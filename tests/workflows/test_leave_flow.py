@@ -151,26 +151,18 @@ def test_a_missed_report_back_records_exactly_one_absence_and_notifies_the_centr
     assert AbsenceRecord.objects.count() == 1
 
 
-def test_sick_leave_without_a_certificate_by_report_back_counts_as_personal_leave(centre, clock, deploy_leave):
+@pytest.mark.parametrize(("supplied", "counted_as"), [(False, "事假"), (True, "病假")])
+def test_sick_leave_counts_as_personal_leave_unless_a_certificate_comes_by_report_back(
+    centre, clock, deploy_leave, supplied, counted_as
+):
     deploy_leave("shenxian")
     sick = apply(centre["sunqi"], date(2026, 12, 1), date(2026, 12, 1), leave_type="病假")
     approve_all(sick)
     clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=CENTRE_TZ))
     fire_due_timers()
-    complete_task(open_task(sick).pk, centre["sunqi"], {"sick_certificate_supplied": False, "comment": ""})
+    complete_task(open_task(sick).pk, centre["sunqi"], {"sick_certificate_supplied": supplied, "comment": ""})
     sick.refresh_from_db()
-    assert sick.counted_as == "事假"
-
-
-def test_a_certificate_supplied_at_report_back_keeps_it_sick_leave(centre, clock, deploy_leave):
-    deploy_leave("shenxian")
-    sick = apply(centre["sunqi"], date(2026, 12, 1), date(2026, 12, 1), leave_type="病假")
-    approve_all(sick)
-    clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=CENTRE_TZ))
-    fire_due_timers()
-    complete_task(open_task(sick).pk, centre["sunqi"], {"sick_certificate_supplied": True, "comment": "补交证明"})
-    sick.refresh_from_db()
-    assert sick.counted_as == "病假"
+    assert sick.counted_as == counted_as
 
 
 def test_a_rejection_ends_the_request(centre, clock, deploy_leave):
