@@ -116,3 +116,21 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Notification(models.Model):
+    """A message for one official (e.g. a deadline reminder); it stays unread until they open it."""
+
+    recipient = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="notifications")
+    instance = models.ForeignKey(ProcessInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(HumanTask, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField()
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.message[:50]
