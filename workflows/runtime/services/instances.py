@@ -144,12 +144,14 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
         )
         if not allowed:
             raise NotAllowed(actor.pk, task.title)
-        runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk])
+        # The row is closed before the engine runs, so service tasks that follow in this step see who acted;
+        # a failure rolls it back with everything else.
         task.state = HumanTask.COMPLETED
         task.outcome = str(form_data.get("decision", form_data.get("confirmed", "done")))[:50]
         task.completed_by = actor
         task.completed_at = now()
         task.save(update_fields=["state", "outcome", "completed_by", "completed_at"])
+        runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk])
         audit.record("task_completed", task=task, actor=actor, message=task.title, after=dict(form_data))
         result["task"] = task
 
