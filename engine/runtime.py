@@ -18,6 +18,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import TerminateEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
@@ -154,6 +155,9 @@ class ProcessRunner:
         actor_id: int,
         candidates: Collection[int],
     ) -> None:
+        # Deadlines that have passed act first: a task its interrupting timer has closed (an appeal filed after the
+        # window) is refused even when the timer sweep has not got to this instance yet.
+        self._steps(workflow, workflow.refresh_timers)
         try:
             task = workflow.get_task_from_id(UUID(task_id))
         except (TaskNotFoundException, ValueError) as exc:
@@ -188,8 +192,17 @@ class ProcessRunner:
 
     @staticmethod
     def end_event(workflow: BpmnWorkflow) -> str | None:
-        """The bpmn id of the end event reached, once the instance is complete."""
+        """The bpmn id of the end event that ended the instance, once it is complete.
+
+        With several end events reached (a side branch ends before the main one), a terminate end event wins, else
+        the last one reached; the task tree's order is not the order they were reached in.
+        """
         if not workflow.completed:
             return None
         ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)]
-        return ends[-1].task_spec.bpmn_id if ends else None
+        terminating = [t for t in ends if isinstance(t.task_spec.event_definition, TerminateEventDefinition)]
+        candidates = terminating or ends
+        if not candidates:
+            return None
+        _at, _order, last = max((t.last_state_change, i, t) for i, t in enumerate(candidates))
+        return last.task_spec.bpmn_id
