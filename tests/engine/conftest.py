@@ -49,3 +49,48 @@ def frozen_clock() -> FrozenClock:
 @pytest.fixture
 def service_recorder() -> ServiceRecorder:
     return ServiceRecorder()
+
+
+_DIAGRAM_NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+}
+
+
+def _check_diagram(path, lane_names: list[str]) -> None:
+    """Every flow node drawn inside its one lane, every flow drawn, lanes named and ordered as given."""
+    from lxml import etree
+
+    root = etree.parse(str(path)).getroot()
+    process = root.find("bpmn:process", _DIAGRAM_NS)
+    flow_nodes = {el.get("id") for el in process if el.get("id") and etree.QName(el).localname not in
+                  ("laneSet", "sequenceFlow", "documentation")}
+    flows = {el.get("id") for el in process.findall("bpmn:sequenceFlow", _DIAGRAM_NS)}
+    shapes = {s.get("bpmnElement"): s.find("dc:Bounds", _DIAGRAM_NS)
+              for s in root.iterfind(".//bpmndi:BPMNShape", _DIAGRAM_NS)}
+    edges = {e.get("bpmnElement"): e for e in root.iterfind(".//bpmndi:BPMNEdge", _DIAGRAM_NS)}
+    assert flow_nodes <= set(shapes), flow_nodes - set(shapes)
+    assert flows == set(edges), flows ^ set(edges)
+    assert all(len(edge.findall("di:waypoint", _DIAGRAM_NS)) >= 2 for edge in edges.values())
+
+    lanes = {lane.get("name"): lane for lane in process.iterfind(".//bpmn:lane", _DIAGRAM_NS)}
+    assert list(lanes) == lane_names
+    in_lanes = [ref.text for lane in lanes.values() for ref in lane.findall("bpmn:flowNodeRef", _DIAGRAM_NS)]
+    assert sorted(in_lanes) == sorted(flow_nodes)
+    for lane in lanes.values():
+        lane_box = shapes[lane.get("id")]
+        top, height = float(lane_box.get("y")), float(lane_box.get("height"))
+        left, width = float(lane_box.get("x")), float(lane_box.get("width"))
+        for ref in lane.findall("bpmn:flowNodeRef", _DIAGRAM_NS):
+            box = shapes[ref.text]
+            x, y = float(box.get("x")), float(box.get("y"))
+            assert top <= y and y + float(box.get("height")) <= top + height, (lane.get("name"), ref.text)
+            assert left <= x and x + float(box.get("width")) <= left + width, (lane.get("name"), ref.text)
+
+
+@pytest.fixture
+def check_diagram() -> Callable[..., None]:
+    """`check_diagram(path, lane_names)`: the BPMN file's diagram draws every element and flow, each in its lane."""
+    return _check_diagram
