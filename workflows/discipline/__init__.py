@@ -1,0 +1,1 @@
+"""诫勉教育和效能告诫: complaints, sanction cases, appeals, letters and the yearly ledger (台帐)."""
