@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "workflows.org",
     "workflows.runtime",
     "workflows.leave",
+    "workflows.discipline",
     "webapp",
 ]
 
@@ -134,3 +135,5 @@ CELERY_BEAT_SCHEDULE = {
 # Which leave rule set (DMN next to bpmn/leave_approval.bpmn) the demo centre deploys.
 GOVFLOW_LEAVE_RULE_SET = os.environ.get("GOVFLOW_LEAVE_RULE_SET", "shenxian")
 GOVFLOW_BPMN_DIR = BASE_DIR / "bpmn"
+# The centre's name as its letters (诫勉教育书, 效能告诫书, 申辩答复书) and their numbers print it.
+GOVFLOW_CENTRE_NAME = os.environ.get("GOVFLOW_CENTRE_NAME", "尼勒克县行政服务中心")

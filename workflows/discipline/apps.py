@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DisciplineConfig(AppConfig):
+    name = "workflows.discipline"
+    label = "discipline"
+    verbose_name = "诫勉教育和效能告诫"
+
+    def ready(self) -> None:
+        from workflows.discipline.handlers import register
+
+        register()

@@ -1,0 +1,225 @@
+"""Reads of complaints, cases and letters, and the yearly ledger (台帐) with its consequences.
+
+Counts take effective sanctions only (issued, not revoked); the ledger still lists revoked ones,
+marked, because the record of what was decided and undone is part of the 台帐.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from io import StringIO
+
+from django.db.models import Count, Q, QuerySet
+
+from engine.clock import CENTRE_TZ
+from workflows.discipline.catalogue import rule_label
+from workflows.discipline.models import Complaint, Letter, SanctionCase
+from workflows.discipline.rules import (
+    JIEMIAN,
+    OFFICIAL,
+    WARNING,
+    Consequence,
+    Counts,
+    WindowStanding,
+    official_consequence,
+    window_standing,
+)
+from workflows.org.models import Official, Window
+from workflows.runtime.models import HumanTask, ProcessInstance
+
+SEE_ALL_ROLES = ("centre_office", "efficiency_group")
+_RELATED = ("target_official", "target_window", "department", "respondent", "rule", "decided_by")
+
+
+def _cases() -> QuerySet[SanctionCase]:
+    return SanctionCase.objects.select_related(*_RELATED)
+
+
+def cases_visible_to(official: Official) -> QuerySet[SanctionCase]:
+    """Officials see their own cases; the centre office and the efficiency group see all."""
+    if official.roles.filter(code__in=SEE_ALL_ROLES).exists():
+        return _cases()
+    return _cases().filter(Q(respondent=official) | Q(target_official=official))
+
+
+def find_case(case_id: int) -> SanctionCase | None:
+    return _cases().select_related("instance", "origin_complaint", "escalated_from").filter(pk=case_id).first()
+
+
+def case_of_instance(instance: ProcessInstance) -> SanctionCase | None:
+    return _cases().filter(instance=instance).first()
+
+
+def complaint_of_instance(instance: ProcessInstance) -> Complaint | None:
+    return Complaint.objects.select_related("target_window", "target_official").filter(instance=instance).first()
+
+
+def window_head(window: Window) -> Official | None:
+    """Who answers for a window (receives its letters, may appeal): its head (窗口负责人)."""
+    heads = Official.objects.filter(window=window, active=True, roles__code="window_head")
+    return heads.select_related("department", "window").order_by("id").first()
+
+
+def completed_step(instance: ProcessInstance, spec_name: str) -> HumanTask | None:
+    """The latest completed task of a step: who decided, and when."""
+    done = instance.tasks.filter(spec_name=spec_name, state=HumanTask.COMPLETED).select_related("completed_by")
+    return done.order_by("-completed_at", "-id").first()
+
+
+def open_step(instance: ProcessInstance, spec_name: str) -> HumanTask | None:
+    return instance.tasks.filter(spec_name=spec_name, state=HumanTask.OPEN).first()
+
+
+def letter_is_intact(letter: Letter) -> bool:
+    """The stored file still has the hash recorded when it was issued."""
+    digest = hashlib.sha256()
+    with letter.file.open("rb") as stored:
+        for chunk in stored.chunks():
+            digest.update(chunk)
+    return digest.hexdigest() == letter.sha256
+
+
+def effective_jiemian_count(official_id: int, year: int) -> int:
+    return SanctionCase.objects.filter(target_kind=OFFICIAL, target_official_id=official_id, year=year,
+                                       measure=JIEMIAN, issued_at__isnull=False, revoked=False).count()
+
+
+def standing_escalations(official_id: int, year: int) -> int:
+    """效能告诫 proposals already opened under 第六条(十三) for that year, not dismissed or revoked."""
+    return (SanctionCase.objects.filter(escalated_from__target_official_id=official_id, escalated_from__year=year)
+            .exclude(status=SanctionCase.DISMISSED).exclude(revoked=True).count())
+
+
+def ledger_entries(
+    year: int, *, department_id: int | None = None, window_id: int | None = None, official_id: int | None = None
+) -> QuerySet[SanctionCase]:
+    """Issued cases of the year, revoked ones included, in the order they were issued."""
+    entries = _cases().filter(year=year, issued_at__isnull=False).select_related("appeal")
+    if department_id:
+        entries = entries.filter(department_id=department_id)
+    if window_id:
+        entries = entries.filter(target_window_id=window_id)
+    if official_id:
+        entries = entries.filter(target_official_id=official_id)
+    return entries.order_by("issued_at", "id")
+
+
+_COUNTS = {
+    "jiemian": Count("id", filter=Q(measure=JIEMIAN, revoked=False)),
+    "warnings": Count("id", filter=Q(measure=WARNING, revoked=False)),
+    "revoked_count": Count("id", filter=Q(revoked=True)),
+}
+
+
+def _grouped(entries: QuerySet[SanctionCase], *fields: str) -> list[dict]:
+    return list(entries.order_by().values(*fields).annotate(**_COUNTS))
+
+
+@dataclass(frozen=True)
+class OfficialLedgerRow:
+    official: Official
+    jiemian: int
+    warnings: int
+    revoked: int
+    warnings_last_year: int
+    consequence: Consequence
+
+
+@dataclass(frozen=True)
+class WindowLedgerRow:
+    window: Window
+    jiemian: int  # the window's own and its officials', effective
+    warnings: int
+    revoked: int
+    standing: WindowStanding
+
+
+def official_ledger(
+    year: int, *, department_id: int | None = None, window_id: int | None = None, official_id: int | None = None
+) -> list[OfficialLedgerRow]:
+    """One row per official with a sanction issued in the year, with what it means for the yearly rating."""
+    entries = ledger_entries(year, department_id=department_id, window_id=window_id, official_id=official_id)
+    groups = _grouped(entries.filter(target_kind=OFFICIAL), "target_official")
+    ids = [g["target_official"] for g in groups]
+    last_year = dict(
+        SanctionCase.objects.filter(target_official_id__in=ids, year=year - 1, measure=WARNING,
+                                    issued_at__isnull=False, revoked=False)
+        .order_by().values("target_official").annotate(n=Count("id")).values_list("target_official", "n")
+    )
+    officials = Official.objects.select_related("department", "window").in_bulk(ids)
+    rows = [
+        OfficialLedgerRow(
+            official=officials[g["target_official"]], jiemian=g["jiemian"], warnings=g["warnings"],
+            revoked=g["revoked_count"], warnings_last_year=last_year.get(g["target_official"], 0),
+            consequence=official_consequence(Counts(g["jiemian"], g["warnings"]),
+                                             last_year.get(g["target_official"], 0)),
+        )
+        for g in groups
+    ]
+    return sorted(rows, key=lambda r: (r.official.department_id or 0, r.official.window_id or 0, r.official.pk))
+
+
+def window_ledger(
+    year: int, *, department_id: int | None = None, window_id: int | None = None
+) -> list[WindowLedgerRow]:
+    """One row per window with a sanction (its own or an official's) in the year: 第十条 and 六(二)."""
+    entries = ledger_entries(year, department_id=department_id, window_id=window_id).filter(
+        target_window__isnull=False
+    )
+    totals = {g["target_window"]: g for g in _grouped(entries, "target_window")}
+    per_official: dict[int, list[Counts]] = defaultdict(list)
+    for g in _grouped(entries.filter(target_kind=OFFICIAL), "target_window", "target_official"):
+        per_official[g["target_window"]].append(Counts(g["jiemian"], g["warnings"]))
+    windows = Window.objects.select_related("department").in_bulk(list(totals))
+    rows = [
+        WindowLedgerRow(
+            window=windows[window], jiemian=g["jiemian"], warnings=g["warnings"], revoked=g["revoked_count"],
+            standing=window_standing(Counts(g["jiemian"], g["warnings"]), per_official[window]),
+        )
+        for window, g in totals.items()
+    ]
+    return sorted(rows, key=lambda r: (r.window.department_id, r.window.pk))
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese correctly."""
+    out = StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def ledger_csv(year: int, **filters: int | None) -> bytes:
+    """The 台帐 of the year as CSV: one line per issued case, revoked ones marked."""
+    header = ["文号", "登记号", "处理对象", "所在部门", "窗口", "处理措施", "违规条款", "事实", "下达日期", "送达日期",
+              "申辩", "状态", "撤销理由"]
+    rows = []
+    for case in ledger_entries(year, **filters):
+        appeal = getattr(case, "appeal", None)
+        appealed = (appeal.get_decision_display() or "待复核") if appeal else ""
+        target = case.target_official.name if case.target_official else str(case.target_window)
+        rows.append([
+            case.number, case.register_number, target, case.department.name if case.department else "",
+            case.target_window.name if case.target_window else "", case.measure,
+            rule_label(case.rule, case.other_text), case.facts,
+            case.issued_at.astimezone(CENTRE_TZ).date().isoformat(),
+            case.delivered_on.isoformat() if case.delivered_on else "", appealed, "已撤销" if case.revoked else "有效",
+            case.revoked_reason,
+        ])
+    return _csv(header, rows)
+
+
+def official_ledger_csv(year: int, **filters: int | None) -> bytes:
+    """The yearly summary per official (counts and what they mean for the rating) as CSV."""
+    header = ["姓名", "所在部门", "窗口", "诫勉教育", "效能告诫", "已撤销", "上年度效能告诫", "年度考评", "依据"]
+    rows = [
+        [r.official.name, r.official.department.name if r.official.department else "",
+         r.official.window.name if r.official.window else "", r.jiemian, r.warnings, r.revoked,
+         r.warnings_last_year, r.consequence.rating, "；".join(r.consequence.reasons)]
+        for r in official_ledger(year, **filters)
+    ]
+    return _csv(header, rows)

@@ -1,0 +1,256 @@
+"""Discipline writes the web layer and the process handlers call.
+
+file_complaint / open_case start their process in the same transaction as the record;
+file_appeal / waive_appeal complete the open `file_appeal` task in the same transaction as
+the appeal, so a record never exists without its process step or the other way round.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+
+from workflows.discipline.catalogue import rule_label
+from workflows.discipline.letters import chinese_date
+from workflows.discipline.models import Appeal, AppealAttachment, Complaint, SanctionCase, ViolationRule
+from workflows.discipline.rules import (
+    ESCALATION_RULE_CODE,
+    JIEMIAN,
+    MEASURES,
+    OFFICIAL,
+    WARNING,
+    WINDOW,
+    appeal_deadline,
+    appeal_decision_due,
+    appeal_is_late,
+    deciding_role,
+    escalation_due,
+)
+from workflows.discipline.selectors import effective_jiemian_count, open_step, standing_escalations, window_head
+from workflows.org.models import Official, Window
+from workflows.org.selectors import working_calendar
+from workflows.runtime import audit
+from workflows.runtime.clock import now, today
+from workflows.runtime.errors import Conflict, InvalidInput
+from workflows.runtime.models import HumanTask
+from workflows.runtime.services.instances import complete_task, start_process
+
+COMPLAINT_PROCESS = "complaint"
+SANCTION_PROCESS = "sanction"
+FILE_APPEAL_STEP = "file_appeal"
+
+
+class DisciplineRefused(InvalidInput):
+    """The request breaks a discipline rule; the message says which, in Chinese and English."""
+
+
+class LateAppeal(DisciplineRefused):
+    """第十一条: the five working days to appeal are over."""
+
+
+def _target(target_kind: str, official: Official | None, window: Window | None) -> tuple[Official | None, Window]:
+    """The official (None for a window) and the window the case or complaint is about."""
+    if target_kind == OFFICIAL:
+        if official is None:
+            raise DisciplineRefused("请指定被投诉（处理）的工作人员 / name the official")
+        if official.window is None:
+            raise DisciplineRefused(f"{official.name}不是窗口工作人员 / {official.name} works at no window")
+        return official, official.window
+    if target_kind == WINDOW:
+        if window is None:
+            raise DisciplineRefused("请指定窗口 / name the window")
+        return None, window
+    raise DisciplineRefused(f"未知的对象类别 / unknown target kind '{target_kind}'")
+
+
+def _respondent(official: Official | None, window: Window) -> Official:
+    """Who receives the letter and may appeal: the official, or the window's head for a window."""
+    if official is not None:
+        return official
+    head = window_head(window)
+    if head is None:
+        raise DisciplineRefused(f"{window}没有窗口负责人 / window {window} has no head to answer for it")
+    return head
+
+
+@transaction.atomic
+def file_complaint(
+    *,
+    source: str,
+    summary: str,
+    target_kind: str,
+    target_official: Official | None = None,
+    target_window: Window | None = None,
+    complainant_name: str = "",
+    complainant_contact: str = "",
+    received_by: Official | None = None,
+) -> Complaint:
+    """Register a complaint and start its handling (investigate → reply); every complaint gets an answer."""
+    if source not in dict(Complaint.SOURCES):
+        raise DisciplineRefused(f"未知的投诉来源 / unknown source '{source}'")
+    if not summary.strip():
+        raise DisciplineRefused("请填写投诉内容 / the complaint needs a summary")
+    official, window = _target(target_kind, target_official, target_window)
+    respondent = _respondent(official, window)
+    complaint = Complaint.objects.create(
+        source=source, summary=summary.strip(), target_kind=target_kind, target_official=official,
+        target_window=window, complainant_name=complainant_name, complainant_contact=complainant_contact,
+        received_at=now(), received_by=received_by,
+    )
+    data = {
+        "complaint_id": complaint.pk, "complaint_number": complaint.number, "source": source,
+        "summary": complaint.summary, "target_kind": target_kind, "target_window_id": window.pk,
+        "target_official_id": official.pk if official else None,
+    }
+    complaint.instance = start_process(COMPLAINT_PROCESS, data=data, business_key=complaint.number,
+                                       applicant=respondent, started_by=received_by)
+    complaint.save(update_fields=["instance"])
+    return complaint
+
+
+def _rule(rule_code: str, other_text: str) -> ViolationRule | None:
+    if not rule_code:
+        if not other_text.strip():
+            raise DisciplineRefused("请选择违规条目或说明其他情形 / choose a catalogue item or describe the breach")
+        return None
+    rule = ViolationRule.objects.filter(code=rule_code).first()
+    if rule is None:
+        raise DisciplineRefused(f"违规目录中没有条目 {rule_code} / no catalogue item '{rule_code}'")
+    return rule
+
+
+@transaction.atomic
+def open_case(
+    *,
+    target_kind: str,
+    measure: str,
+    facts: str,
+    rule_code: str = "",
+    other_text: str = "",
+    target_official: Official | None = None,
+    target_window: Window | None = None,
+    origin: str = SanctionCase.MANUAL,
+    opened_by: Official | None = None,
+    origin_complaint: Complaint | None = None,
+    escalated_from: SanctionCase | None = None,
+) -> SanctionCase:
+    """Open a sanction case and start its process; the deciding body follows from the target (第四条).
+
+    A manual case is opened by the centre office; complaints and the second-诫勉 rule open theirs
+    from their process steps.
+    """
+    if origin == SanctionCase.MANUAL and (
+        opened_by is None or not opened_by.roles.filter(code="centre_office").exists()
+    ):
+        raise DisciplineRefused("只有中心办公室可以立案 / only the centre office opens a case")
+    if measure not in MEASURES:
+        raise DisciplineRefused(f"处理措施须为诫勉教育或效能告诫 / unknown measure '{measure}'")
+    if not facts.strip():
+        raise DisciplineRefused("请填写违规事实 / the case needs its facts")
+    rule = _rule(rule_code, other_text)
+    official, window = _target(target_kind, target_official, target_window)
+    respondent = _respondent(official, window)
+    role = deciding_role(target_kind)
+    case = SanctionCase.objects.create(
+        year=today().year, target_kind=target_kind, target_official=official, target_window=window,
+        department=window.department, respondent=respondent, rule=rule, other_text=other_text.strip(),
+        facts=facts.strip(), measure=measure, deciding_role=role, origin=origin, origin_complaint=origin_complaint,
+        escalated_from=escalated_from, opened_at=now(), opened_by=opened_by,
+    )
+    data = {
+        "case_id": case.pk, "case_number": case.register_number, "target_kind": target_kind,
+        "target_official_id": official.pk if official else None, "target_window_id": window.pk,
+        "deciding_role": role, "proposed_measure": measure, "rule_code": rule.code if rule else "",
+        "rule_text": rule_label(rule, case.other_text), "facts": case.facts, "origin": origin,
+    }
+    case.instance = start_process(SANCTION_PROCESS, data=data, business_key=case.register_number,
+                                  applicant=respondent, started_by=opened_by)
+    case.save(update_fields=["instance"])
+    return case
+
+
+def open_escalation_if_due(case: SanctionCase) -> SanctionCase | None:
+    """第六条(十三): an official's second effective 诫勉 in a year opens one 效能告诫 proposal.
+
+    Runs when a 诫勉 letter is issued. The proposal is an ordinary case the centre office decides;
+    the triggering case's history records it.
+    """
+    if case.measure != JIEMIAN or case.target_kind != OFFICIAL or not case.is_effective or case.escalations.exists():
+        return None
+    official, year = case.target_official, case.year
+    if not escalation_due(effective_jiemian_count(official.pk, year), standing_escalations(official.pk, year)):
+        return None
+    counted = SanctionCase.objects.filter(target_official=official, year=year, measure=JIEMIAN,
+                                          issued_at__isnull=False, revoked=False).order_by("issued_at", "id")
+    numbers = "、".join(c.number for c in counted)
+    proposal = open_case(
+        target_kind=OFFICIAL, target_official=official, measure=WARNING, rule_code=ESCALATION_RULE_CODE,
+        facts=f"{official.name}{year}年内累计被诫勉教育达二次（{numbers}）。",
+        origin=SanctionCase.ESCALATION, escalated_from=case,
+    )
+    audit.record(
+        "escalation_proposed", instance=case.instance,
+        message=f"第六条（十三）：{official.name}年内第二次诫勉教育，已提请效能告诫（{proposal.register_number}）"
+                f" / second 诫勉 this year: 效能告诫 proposed",
+        after={"case_id": proposal.pk, "case_number": proposal.register_number},
+    )
+    return proposal
+
+
+def _sha256(upload: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _check_appellant(case: SanctionCase, official: Official) -> None:
+    if official.pk != case.respondent_id:
+        raise DisciplineRefused("只有被处理人本人可以申辩 / only the sanctioned official may appeal")
+    if case.delivered_on is None:
+        raise DisciplineRefused("处理决定书尚未送达 / the letter has not been delivered yet")
+
+
+def _open_appeal_step(case: SanctionCase) -> HumanTask:
+    task = open_step(case.instance, FILE_APPEAL_STEP)
+    if task is None:
+        raise Conflict("申辩已提出、已放弃或期限已过 / the appeal was already filed, waived or has closed")
+    return task
+
+
+def file_appeal(case: SanctionCase, official: Official, text: str, attachments: Iterable[File] = ()) -> Appeal:
+    """第十一条: a written appeal within five working days of receiving the letter; the sanction stays in force."""
+    _check_appellant(case, official)
+    calendar = working_calendar()
+    day = today()
+    if appeal_is_late(calendar, case.delivered_on, day):
+        deadline = appeal_deadline(calendar, case.delivered_on)
+        raise LateAppeal(f"申辩期限已于{chinese_date(deadline)}届满 / the appeal deadline was {deadline.isoformat()}")
+    if not text.strip():
+        raise DisciplineRefused("请填写申辩理由 / the appeal needs its reasons")
+    with transaction.atomic():
+        task = _open_appeal_step(case)
+        try:
+            with transaction.atomic():
+                appeal = Appeal.objects.create(case=case, appellant=official, text=text.strip(), received_on=day,
+                                               due_on=appeal_decision_due(calendar, day))
+        except IntegrityError as exc:  # the same appeal submitted twice at once
+            raise Conflict("申辩已提出 / the appeal was already filed") from exc
+        for upload in attachments:
+            AppealAttachment.objects.create(appeal=appeal, file=upload, sha256=_sha256(upload),
+                                            original_name=os.path.basename(upload.name or ""))
+        complete_task(task.pk, official, {"appeal": True, "appeal_id": appeal.pk, "received_on": day})
+    return appeal
+
+
+@transaction.atomic
+def waive_appeal(case: SanctionCase, official: Official) -> None:
+    """The official accepts the decision: no appeal (the window would otherwise close by itself)."""
+    _check_appellant(case, official)
+    task = _open_appeal_step(case)
+    complete_task(task.pk, official, {"appeal": False, "appeal_id": None, "received_on": None})
