@@ -50,3 +50,14 @@ def deploy_leave(db):
         )
 
     return deploy
+
+
+@pytest.fixture
+def deploy_discipline(db, settings, tmp_path):
+    """Deploy `complaint` and `sanction` from bpmn/, load the violation catalogue; letters go to a temp media root."""
+    from workflows.discipline.catalogue import sync_violation_rules
+    from workflows.discipline.definitions import deploy_discipline_processes
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    sync_violation_rules()
+    return deploy_discipline_processes(BPMN_DIR)

@@ -1,0 +1,92 @@
+"""Complaints: founded ones open the case the duty-rule table proposes, every one is answered; dismissal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from discipline_steps import do, open_task, usernames
+
+from engine.clock import CENTRE_TZ
+from workflows.discipline.models import Complaint, SanctionCase
+from workflows.discipline.rules import JIEMIAN, OFFICIAL, WARNING, WINDOW
+from workflows.discipline.services import DisciplineRefused, file_complaint, open_case
+from workflows.runtime.models import AuditEvent
+
+
+@pytest.fixture
+def office(centre, clock, deploy_discipline):
+    clock.set(datetime(2026, 6, 1, 9, 0, tzinfo=CENTRE_TZ))
+    return centre["zhaobgs"]
+
+
+def complain(centre, **target) -> Complaint:
+    target = target or {"target_kind": OFFICIAL, "target_official": centre["lisi"]}
+    return file_complaint(source=Complaint.SUPERVISOR, summary="企业登记窗口办件超时", received_by=centre["zhaobgs"],
+                          **target)
+
+
+def investigate(complaint: Complaint, office, **answers) -> None:
+    data = {"founded": True, "findings": "查实", "duty_rule": "", "finding": "", "occurrence": 1, "rule_code": "",
+            "proposed_measure": "", "target_kind": OFFICIAL, **answers}
+    do(complaint.instance, "investigate_complaint", office, data)
+
+
+def test_the_rule_table_turns_a_complaint_about_an_official_into_a_case_against_the_window(centre, office):
+    complaint = complain(centre)
+    investigate(complaint, office, duty_rule="服务承诺制", finding="over_time_limit", findings="办件超过承诺时限三天")
+    case = SanctionCase.objects.get(origin_complaint=complaint)
+    assert (case.target_kind, case.target_window, case.target_official, case.respondent) == (
+        WINDOW, centre["lisi"].window, None, centre["zhangsan"])
+    assert (case.measure, case.rule, case.other_text, case.deciding_role) == (
+        JIEMIAN, None, "办件超过承诺时限三天", "efficiency_group")
+    assert usernames(open_task(case.instance, "decide_sanction")) == ["qianxn"]
+
+
+def test_the_table_row_wins_over_the_investigators_proposal_and_the_investigator_fills_its_gaps(centre, office):
+    complaint = complain(centre)
+    investigate(complaint, office, duty_rule="服务承诺制", finding="rude_service", proposed_measure=JIEMIAN,
+                rule_code="5.15")
+    case = SanctionCase.objects.get(origin_complaint=complaint)
+    assert (case.measure, case.rule.code, case.target_official) == (WARNING, "6.9", centre["lisi"])
+    second = complain(centre)
+    investigate(second, office, duty_rule="首问负责制", finding="not_implemented", rule_code="5.14")
+    assert SanctionCase.objects.get(origin_complaint=second).rule.code == "5.14"
+
+
+def test_an_unfounded_complaint_is_answered_without_a_case(centre, office):
+    complaint = complain(centre, target_kind=WINDOW, target_window=centre["sunqi"].window)
+    assert complaint.instance.applicant == centre["zhaoliu"]  # the window's head stands for the window
+    investigate(complaint, office, founded=False, findings="经核实，系材料不全，非窗口责任")
+    do(complaint.instance, "reply_to_complainant", office, {"reply": "经核实，投诉不属实，已向您说明。"})
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.founded, complaint.findings, complaint.reply) == (
+        Complaint.ANSWERED, False, "经核实，系材料不全，非窗口责任", "经核实，投诉不属实，已向您说明。")
+    assert not SanctionCase.objects.exists()
+
+
+def test_a_founded_complaint_beyond_these_measures_opens_no_case_and_says_so(centre, office):
+    complaint = complain(centre)
+    investigate(complaint, office, duty_rule="服务承诺制", finding="serious_corruption")
+    assert not SanctionCase.objects.exists()
+    assert AuditEvent.objects.filter(instance=complaint.instance, action="complaint_founded").exists()
+    assert open_task(complaint.instance, "reply_to_complainant")
+
+
+def test_a_dismissed_case_gets_no_number_and_no_letter(centre, office):
+    case = open_case(target_kind=OFFICIAL, target_official=centre["lisi"], measure=JIEMIAN, rule_code="5.2",
+                     facts="迟到", opened_by=office)
+    do(case.instance, "decide_sanction", office, {"decision": "dismiss", "measure": JIEMIAN, "facts": "迟到",
+                                                  "reason": "系交通事故所致，情有可原"})
+    case.refresh_from_db()
+    assert (case.status, case.decided_by, case.decision_reason, case.number) == (
+        SanctionCase.DISMISSED, office, "系交通事故所致，情有可原", "")
+    assert not case.letters.exists() and case.instance.end_event == "case_dismissed"
+
+
+def test_a_complaint_names_a_window_official_or_a_window(centre, office):
+    with pytest.raises(DisciplineRefused, match="name the official"):
+        file_complaint(source=Complaint.PUBLIC, summary="态度差", target_kind=OFFICIAL)
+    with pytest.raises(DisciplineRefused, match="works at no window"):
+        complain(centre, target_kind=OFFICIAL, target_official=centre["zhaobgs"])
+    assert not Complaint.objects.exists()
