@@ -16,8 +16,8 @@ def leave_form(**overrides) -> dict:
     return {**data, **overrides}
 
 
-def test_login_page_is_in_chinese(client, db):
-    page = client.get(reverse("login")).content.decode()
+def test_login_page_is_in_chinese_even_for_a_browser_set_to_english(client, db):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "登录" in page
     assert "用户名" in page and "密码" in page
 
