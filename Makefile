@@ -1,7 +1,7 @@
 # govflow developer tasks (GNU make).
 #   make run    install, migrate, seed the demo centre, serve on http://127.0.0.1:8000
 #   make test   install, ruff, pytest (SQLite by default; DATABASE_URL / REDIS_URL switch to the real services)
-#   make bench  engine benchmark
+#   make bench  engine and inbox benchmarks
 
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -39,6 +39,7 @@ test: install lint
 
 bench: $(PY_STAMP)
 	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_inbox.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
