@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from engine.clock import CENTRE_TZ
 from workflows.discipline.catalogue import rule_label
-from workflows.discipline.models import Complaint, Letter, SanctionCase
+from workflows.discipline.models import Appeal, AppealAttachment, Complaint, Letter, SanctionCase
 from workflows.discipline.rules import (
     JIEMIAN,
     OFFICIAL,
@@ -43,6 +43,30 @@ def cases_visible_to(official: Official) -> QuerySet[SanctionCase]:
     if official.roles.filter(code__in=SEE_ALL_ROLES).exists():
         return _cases()
     return _cases().filter(Q(respondent=official) | Q(target_official=official))
+
+
+def case_visible_to(case: SanctionCase, official: Official) -> bool:
+    return cases_visible_to(official).filter(pk=case.pk).exists()
+
+
+def appeals_visible_to(official: Official) -> QuerySet[Appeal]:
+    """The appeals on the cases the official may see."""
+    return (Appeal.objects.filter(case__in=cases_visible_to(official))
+            .select_related("case", "appellant", "decided_by").prefetch_related("attachments")
+            .order_by("-received_on", "-id"))
+
+
+def complaints() -> QuerySet[Complaint]:
+    return (Complaint.objects.select_related("target_window__department", "target_official", "received_by")
+            .prefetch_related("sanction_cases"))
+
+
+def find_letter(letter_id: int) -> Letter | None:
+    return Letter.objects.select_related("case").filter(pk=letter_id).first()
+
+
+def find_attachment(attachment_id: int) -> AppealAttachment | None:
+    return AppealAttachment.objects.select_related("appeal__case").filter(pk=attachment_id).first()
 
 
 def find_case(case_id: int) -> SanctionCase | None:
