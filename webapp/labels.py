@@ -19,6 +19,16 @@ ACTION_LABELS = {
     "leave_rejected": _("Leave rejected"),
     "leave_returned": _("Reported back"),
     "absence_recorded": _("Absence recorded"),
+    "complaint_founded": _("Complaint founded"),
+    "sanction_case_opened": _("Case opened"),
+    "sanction_dismissed": _("Case dismissed"),
+    "sanction_issued": _("Letter issued"),
+    "escalation_proposed": _("Warning proposed (second admonition)"),
+    "letter_delivered": _("Letter delivered"),
+    "sanction_filed": _("Notified and filed"),
+    "appeal_reminder_sent": _("Appeal reminder sent"),
+    "sanction_revoked": _("Sanction revoked"),
+    "appeal_decided": _("Appeal decided"),
 }
 
 OUTCOME_LABELS = {
@@ -27,4 +37,8 @@ OUTCOME_LABELS = {
     "True": _("Confirmed"),
     "False": _("Not confirmed"),
     "done": _("Done"),
+    "sanction": _("Sanction decided"),
+    "dismiss": _("Dismissed"),
+    "uphold": _("Upheld"),
+    "revoke": _("Revoked"),
 }

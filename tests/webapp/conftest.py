@@ -1,6 +1,7 @@
-"""The leave process deployed (莘县 rules) in the demo centre, logged-in clients, leave helpers.
+"""The leave process deployed (莘县 rules) in the demo centre, logged-in clients, leave helpers; the discipline
+processes and the demo 诫勉 case for the discipline pages.
 
-`clock`, `centre` and `deploy_leave` come from tests/conftest.py.
+`clock`, `centre`, `deploy_leave` and `deploy_discipline` come from tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import pytest
 from django.test import Client
 
 from engine.clock import CENTRE_TZ
+from workflows.discipline.demo import seed_discipline_demo
+from workflows.discipline.models import SanctionCase
 from workflows.leave.models import LeaveRequest
 from workflows.leave.services import LeaveApplication, submit_leave
 from workflows.org.models import Official
@@ -75,3 +78,15 @@ def open_task():
         return HumanTask.objects.get(instance=leave.instance, state=HumanTask.OPEN)
 
     return find
+
+
+@pytest.fixture
+def discipline(leave_definition, deploy_discipline):
+    """`complaint` and `sanction` deployed beside leave, the catalogue loaded, files in a temporary media root."""
+    return deploy_discipline
+
+
+@pytest.fixture
+def delivered_case(discipline) -> SanctionCase:
+    """李四's 诫勉教育书 from the demo complaint, delivered today (Wednesday 11-25): appeal until Wednesday 12-02."""
+    return seed_discipline_demo()

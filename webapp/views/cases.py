@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from workflows.discipline.selectors import case_of_instance, complaint_of_instance
 from workflows.leave.selectors import leave_request_of_instance
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.selectors import instance_history, instance_tasks
+
+# process key → (template variable, the record the case summary shows)
+CASE_RECORDS: dict[str, tuple[str, Callable[[ProcessInstance], Any]]] = {
+    "leave_approval": ("leave", leave_request_of_instance),
+    "complaint": ("complaint", complaint_of_instance),
+    "sanction": ("sanction_case", case_of_instance),
+}
 
 
 def element_id(spec_name: str) -> str:
@@ -14,11 +23,19 @@ def element_id(spec_name: str) -> str:
     return spec_name.split(" [", 1)[0]
 
 
+def case_record(instance: ProcessInstance) -> dict[str, Any]:
+    """{name: record} for the process's summary partial, or {} for processes without one."""
+    if instance.definition.key not in CASE_RECORDS:
+        return {}
+    name, find = CASE_RECORDS[instance.definition.key]
+    return {name: find(instance)}
+
+
 def case_context(instance: ProcessInstance) -> dict[str, Any]:
     tasks = list(instance_tasks(instance))
     return {
         "instance": instance,
-        "leave": leave_request_of_instance(instance),
+        **case_record(instance),
         "tasks": tasks,
         "history": instance_history(instance),
         "diagram": {

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from engine.errors import EngineError
 from webapp.access import official_required
 from webapp.due import due_of
-from webapp.task_forms import task_form
+from webapp.task_forms import has_task_form, task_form
 from webapp.views.cases import case_context
 from workflows.runtime.models import HumanTask
 from workflows.runtime.selectors import find_task, task_actionable_by, task_claimable_by, task_visible_to
@@ -35,6 +35,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         raise PermissionDenied
     form = None
     if request.method == "POST":
+        if not has_task_form(task):  # e.g. the written appeal, filed with its files on the case page
+            raise PermissionDenied
         form = task_form(task, request.POST)
         if form.is_valid():
             try:
@@ -45,7 +47,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
                 return redirect("inbox")
-    can_act = task_actionable_by(task, official)
+    can_act = task_actionable_by(task, official) and has_task_form(task)
     context = {
         "task": task,
         "due": due_of(task),
