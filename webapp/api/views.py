@@ -19,12 +19,13 @@ from webapp.access import can_manage_definitions
 from webapp.api import serializers as s
 from webapp.api.errors import EngineErrorsMixin
 from webapp.api.permissions import CanDeployOrReadOnly, IsOfficial
-from webapp.task_forms import task_form
+from webapp.task_forms import SERVICE_COMPLETED, has_task_form, task_form
 from workflows.leave.models import LeaveRequest
 from workflows.leave.selectors import leave_requests_of
 from workflows.leave.services import submit_leave
 from workflows.org.models import Official
 from workflows.org.selectors import official_of
+from workflows.runtime.errors import InvalidInput
 from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.selectors import (
     bpmn_source,
@@ -169,6 +170,8 @@ class TaskViewSet(OfficialViewSet):
     def complete(self, request: Request, pk: str) -> Response:
         """Complete with the task form's fields (the same form as the task page); a second completion gets 409."""
         task = self._task(pk)
+        if not has_task_form(task):
+            raise InvalidInput(SERVICE_COMPLETED[task.form])
         body = s.TaskCompleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         form = task_form(task, body.validated_data["data"])

@@ -1,0 +1,101 @@
+"""Discipline API: complaints and the ledger for the centre office and the efficiency group; cases and appeals
+visible to the sanctioned official and those two roles; the appeal with files, late ones refused naming the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from engine.clock import CENTRE_TZ
+from workflows.discipline.models import Appeal, Complaint
+from workflows.discipline.rules import JIEMIAN, OFFICIAL
+from workflows.discipline.selectors import open_step
+from workflows.discipline.services import open_case
+
+LATE = datetime(2026, 12, 3, 9, 0, tzinfo=CENTRE_TZ)
+
+
+def test_cases_are_visible_to_the_sanctioned_official_and_the_two_roles(login, delivered_case, official):
+    other = open_case(target_kind=OFFICIAL, target_official=official("sunqi"), measure=JIEMIAN, rule_code="5.15",
+                      facts="与群众争吵", opened_by=official("zhaobgs"))
+    mine = login("lisi").get("/api/cases/").json()["results"]
+    assert [c["register_number"] for c in mine] == [delivered_case.register_number]
+    assert mine[0]["rule_text"].startswith("第五条第（十五）项") and mine[0]["letters"][0]["kind"] == "诫勉教育书"
+    assert mine[0]["appeal"] is None and mine[0]["appeal_deadline"] == "2026-12-02"
+    assert login("lisi").get(f"/api/cases/{other.pk}/").status_code == 404
+    for username in ("zhaobgs", "qianxn"):
+        assert len(login(username).get("/api/cases/").json()["results"]) == 2
+    assert login("zhaobgs").get("/api/cases/", {"status": "delivered"}).json()["count"] == 1
+    assert login("zhangsan").get("/api/cases/").json()["results"] == []
+
+
+def test_appeal_with_files_then_listed_and_refused_twice(login, delivered_case):
+    lisi = login("lisi")
+    files = [SimpleUploadedFile("说明.txt", "说明".encode()), SimpleUploadedFile("照片.jpg", b"\xff\xd8jpeg")]
+    response = lisi.post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "事实不清", "files": files})
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["received_on"] == "2026-11-25" and body["due_on"] == "2026-12-09"
+    assert sorted(a["original_name"] for a in body["attachments"]) == ["照片.jpg", "说明.txt"]
+    again = lisi.post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "再申辩"})
+    assert again.status_code == 409
+    assert [a["id"] for a in lisi.get("/api/appeals/").json()["results"]] == [body["id"]]
+    assert login("sunqi").get("/api/appeals/").json()["results"] == []
+    assert len(login("zhaobgs").get("/api/appeals/").json()["results"]) == 1
+    assert open_step(delivered_case.instance, "decide_appeal") is not None
+
+
+def test_a_late_appeal_is_a_400_naming_the_deadline(login, delivered_case, clock):
+    clock.set(LATE)
+    response = login("lisi").post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "不服"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "申辩期限已于2026年12月2日届满 / the appeal deadline was 2026-12-02"
+    assert not Appeal.objects.exists()
+
+
+def test_only_the_sanctioned_official_appeals_or_waives(login, delivered_case):
+    assert login("sunqi").post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "x"}).status_code == 404
+    refused = login("zhaobgs").post(f"/api/cases/{delivered_case.pk}/waive-appeal/")
+    assert refused.status_code == 400 and "only the sanctioned official" in refused.json()["detail"]
+    waived = login("lisi").post(f"/api/cases/{delivered_case.pk}/waive-appeal/")
+    assert waived.status_code == 200
+    assert login("lisi").post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "又想申辩"}).status_code == 409
+
+
+def test_the_appeal_task_is_not_completed_through_the_task_api(login, delivered_case):
+    task = open_step(delivered_case.instance, "file_appeal")
+    response = login("lisi").post(f"/api/tasks/{task.pk}/complete/", {"data": {"comment": ""}},
+                                  content_type="application/json")
+    assert response.status_code == 400 and "/api/cases/{id}/appeal/" in response.json()["detail"]
+
+
+def test_ledger_is_for_the_two_roles(login, delivered_case):
+    assert login("lisi").get("/api/ledger/").status_code == 403
+    assert login("zhangsan").get("/api/ledger/").status_code == 403
+    ledger = login("qianxn").get("/api/ledger/").json()
+    assert ledger["year"] == 2026
+    [row] = ledger["officials"]
+    assert (row["official"]["name"], row["jiemian"], row["warnings"], row["revoked"], row["rating"]) == (
+        "李四", 1, 0, 0, "")
+    assert ledger["windows"][0]["window"]["name"] == "企业登记窗口"
+    filtered = login("zhaobgs").get("/api/ledger/", {"year": 2025, "official": delivered_case.target_official_id})
+    assert filtered.json() == {"year": 2025, "officials": [], "windows": []}
+    assert login("zhaobgs").get("/api/ledger/", {"year": "x"}).status_code == 400
+
+
+def test_complaints_list_and_create_for_the_two_roles(login, discipline, official):
+    body = {"source": "public", "summary": "孙七态度蛮横", "target_kind": OFFICIAL,
+            "target_official": official("sunqi").pk, "complainant_name": "王女士"}
+    lisi = login("lisi")
+    assert lisi.get("/api/complaints/").status_code == 403
+    assert lisi.post("/api/complaints/", body, content_type="application/json").status_code == 403
+    created = login("qianxn").post("/api/complaints/", body, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["status"] == Complaint.INVESTIGATING and created.json()["received_by"]["name"] == "钱志刚"
+    listed = login("zhaobgs").get("/api/complaints/").json()["results"]
+    assert [c["number"] for c in listed] == [created.json()["number"]]
+    no_target = login("zhaobgs").post("/api/complaints/", {**body, "target_official": None},
+                                      content_type="application/json")
+    assert no_target.status_code == 400 and "name the official" in no_target.json()["detail"]

@@ -1,0 +1,119 @@
+"""Discipline API: complaints and the ledger for the centre office and the efficiency group; cases and appeals
+with the cases' visibility rule (own cases, or all for those two roles)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from webapp.api import discipline_serializers as ds
+from webapp.api import serializers as s
+from webapp.api.permissions import HandlesDiscipline, IsOfficial
+from webapp.api.views import OfficialViewSet
+from workflows.discipline.models import Appeal, Complaint, SanctionCase
+from workflows.discipline.selectors import (
+    appeals_visible_to,
+    cases_visible_to,
+    complaints,
+    official_ledger,
+    window_ledger,
+)
+from workflows.discipline.services import file_appeal, file_complaint, waive_appeal
+from workflows.runtime.clock import today
+
+WRITE_ERRORS = {400: s.ErrorSerializer, 404: s.ErrorSerializer, 409: s.ErrorSerializer}
+
+
+class ComplaintViewSet(mixins.ListModelMixin, OfficialViewSet):
+    """投诉: registered by the centre office or the efficiency group; registering starts the investigation."""
+
+    permission_classes = [IsOfficial, HandlesDiscipline]
+    serializer_class = ds.ComplaintSerializer
+    filterset_fields = ["status", "source", "target_kind"]
+
+    def get_queryset(self) -> QuerySet[Complaint]:
+        return complaints()
+
+    @extend_schema(request=ds.ComplaintCreateSerializer,
+                   responses={201: ds.ComplaintSerializer, 400: s.ErrorSerializer, 403: s.ErrorSerializer})
+    def create(self, request: Request) -> Response:
+        payload = ds.ComplaintCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        complaint = file_complaint(**payload.validated_data, received_by=self.official)
+        return Response(ds.ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class SanctionCaseFilter(django_filters.FilterSet):
+    class Meta:
+        model = SanctionCase
+        fields = ["year", "measure", "status", "revoked", "target_kind"]
+
+
+class SanctionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfficialViewSet):
+    """诫勉教育 / 效能告诫 cases: an official sees their own; the centre office and the efficiency group see all."""
+
+    serializer_class = ds.SanctionCaseSerializer
+    filterset_class = SanctionCaseFilter
+
+    def get_queryset(self) -> QuerySet[SanctionCase]:
+        if self.schema_only():
+            return SanctionCase.objects.none()
+        return cases_visible_to(self.official).select_related("appeal").prefetch_related("letters",
+                                                                                           "appeal__attachments")
+
+    @extend_schema(request={"multipart/form-data": ds.AppealCreateSerializer},
+                   responses={201: ds.AppealSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def appeal(self, request: Request, pk: str) -> Response:
+        """书面申辩 by the sanctioned official within five working days of delivery; late: 400 naming the deadline."""
+        payload = ds.AppealCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        appeal = file_appeal(self.get_object(), self.official, payload.validated_data["text"],
+                             payload.validated_data["files"])
+        return Response(ds.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ds.SanctionCaseSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path="waive-appeal")
+    def waive(self, request: Request, pk: str) -> Response:
+        """The sanctioned official accepts the decision: the appeal window closes now."""
+        case = self.get_object()
+        waive_appeal(case, self.official)
+        return Response(ds.SanctionCaseSerializer(self.get_object()).data)
+
+
+class AppealViewSet(mixins.ListModelMixin, OfficialViewSet):
+    """Appeals on the cases the caller may see."""
+
+    serializer_class = ds.AppealSerializer
+
+    def get_queryset(self) -> QuerySet[Appeal]:
+        if self.schema_only():
+            return Appeal.objects.none()
+        return appeals_visible_to(self.official)
+
+
+class LedgerViewSet(OfficialViewSet):
+    """台帐: the year's counts per official and per window, with what they mean for the yearly rating."""
+
+    permission_classes = [IsOfficial, HandlesDiscipline]
+    filter_backends: list = []  # the query is the ledger's own filters, not a queryset's
+
+    @extend_schema(parameters=[ds.LedgerQuerySerializer], responses={200: ds.LedgerSerializer, 403: s.ErrorSerializer})
+    def list(self, request: Request) -> Response:
+        query = ds.LedgerQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        year = q.get("year") or today().year
+        ledger = {
+            "year": year,
+            "officials": official_ledger(year, department_id=q["department"], window_id=q["window"],
+                                         official_id=q["official"]),
+            "windows": window_ledger(year, department_id=q["department"], window_id=q["window"]),
+        }
+        return Response(ds.LedgerSerializer(ledger).data)
