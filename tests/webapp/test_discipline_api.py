@@ -47,6 +47,14 @@ def test_appeal_with_files_then_listed_and_refused_twice(login, delivered_case):
     assert open_step(delivered_case.instance, "decide_appeal") is not None
 
 
+def test_attachments_over_the_size_limit_are_refused(login, delivered_case, monkeypatch):
+    monkeypatch.setattr("webapp.api.discipline_serializers.MAX_ATTACHMENT_BYTES", 3)
+    response = login("lisi").post(f"/api/cases/{delivered_case.pk}/appeal/",
+                                  {"text": "不服", "files": [SimpleUploadedFile("大.txt", b"1234")]})
+    assert response.status_code == 400 and "大.txt" in str(response.json()["files"])
+    assert not Appeal.objects.exists()
+
+
 def test_a_late_appeal_is_a_400_naming_the_deadline(login, delivered_case, clock):
     clock.set(LATE)
     response = login("lisi").post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "不服"})

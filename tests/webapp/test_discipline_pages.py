@@ -79,6 +79,13 @@ def test_a_late_appeal_on_the_page_names_the_deadline_and_creates_nothing(login,
     assert open_step(delivered_case.instance, "decide_appeal") is None
 
 
+def test_an_attachment_over_the_size_limit_stays_on_the_form(login, delivered_case, monkeypatch):
+    monkeypatch.setattr("workflows.discipline.forms.MAX_ATTACHMENT_BYTES", 3)
+    response = login("lisi").post(reverse("case_appeal", args=[delivered_case.pk]),
+                                  appeal_form(attachments=[SimpleUploadedFile("大.txt", b"1234")]))
+    assert "大.txt 超过 20 MB" in response.content.decode() and not Appeal.objects.exists()
+
+
 def test_waiving_closes_the_appeal(login, delivered_case):
     lisi = login("lisi")
     response = lisi.post(reverse("case_waive_appeal", args=[delivered_case.pk]), follow=True)

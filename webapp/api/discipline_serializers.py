@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from webapp.api.serializers import OfficialRefSerializer
 from workflows.discipline.catalogue import rule_label
+from workflows.discipline.forms import MAX_ATTACHMENT_BYTES
 from workflows.discipline.models import (
     TARGET_KIND_CHOICES,
     Appeal,
@@ -101,6 +102,13 @@ class UploadField(serializers.FileField):
 class AppealCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=8000)
     files = serializers.ListField(child=UploadField(), required=False, default=list)
+
+    def validate_files(self, files: list) -> list:
+        """The same 20 MB per file as the case page's form."""
+        for upload in files:
+            if upload.size > MAX_ATTACHMENT_BYTES:
+                raise serializers.ValidationError(f"{upload.name} 超过 20 MB / is larger than 20 MB")
+        return files
 
 
 class SanctionCaseSerializer(serializers.ModelSerializer):
