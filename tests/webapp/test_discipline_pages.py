@@ -236,3 +236,20 @@ def test_notifications_show_in_the_inbox_until_marked_read(login, delivered_case
     assert office.post(reverse("notification_read", args=[notification.pk])).status_code == 302
     assert "请于12月2日前完成通报备案" not in office.get(reverse("inbox")).content.decode()
 
+
+
+def test_the_director_supervising_an_overdue_appeal_may_read_the_case(login, delivered_case, clock, centre):
+    from workflows.discipline.services import file_appeal
+    from workflows.runtime.services.instances import fire_due_timers
+
+    file_appeal(delivered_case, centre["lisi"], "请求撤销。")
+    letter = delivered_case.letters.get()
+    assert login("wangzr").get(reverse("case_detail", args=[delivered_case.pk])).status_code == 403
+    clock.set(datetime(2026, 12, 10, 9, 0, tzinfo=CENTRE_TZ))  # received 11-25: 10 working days ended 12-09
+    fire_due_timers()
+    supervision = HumanTask.objects.get(instance=delivered_case.instance, spec_name="supervise_overdue_appeal")
+    assert [o.user.username for o in supervision.candidates.all()] == ["wangzr"]
+    director = login("wangzr")
+    assert director.get(reverse("case_detail", args=[delivered_case.pk])).status_code == 200
+    assert director.get(reverse("letter_download", args=[letter.pk])).status_code == 200
+    assert login("sunqi").get(reverse("case_detail", args=[delivered_case.pk])).status_code == 403

@@ -39,10 +39,17 @@ def _cases() -> QuerySet[SanctionCase]:
 
 
 def cases_visible_to(official: Official) -> QuerySet[SanctionCase]:
-    """Officials see their own cases; the centre office and the efficiency group see all."""
+    """Officials see their own cases; the centre office and the efficiency group see all.
+
+    An official given a step of the case (e.g. the centre director supervising an overdue appeal
+    decision) sees that case too: nobody can act on what they may not read.
+    """
     if official.roles.filter(code__in=SEE_ALL_ROLES).exists():
         return _cases()
-    return _cases().filter(Q(respondent=official) | Q(target_official=official))
+    acting = HumanTask.objects.filter(Q(candidates=official) | Q(assignee=official) | Q(completed_by=official))
+    return _cases().filter(
+        Q(respondent=official) | Q(target_official=official) | Q(instance__in=acting.values("instance"))
+    ).distinct()
 
 
 def case_visible_to(case: SanctionCase, official: Official) -> bool:
