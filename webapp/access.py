@@ -31,6 +31,14 @@ def can_see_ledger(user, official: Official | None) -> bool:
     return bool(user.is_staff or handles_discipline(official))
 
 
+MONITORING_ROLES = ("centre_office", "centre_director", "centre_deputy_director", "efficiency_group")
+
+
+def can_monitor(user, official: Official | None) -> bool:
+    """Overdue work and stuck instances are the centre leadership's and office's to watch."""
+    return bool(user.is_staff or (official is not None and official.roles.filter(code__in=MONITORING_ROLES).exists()))
+
+
 def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Login required, and the account must be an official; sets `request.official`."""
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from webapp.views import complaints, definitions, inbox, leave, ledger, sanctions, tasks
+from webapp.views import complaints, definitions, inbox, leave, ledger, monitoring, sanctions, tasks
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -28,6 +28,8 @@ urlpatterns = [
     path("discipline/ledger/", ledger.ledger, name="ledger"),
     path("discipline/ledger.csv", ledger.ledger_export, name="ledger_csv"),
     path("discipline/ledger-officials.csv", ledger.official_ledger_export, name="official_ledger_csv"),
+    path("monitoring/", monitoring.monitoring, name="monitoring"),
+    path("monitoring/instances/<int:instance_id>/retry/", monitoring.retry, name="monitoring_retry"),
     path("definitions/", definitions.definition_list, name="definition_list"),
     path("definitions/<int:definition_id>/", definitions.definition_detail, name="definition_detail"),
     path("api/", include("webapp.api.urls")),

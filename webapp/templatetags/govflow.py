@@ -3,6 +3,7 @@
 from django import template
 
 from webapp.access import can_manage_definitions as _can_manage_definitions
+from webapp.access import can_monitor as _can_monitor
 from webapp.access import can_see_ledger as _can_see_ledger
 from webapp.access import handles_discipline as _handles_discipline
 from webapp.due import Due, due_of
@@ -61,3 +62,8 @@ def handles_discipline(context) -> bool:
 @register.simple_tag(takes_context=True)
 def can_see_ledger(context) -> bool:
     return _can_see_ledger(context["request"].user, _official(context))
+
+
+@register.simple_tag(takes_context=True)
+def can_monitor(context) -> bool:
+    return _can_monitor(context["request"].user, _official(context))

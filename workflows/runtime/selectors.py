@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from workflows.org.models import Official
 from workflows.org.selectors import working_calendar
@@ -129,3 +129,18 @@ def instance_visible_to(instance: ProcessInstance, official: Official) -> bool:
 
 def unread_notifications(official: Official) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=official, read_at__isnull=True).select_related("instance", "task")
+
+
+def overdue_tasks() -> QuerySet[HumanTask]:
+    """Open tasks past their due time, the longest overdue first (monitoring)."""
+    return (_base().filter(state=HumanTask.OPEN, due_at__lt=now()).prefetch_related("candidates")
+            .order_by("due_at", "id"))
+
+
+def open_task_counts() -> list[dict]:
+    """Open tasks per process and how many of them are overdue."""
+    return list(
+        HumanTask.objects.filter(state=HumanTask.OPEN).values("instance__definition__key")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now())))
+        .order_by("instance__definition__key")
+    )
