@@ -72,6 +72,10 @@ def _refuse_forbidden_names(source: str) -> None:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import | ast.ImportFrom):
             raise UnsafeScript("禁止导入模块 / imports are not allowed in definitions")
+        if isinstance(node, ast.While):
+            # An unbounded loop would hang the worker that runs the step; `for` loops are bounded
+            # because range() is limited to 1,000 items.
+            raise UnsafeScript("禁止使用 while 循环 / while loops are not allowed in definitions")
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             raise UnsafeScript(f"禁止使用 '{node.id}' / '{node.id}' is not allowed in definitions")
 

@@ -26,6 +26,7 @@ REFUSED_SCRIPTS = {
     "underscore attribute": ("x = applicant._secret", "_secret"),
     "dunder dict": ("x = applicant.__dict__", "__dict__"),
     "print": ("print(applicant)", "print"),
+    "while loop": ("while True:\n    pass", "while"),
 }
 
 
@@ -175,3 +176,8 @@ def test_call_service_passes_parameter_values(env):
 def test_call_service_unknown_operation_is_named(env):
     with pytest.raises(KeyError, match="population.lookup"):
         env.call_service({}, "population.lookup", {})
+
+
+def test_a_for_loop_cannot_run_away_because_range_is_bounded():
+    with pytest.raises(ValueError, match="1000"):
+        RestrictedEnvironment().execute("total = 0\nfor i in range(10 ** 9):\n    total += i", {})
