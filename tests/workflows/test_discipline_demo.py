@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from discipline_steps import open_task, usernames
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from workflows.discipline import services
 from workflows.discipline.demo import seed_discipline_demo
-from workflows.discipline.models import Complaint, SanctionCase
+from workflows.discipline.models import Appeal, AppealAttachment, Complaint, SanctionCase
+from workflows.runtime.errors import Conflict
 
 
 def test_the_demo_leaves_lisi_an_open_appeal_and_is_idempotent(centre, clock, settings, tmp_path):
@@ -16,3 +20,18 @@ def test_the_demo_leaves_lisi_an_open_appeal_and_is_idempotent(centre, clock, se
     assert case.origin_complaint.status == Complaint.ANSWERED
     assert seed_discipline_demo() == case
     assert (Complaint.objects.count(), SanctionCase.objects.count()) == (1, 1)
+
+
+def test_an_appeal_that_fails_leaves_no_attachment_files_behind(centre, clock, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    case = seed_discipline_demo()
+    files_before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+
+    def lost_race(*args, **kwargs):
+        raise Conflict("流程已被他人更新 / the instance changed meanwhile")
+
+    monkeypatch.setattr(services, "complete_task", lost_race)
+    with pytest.raises(Conflict):
+        services.file_appeal(case, centre["lisi"], "请求撤销。", [SimpleUploadedFile("说明.txt", "证据".encode())])
+    assert (Appeal.objects.count(), AppealAttachment.objects.count()) == (0, 0)
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == files_before

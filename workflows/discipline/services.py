@@ -233,18 +233,26 @@ def file_appeal(case: SanctionCase, official: Official, text: str, attachments: 
         raise LateAppeal(f"申辩期限已于{chinese_date(deadline)}届满 / the appeal deadline was {deadline.isoformat()}")
     if not text.strip():
         raise DisciplineRefused("请填写申辩理由 / the appeal needs its reasons")
-    with transaction.atomic():
-        task = _open_appeal_step(case)
-        try:
-            with transaction.atomic():
-                appeal = Appeal.objects.create(case=case, appellant=official, text=text.strip(), received_on=day,
-                                               due_on=appeal_decision_due(calendar, day))
-        except IntegrityError as exc:  # the same appeal submitted twice at once
-            raise Conflict("申辩已提出 / the appeal was already filed") from exc
-        for upload in attachments:
-            AppealAttachment.objects.create(appeal=appeal, file=upload, sha256=_sha256(upload),
-                                            original_name=os.path.basename(upload.name or ""))
-        complete_task(task.pk, official, {"appeal": True, "appeal_id": appeal.pk, "received_on": day})
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            task = _open_appeal_step(case)
+            try:
+                with transaction.atomic():
+                    appeal = Appeal.objects.create(case=case, appellant=official, text=text.strip(),
+                                                   received_on=day, due_on=appeal_decision_due(calendar, day))
+            except IntegrityError as exc:  # the same appeal submitted twice at once
+                raise Conflict("申辩已提出 / the appeal was already filed") from exc
+            for upload in attachments:
+                attachment = AppealAttachment.objects.create(appeal=appeal, file=upload, sha256=_sha256(upload),
+                                                             original_name=os.path.basename(upload.name or ""))
+                stored.append(attachment.file.name)
+            complete_task(task.pk, official, {"appeal": True, "appeal_id": appeal.pk, "received_on": day})
+    except Exception:
+        storage = AppealAttachment._meta.get_field("file").storage
+        for name in stored:  # their rows were rolled back: leave no files nobody can reach
+            storage.delete(name)
+        raise
     return appeal
 
 
