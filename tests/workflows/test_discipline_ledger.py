@@ -24,7 +24,7 @@ from workflows.discipline.selectors import (
     window_ledger,
 )
 from workflows.discipline.services import DisciplineRefused, open_case, open_escalation_if_due
-from workflows.runtime.models import AuditEvent, HumanTask
+from workflows.runtime.models import AuditEvent, HumanTask, Notification
 
 
 @pytest.fixture
@@ -59,6 +59,21 @@ def test_a_second_jiemian_in_a_year_opens_exactly_one_warning_proposal(year_2026
     assert SanctionCase.objects.filter(origin=SanctionCase.ESCALATION).count() == 1
     issued(centre, "lisi")  # the fourth completes the second pair
     assert SanctionCase.objects.filter(origin=SanctionCase.ESCALATION).count() == 2
+
+
+def test_revoking_one_of_the_two_jiemian_flags_the_undecided_warning_proposal(year_2026):
+    centre = year_2026
+    issued(centre, "lisi")
+    second = issued(centre, "lisi")
+    proposal = SanctionCase.objects.get(origin=SanctionCase.ESCALATION)
+    revoke_on_appeal(centre, second)
+    flagged = AuditEvent.objects.get(instance=proposal.instance, action="escalation_basis_revoked")
+    assert second.number in flagged.message
+    notes = Notification.objects.filter(instance=proposal.instance).select_related("recipient__user", "task")
+    assert sorted(n.recipient.user.username for n in notes) == ["admin", "zhaobgs"]  # the centre office
+    assert {n.task.spec_name for n in notes} == {"decide_sanction"}
+    proposal.refresh_from_db()
+    assert proposal.status == SanctionCase.OPEN  # deciding stays the centre office's act
 
 
 def test_a_revoked_jiemian_does_not_count_towards_the_second(year_2026):

@@ -15,7 +15,7 @@ from workflows.discipline.letters import chinese_date
 from workflows.discipline.models import Appeal, Complaint, SanctionCase
 from workflows.discipline.rules import OFFICIAL, appeal_deadline
 from workflows.discipline.selectors import completed_step, open_step, window_head
-from workflows.discipline.services import open_case, open_escalation_if_due
+from workflows.discipline.services import flag_escalations_without_basis, open_case, open_escalation_if_due
 from workflows.org.selectors import working_calendar
 from workflows.runtime import audit
 from workflows.runtime.clock import now
@@ -185,6 +185,7 @@ def apply_appeal_decision(context: dict[str, Any], case_id: int) -> dict:
         case.save(update_fields=["revoked", "revoked_at", "revoked_reason"])
         audit.record("sanction_revoked", instance=case.instance, actor=appeal.decided_by,
                      message=f"{case.number} 经申辩撤销 / revoked on appeal: {appeal.reasons}")
+        flag_escalations_without_basis(case)
     audit.record("appeal_decided", instance=case.instance, actor=appeal.decided_by, message=str(letter),
                  after={"decision": appeal.decision, "number": letter.number, "sha256": letter.sha256})
     return {"decision": appeal.decision, "letter_id": letter.pk}

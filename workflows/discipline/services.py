@@ -38,6 +38,7 @@ from workflows.runtime.clock import now, today
 from workflows.runtime.errors import Conflict, InvalidInput
 from workflows.runtime.models import HumanTask
 from workflows.runtime.services.instances import complete_task, start_process
+from workflows.runtime.services.notifications import notify
 
 COMPLAINT_PROCESS = "complaint"
 SANCTION_PROCESS = "sanction"
@@ -199,6 +200,30 @@ def open_escalation_if_due(case: SanctionCase) -> SanctionCase | None:
         after={"case_id": proposal.pk, "case_number": proposal.register_number},
     )
     return proposal
+
+
+def flag_escalations_without_basis(revoked: SanctionCase) -> list[SanctionCase]:
+    """A revoked 诫勉 may leave an undecided 第六条(十三) proposal without its two 诫勉.
+
+    The proposal is not dismissed by the system (deciding is the centre office's act): its
+    deciders are notified and its history records why it should be reviewed.
+    """
+    if revoked.measure != JIEMIAN or revoked.target_kind != OFFICIAL:
+        return []
+    official, year = revoked.target_official, revoked.year
+    undecided = list(SanctionCase.objects.filter(
+        escalated_from__target_official=official, escalated_from__year=year, status=SanctionCase.OPEN,
+    ).select_related("instance"))
+    if not undecided or effective_jiemian_count(official.pk, year) // 2 >= standing_escalations(official.pk, year):
+        return []
+    message = (f"{revoked.number}已经申辩撤销，{official.name}{year}年内有效的诫勉教育不足二次，"
+               f"请复核效能告诫建议 / a 诫勉 was revoked on appeal: review this 效能告诫 proposal")
+    for proposal in undecided:
+        step = open_step(proposal.instance, "decide_sanction")
+        notify([o.pk for o in step.candidates.all()] if step else [], message, instance=proposal.instance, task=step)
+        audit.record("escalation_basis_revoked", instance=proposal.instance, message=message,
+                     after={"revoked_case": revoked.number})
+    return undecided
 
 
 def _sha256(upload: File) -> str:
