@@ -29,6 +29,9 @@ ACTION_LABELS = {
     "appeal_reminder_sent": _("Appeal reminder sent"),
     "sanction_revoked": _("Sanction revoked"),
     "appeal_decided": _("Appeal decided"),
+    "escalation_basis_revoked": _("Warning proposal lost its basis"),
+    "task_post_vacant": _("Post vacant, task kept"),
+    "post_changed": _("Post changed"),
 }
 
 OUTCOME_LABELS = {

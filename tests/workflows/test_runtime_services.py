@@ -16,6 +16,7 @@ from workflows.runtime.errors import Conflict
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition, deploy_from_files
 from workflows.runtime.services.instances import claim_task, complete_task, retry_instance, start_process
+from workflows.runtime.services.posts import change_post
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -143,3 +144,19 @@ def test_audit_rows_have_no_update_or_delete_path():
     pattern = re.compile(r"AuditEvent\.objects[^\n]*\.(update|delete|bulk_update)\(|audit[^\n]*\.(save|delete)\(")
     offenders = [str(p) for p in Path(workflows.__file__).parent.rglob("*.py") if pattern.search(p.read_text("utf-8"))]
     assert offenders == []
+
+
+def test_a_new_window_head_takes_over_the_open_tasks_of_the_post(review, centre):
+    task = HumanTask.objects.get(instance=review)
+    zhangsan, lisi = centre["zhangsan"], centre["lisi"]
+    moved = change_post(zhangsan, roles=["window_staff"], department=zhangsan.department, window=zhangsan.window,
+                        actor=centre["admin"])
+    assert moved == 0  # the window has no head now: the task stays where it is, and that is on record
+    assert HumanTask.objects.get(pk=task.pk).assignee == zhangsan
+    assert AuditEvent.objects.filter(task=task, action="task_post_vacant").count() == 1
+    moved = change_post(lisi, roles=["window_staff", "window_head"], department=lisi.department, window=lisi.window,
+                        actor=centre["admin"])
+    task.refresh_from_db()
+    assert moved == 1 and task.assignee == lisi and list(task.candidates.all()) == [lisi]
+    assert AuditEvent.objects.filter(task=task, action="task_reassigned").count() == 1
+    assert AuditEvent.objects.filter(action="post_changed").count() == 2

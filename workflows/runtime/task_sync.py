@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from engine.assignment import AssignmentError, AssignmentRule, CaseContext, OrgSnapshot, Resolution, resolve
 from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner, ReadyTask
@@ -93,13 +95,25 @@ def sync_human_tasks(instance: ProcessInstance, runner: ProcessRunner, workflow)
 
 def reassign_open_tasks(official_ids: Iterable[int], reason: str, actor: Official | None = None) -> int:
     """Re-resolve the open tasks these officials hold (e.g. their leave began or ended); returns how many moved."""
-    tasks = (HumanTask.objects.filter(state=HumanTask.OPEN, holders__in=list(official_ids))
-             .distinct().select_related("instance").prefetch_related("candidates"))
+    return _reassign(HumanTask.objects.filter(state=HumanTask.OPEN, holders__in=list(official_ids)), reason, actor)
+
+
+def reassign_open_tasks_of_roles(roles: Iterable[str], reason: str, actor: Official | None = None) -> int:
+    """Re-resolve the open tasks assigned by these roles (a post changed hands); returns how many moved."""
+    return _reassign(HumanTask.objects.filter(state=HumanTask.OPEN, role__in=list(roles)), reason, actor)
+
+
+def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -> int:
+    tasks = tasks.distinct().select_related("instance").prefetch_related("candidates")
     org = org_snapshot(today())
     moved = 0
     for task in tasks:
         before = sorted(o.pk for o in task.candidates.all())
-        resolution = _resolve(AssignmentRule(task.role, task.scope), task.instance, org, task.spec_name)
+        try:
+            resolution = _resolve(AssignmentRule(task.role, task.scope), task.instance, org, task.spec_name)
+        except ExecutionError as exc:  # the post is vacant now: the task stays where it is until it is filled
+            audit.record("task_post_vacant", task=task, actor=actor, message=f"{reason}: {exc.message}")
+            continue
         if sorted(resolution.candidates) == before:
             continue
         _apply(task, resolution)
