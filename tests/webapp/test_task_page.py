@@ -103,6 +103,9 @@ def test_claiming_from_the_inbox(login, file_leave, open_task, official):
     task.save(update_fields=["assignee"])  # as when a role has several officials
     client = login("lifzr")
     assert task.case_number in client.get(reverse("inbox"), {"tab": "claimable"}).content.decode()
+    opened = client.get(reverse("inbox"))  # nothing assigned yet: the inbox opens on the claimable tab
+    assert opened.context["tab"] == "claimable" and task.case_number in opened.content.decode()
+    assert client.get(reverse("inbox"), {"tab": "mine"}).context["tab"] == "mine"
     response = client.post(reverse("task_claim", args=[task.pk]))
     assert response["Location"] == reverse("task", args=[task.pk])
     task.refresh_from_db()

@@ -21,9 +21,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     filters = form.filters()
     tab = filters.pop("tab")
+    tabs = [(key, label, TAB_TASKS[key](request.official).count()) for key, label in TABS]
+    counts = {key: count for key, _label, count in tabs}
+    if "tab" not in request.GET and not counts["mine"] and counts["claimable"]:
+        tab = "claimable"  # nothing assigned to me yet: open on the work my roles may take
     tasks = filter_tasks(TAB_TASKS[tab](request.official), **filters)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    tabs = [(key, label, TAB_TASKS[key](request.official).count()) for key, label in TABS]
     notifications = unread_notifications(request.official)
     return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, "page": page,
                                           "notifications": notifications})
