@@ -12,6 +12,7 @@ from django.db import connection
 
 from engine.clock import CENTRE_TZ
 from engine.errors import DefinitionError, ExecutionError, NotAllowed
+from workflows.org.models import Role
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition, deploy_from_files
@@ -160,3 +161,22 @@ def test_a_new_window_head_takes_over_the_open_tasks_of_the_post(review, centre)
     assert moved == 1 and task.assignee == lisi and list(task.candidates.all()) == [lisi]
     assert AuditEvent.objects.filter(task=task, action="task_reassigned").count() == 1
     assert AuditEvent.objects.filter(action="post_changed").count() == 2
+
+
+def test_editing_an_official_in_the_admin_goes_through_the_post_change(review, centre, client):
+    task = HumanTask.objects.get(instance=review)
+    admin_user = centre["admin"].user
+    admin_user.is_staff = admin_user.is_superuser = True
+    client.force_login(admin_user)
+    lisi = centre["lisi"]
+    zhangsan = centre["zhangsan"]
+    for official, roles in ((zhangsan, ["window_staff"]), (lisi, ["window_staff", "window_head"])):
+        response = client.post(f"/admin/org/official/{official.pk}/change/", {
+            "user": official.user_id, "name": official.name, "department": official.department_id,
+            "window": official.window_id, "active": "on",
+            "roles": [Role.objects.get(code=c).pk for c in roles],
+        })
+        assert response.status_code == 302, response.content.decode()[:500]
+    task.refresh_from_db()
+    assert task.assignee == lisi
+    assert AuditEvent.objects.filter(action="post_changed", actor=centre["admin"]).count() == 2
