@@ -8,6 +8,9 @@ class Role(models.Model):
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=40)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "角色"
+
     def __str__(self) -> str:
         return self.name
 
@@ -16,6 +19,9 @@ class Department(models.Model):
     """进驻部门: a unit stationed in the centre."""
 
     name = models.CharField("名称", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "进驻部门"
 
     def __str__(self) -> str:
         return self.name
@@ -29,6 +35,7 @@ class Window(models.Model):
     number = models.CharField("窗口号", max_length=20, blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "窗口"
         unique_together = [("department", "name")]
 
     def __str__(self) -> str:
@@ -46,6 +53,9 @@ class Official(models.Model):
     window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="officials")
     roles = models.ManyToManyField(Role, blank=True, related_name="officials")
     active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作人员"
 
     def __str__(self) -> str:
         return self.name
@@ -66,6 +76,7 @@ class ABPair(models.Model):
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "AB岗"
         constraints = [models.CheckConstraint(condition=~models.Q(a=models.F("b")), name="ab_pair_distinct")]
 
 
@@ -78,6 +89,7 @@ class Absence(models.Model):
     reason = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = verbose_name_plural = "请假离岗"
         indexes = [models.Index(fields=["first_day", "last_day"])]
 
 
@@ -91,3 +103,6 @@ class CalendarOverride(models.Model):
     day = models.DateField(unique=True)
     kind = models.CharField(max_length=12, choices=KINDS)
     note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日历调整"
