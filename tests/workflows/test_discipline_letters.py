@@ -57,3 +57,9 @@ def test_an_upheld_appeal_gets_a_reply_letter_and_numbers_run_per_kind(on_sept_2
     for expected in ("申辩答复书", "李四：", "你于2026年9月28日对《诫勉教育书》", "维持原诫勉教育决定",
                      "有监控录像为证", "尼勒克县行政服务中心办公室", "2026年9月28日"):
         assert expected in text
+
+
+def test_a_letter_whose_file_is_gone_is_not_intact(on_sept_24):
+    letter = issued(on_sept_24).letters.get()
+    letter.file.storage.delete(letter.file.name)
+    assert not letter_is_intact(Letter.objects.get(pk=letter.pk))

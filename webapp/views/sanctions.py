@@ -15,7 +15,7 @@ from webapp.access import official_required
 from webapp.due import Due
 from webapp.views.cases import case_context
 from workflows.discipline.forms import AppealForm
-from workflows.discipline.models import Letter, SanctionCase
+from workflows.discipline.models import SanctionCase
 from workflows.discipline.selectors import (
     case_visible_to,
     cases_visible_to,
@@ -39,14 +39,6 @@ def _visible_case(request: HttpRequest, case_id: int) -> SanctionCase:
     return case
 
 
-def _intact(letter: Letter) -> bool:
-    """A stored file that is gone is as untrustworthy as one that changed."""
-    try:
-        return letter_is_intact(letter)
-    except FileNotFoundError:
-        return False
-
-
 def _download(file: FieldFile, filename: str, content_type: str | None = None) -> FileResponse:
     try:
         handle = file.open("rb")
@@ -63,7 +55,7 @@ def _case_page(request: HttpRequest, case: SanctionCase, appeal_form: AppealForm
     context = {
         **(case_context(case.instance) if case.instance else {}),
         "case": case,
-        "letters": [(letter, _intact(letter)) for letter in case.letters.all()],
+        "letters": [(letter, letter_is_intact(letter)) for letter in case.letters.all()],
         "appeal": getattr(case, "appeal", None),
         "appeal_due": Due(days_left, False) if days_left is not None and days_left >= 0 else None,
         "may_appeal": may_appeal,

@@ -105,11 +105,14 @@ def open_step(instance: ProcessInstance, spec_name: str) -> HumanTask | None:
 
 
 def letter_is_intact(letter: Letter) -> bool:
-    """The stored file still has the hash recorded when it was issued."""
+    """The stored file still has the hash recorded when it was issued; a file that is gone is not intact."""
     digest = hashlib.sha256()
-    with letter.file.open("rb") as stored:
-        for chunk in stored.chunks():
-            digest.update(chunk)
+    try:
+        with letter.file.open("rb") as stored:
+            for chunk in stored.chunks():
+                digest.update(chunk)
+    except FileNotFoundError:
+        return False
     return digest.hexdigest() == letter.sha256
 
 

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from workflows.leave.models import AbsenceRecord, LeaveRequest
+from workflows.leave.models import LeaveRequest
 from workflows.org.models import Official
 from workflows.runtime.models import ProcessInstance
 
 
 def leave_requests_of(official: Official) -> QuerySet[LeaveRequest]:
     return LeaveRequest.objects.filter(applicant=official).select_related("substitute").order_by("-created_at")
-
-
-def absence_records(year: int | None = None) -> QuerySet[AbsenceRecord]:
-    records = AbsenceRecord.objects.select_related("official", "leave_request")
-    return records.filter(day__year=year) if year else records
 
 
 def substitute_choices(official: Official) -> QuerySet[Official]:
