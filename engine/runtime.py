@@ -154,7 +154,10 @@ class ProcessRunner:
         form_data: Mapping[str, Any],
         actor_id: int,
         candidates: Collection[int],
+        completed_at: datetime | None = None,
     ) -> None:
+        """Run a READY human task with the form's values as its result, plus who completed it and when
+        (`completed_by`, `completed_at`), so the steps that follow read them from the data."""
         # Deadlines that have passed act first: a task its interrupting timer has closed (an appeal filed after the
         # window) is refused even when the timer sweep has not got to this instance yet.
         self._steps(workflow, workflow.refresh_timers)
@@ -167,7 +170,8 @@ class ProcessRunner:
         meta = self.bundle.human_tasks[task.task_spec.name]
         if actor_id not in candidates:
             raise NotAllowed(actor_id, meta.title)
-        values = as_stored(form_data)
+        at = completed_at or self.env.clock.now()
+        values = as_stored({**form_data, "completed_by": actor_id, "completed_at": at.isoformat()})
 
         def run() -> None:
             if meta.result_variable:

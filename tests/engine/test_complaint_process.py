@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from results import entered
 from SpiffWorkflow.util.task import TaskState
 
 from engine.assignment import CaseContext, OfficialInfo, OrgSnapshot, resolve
@@ -142,14 +143,14 @@ def test_founded_complaint_opens_a_case_then_answers(runner, service_recorder):
     assert service_recorder.calls == [("discipline.open_case_from_complaint", {"complaint_id": 9001})]
     seen = service_recorder.contexts[0]
     assert (seen["measure"], seen["measure_target"], seen["measure_rule_code"]) == ("诫勉教育", "window", "")
-    assert seen["investigation"] == investigation()
+    assert entered(seen["investigation"]) == investigation()
     assert (seen["duty_rule"], seen["finding"], seen["occurrence"]) == ("服务承诺制", "over_time_limit", 1)
 
     reply = act(runner, workflow, "reply_to_complainant", REPLY)
     assert candidates(reply) == OFFICE
     assert service_recorder.names() == ["discipline.open_case_from_complaint", "discipline.record_complaint_reply"]
     assert service_recorder.calls[-1] == ("discipline.record_complaint_reply", {"complaint_id": 9001})
-    assert service_recorder.contexts[-1]["reply"] == REPLY
+    assert entered(service_recorder.contexts[-1]["reply"]) == REPLY
     assert workflow.completed and runner.end_event(workflow) == "complaint_answered"
 
 

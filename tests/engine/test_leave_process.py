@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from results import entered
 from SpiffWorkflow.util.task import TaskState
 
 from engine.assignment import CaseContext, OfficialInfo, OrgSnapshot, resolve
@@ -238,7 +239,7 @@ def test_tasks_reach_the_right_inboxes_in_order(make_runner, service_recorder, r
     assert not workflow.completed
     assert runner.next_timer_due(workflow) == datetime(2026, 3, 4, 9, 0, tzinfo=CENTRE_TZ)
     approvals = data_at(workflow, "wait_for_leave_start")["approvals"]
-    assert approvals == [APPROVE] * sum(1 for name, _ in inboxes if name == APPROVE_LEAVE)
+    assert entered(approvals) == [APPROVE] * sum(1 for name, _ in inboxes if name == APPROVE_LEAVE)
 
 
 def test_approval_tasks_carry_form_and_due_date_metadata(make_runner):
@@ -253,7 +254,7 @@ def test_approval_tasks_carry_form_and_due_date_metadata(make_runner):
     assert (approval.meta.form, approval.meta.result_variable, approval.meta.due_working_days) == (
         "approval", "approval", 1)
     assert approval.meta.title == "审批请假" and approval.data["approver_role"] == "dept_deputy_leader"
-    assert approval.data["substitute_confirmation"] == confirmed(23)
+    assert entered(approval.data["substitute_confirmation"]) == confirmed(23)
 
 
 # --- refusals ------------------------------------------------------------------------------------
@@ -269,7 +270,7 @@ def test_rejection_by_the_second_approver_ends_the_chain(make_runner, service_re
     assert runner.ready_human_tasks(workflow) == []  # the deputy director never sees it
     assert workflow.completed and runner.end_event(workflow) == "leave_rejected"
     assert service_recorder.calls == [("leave.reject", {"leave_request_id": 7001})]
-    assert data_at(workflow, "leave_rejected")["approvals"] == [APPROVE, REJECT]
+    assert entered(data_at(workflow, "leave_rejected")["approvals"]) == [APPROVE, REJECT]
 
 
 def test_rejection_by_the_only_approver(make_runner, service_recorder):
@@ -349,7 +350,7 @@ def test_handlers_see_the_confirmed_substitute_and_the_report(make_runner, froze
     report = {"sick_certificate_supplied": True, "comment": "补交病假证明"}
     act(runner, workflow, only_ready(runner, workflow), report)
     assert service_recorder.names()[-1] == "leave.end"
-    assert service_recorder.contexts[-1]["report_back"] == report
+    assert entered(service_recorder.contexts[-1]["report_back"]) == report
 
 
 def test_missed_report_back_is_recorded_once(make_runner, frozen_clock, service_recorder):
@@ -515,4 +516,4 @@ def test_restore_does_not_depend_on_key_order(make_runner, bundles, service_reco
     assert (element(last), candidates(last)) == (APPROVE_LEAVE, (DEPUTY_DIRECTOR,))
     act(fresh, workflow, last, APPROVE)
     assert service_recorder.names() == ["leave.approve"]
-    assert data_at(workflow, "wait_for_leave_start")["approvals"] == [APPROVE, APPROVE]
+    assert entered(data_at(workflow, "wait_for_leave_start")["approvals"]) == [APPROVE, APPROVE]

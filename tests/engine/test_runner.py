@@ -5,6 +5,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from results import entered
 from SpiffWorkflow.util.task import TaskState
 
 from engine.assignment import AssignmentRule
@@ -159,7 +160,10 @@ def test_result_variable_keeps_the_form_under_its_name(runner, clock):
     runner.complete(workflow, approve.id, {"outcome": "同意", "comment": "准"}, LEADER, [LEADER])
     assert workflow.completed
     assert runner.end_event(workflow) == "approved"
-    assert workflow.last_task.data["approval"] == {"outcome": "同意", "comment": "准"}
+    approval = workflow.last_task.data["approval"]
+    assert entered(approval) == {"outcome": "同意", "comment": "准"}
+    # who completed the step and when reach the process in the result, for the steps that follow
+    assert (approval["completed_by"], approval["completed_at"]) == (LEADER, DUE.isoformat())
     assert "comment" not in {k for k in workflow.last_task.data if k != "approval"}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from results import entered
 from SpiffWorkflow.util.task import TaskState
 
 from engine.assignment import CaseContext, OfficialInfo, OrgSnapshot, resolve
@@ -236,7 +237,7 @@ def test_dismissal_ends_at_case_dismissed(runner, service_recorder):
     workflow = runner.start(case())
     act(runner, workflow, "decide_sanction", DISMISS)
     assert service_recorder.calls == [("discipline.dismiss", {"case_id": 501})]
-    assert service_recorder.contexts[0]["decision"] == DISMISS
+    assert entered(service_recorder.contexts[0]["decision"]) == DISMISS
     assert ready(runner, workflow) == {}
     assert workflow.completed and runner.end_event(workflow) == "case_dismissed"
 
@@ -270,8 +271,8 @@ def test_the_sanction_takes_effect_before_any_appeal(runner, service_recorder):
         ("discipline.issue_letter", {"case_id": 501}),
         ("discipline.record_delivery", {"case_id": 501}),
     ]
-    assert service_recorder.contexts[0]["talk"] == TALK  # the letter follows the talk
-    assert service_recorder.contexts[1]["delivery"] == {"delivered_on": "2026-09-25"}
+    assert entered(service_recorder.contexts[0]["talk"]) == TALK  # the letter follows the talk
+    assert entered(service_recorder.contexts[1]["delivery"]) == {"delivered_on": "2026-09-25"}
 
 
 def test_appeal_deadline_is_the_close_of_the_fifth_working_day_across_national_day(runner):
@@ -345,7 +346,8 @@ def test_a_waiver_closes_the_case_once_filed(runner, service_recorder, filing_fi
     assert service_recorder.names() == ["discipline.issue_letter", "discipline.record_delivery",
                                         "discipline.record_filing"]
     closed = data_at(workflow, "case_closed")
-    assert closed["filing"] == FILING and closed["appeal"] == WAIVE  # both branches' data after the join
+    # both branches' data after the join
+    assert entered(closed["filing"]) == FILING and entered(closed["appeal"]) == WAIVE
     assert runner.next_timer_due(workflow) is None
 
 
@@ -361,13 +363,13 @@ def test_appeal_decided_answered_and_acknowledged(runner, frozen_clock, service_
     verdict = {"decision": decision, "reasons": reasons}
     act(runner, workflow, "decide_appeal", verdict)
     assert service_recorder.calls[-1] == ("discipline.apply_appeal_decision", {"case_id": 501})
-    assert service_recorder.contexts[-1]["appeal_decision"] == verdict
+    assert entered(service_recorder.contexts[-1]["appeal_decision"]) == verdict
     assert not workflow.completed  # the reply is acknowledged first
     act(runner, workflow, "acknowledge_appeal_reply", ACK)
     assert workflow.completed and runner.end_event(workflow) == "case_closed"
     assert service_recorder.count("discipline.remind_appeal_decider") == 0
     closed = data_at(workflow, "case_closed")
-    assert closed["appeal_decision"] == verdict and closed["filing"] == FILING
+    assert entered(closed["appeal_decision"]) == verdict and entered(closed["filing"]) == FILING
 
 
 # --- the appeal decision's reminder and overdue timers (non-interrupting) ---------------------------
@@ -408,7 +410,8 @@ def test_reminder_and_overdue_fire_while_the_decision_stays_open(runner, frozen_
     act(runner, workflow, "acknowledge_appeal_reply", ACK)
     assert workflow.completed and runner.end_event(workflow) == "case_closed"
     assert service_recorder.count("discipline.remind_appeal_decider") == 1
-    assert data_at(workflow, "overdue_appeal_supervised")["overdue_supervision"] == {"comment": "请于今日内作出决定"}
+    supervision = data_at(workflow, "overdue_appeal_supervised")["overdue_supervision"]
+    assert entered(supervision) == {"comment": "请于今日内作出决定"}
 
 
 def test_a_timely_decision_cancels_both_timers(runner, frozen_clock, service_recorder):

@@ -17,8 +17,8 @@ from workflows.discipline.rules import OFFICIAL, WARNING
 from workflows.discipline.selectors import open_step
 from workflows.discipline.services import open_case
 from workflows.runtime.models import HumanTask
-from workflows.runtime.services.instances import complete_task
 from workflows.runtime.services.notifications import notify
+from workflows.runtime.services.transitions import complete_task
 
 LATE = datetime(2026, 12, 3, 9, 0, tzinfo=CENTRE_TZ)  # the 6th working day after delivery
 

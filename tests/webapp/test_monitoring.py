@@ -12,7 +12,8 @@ from engine.clock import CENTRE_TZ
 from engine.errors import ExecutionError
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_from_files
-from workflows.runtime.services.instances import complete_task, start_process
+from workflows.runtime.services.instances import start_process
+from workflows.runtime.services.transitions import complete_task
 
 FIXTURES = Path(__file__).resolve().parent.parent / "workflows" / "fixtures"
 

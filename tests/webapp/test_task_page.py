@@ -63,7 +63,7 @@ def test_completing_a_closed_task_shows_the_conflict_as_a_message(login, file_le
     # A second browser tab still shows the form and posts again.
     response = client.post(reverse("task", args=[task.pk]), {"decision": "approve", "comment": ""}, follow=True)
     assert response.status_code == 200
-    assert "任务已被办理" in response.content.decode()
+    assert f"此任务已由{task.candidates.get().name}于2026-11-25 09:00办理" in response.content.decode()
 
 
 def test_substitute_confirmation_form(login, file_leave, open_task, official):

@@ -11,7 +11,7 @@ from workflows.discipline.rules import JIEMIAN, OFFICIAL, WINDOW
 from workflows.discipline.services import file_appeal, open_case
 from workflows.runtime.clock import today
 from workflows.runtime.models import HumanTask, ProcessInstance
-from workflows.runtime.services.instances import complete_task
+from workflows.runtime.services.transitions import complete_task
 
 RULE_FOR = {JIEMIAN: "5.15", "效能告诫": "6.9"}
 

@@ -16,8 +16,9 @@ from workflows.org.models import Role
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition, deploy_from_files
-from workflows.runtime.services.instances import claim_task, complete_task, retry_instance, start_process
+from workflows.runtime.services.instances import retry_instance, start_process
 from workflows.runtime.services.posts import change_post
+from workflows.runtime.services.transitions import claim_task, complete_task
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from engine.errors import EngineError
 from webapp.access import official_required
 from webapp.due import due_of
-from webapp.task_forms import has_task_form, task_form
+from webapp.task_forms import has_task_form, service_step, task_form
 from webapp.views.cases import case_context
 from workflows.runtime.models import HumanTask
-from workflows.runtime.selectors import find_task, task_actionable_by, task_claimable_by, task_visible_to
-from workflows.runtime.services.instances import claim_task, complete_task
+from workflows.runtime.selectors import find_task, task_visible_to
+from workflows.runtime.services.transitions import TaskTaken, claim_task, complete_task, may_claim, may_complete
 
 
 def _task_or_404(task_id: int) -> HumanTask:
@@ -34,6 +34,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     if not task_visible_to(task, official):
         raise PermissionDenied
     form = None
+    kept = None  # what the official typed into a task someone else handled first
     if request.method == "POST":
         if not has_task_form(task):  # e.g. the written appeal, filed with its files on the case page
             raise PermissionDenied
@@ -41,18 +42,26 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 complete_task(task.pk, official, form.payload())
-            except EngineError as exc:  # conflict, not allowed, bad input, failure inside the definition
+            except TaskTaken as exc:
+                messages.error(request, str(exc))
+                kept, form = form, None
+                task = _task_or_404(task_id)
+            except EngineError as exc:  # not allowed, bad input, failure inside the definition
                 messages.error(request, str(exc))
                 task = _task_or_404(task_id)
             else:
                 messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
                 return redirect("inbox")
-    can_act = task_actionable_by(task, official) and has_task_form(task)
+    can_act = may_complete(task, official) and has_task_form(task)
+    step = service_step(task)
     context = {
         "task": task,
         "due": due_of(task),
         "form": (form or task_form(task)) if can_act else None,
-        "can_claim": task_claimable_by(task, official),
+        "kept": kept,
+        "can_claim": may_claim(task, official),
+        "service_step": step,
+        "service_step_link": step.link(task.instance) if step else None,
         **case_context(task.instance),
     }
     return render(request, "tasks/detail.html", context)
@@ -66,6 +75,6 @@ def claim(request: HttpRequest, task_id: int) -> HttpResponse:
         claim_task(task.pk, request.official)
     except EngineError as exc:
         messages.error(request, str(exc))
-        return redirect("inbox")
+        return redirect("task", task_id=task.pk) if task_visible_to(task, request.official) else redirect("inbox")
     messages.success(request, _("You claimed “%(title)s”.") % {"title": task.title})
     return redirect("task", task_id=task.pk)

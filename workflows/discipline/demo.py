@@ -19,7 +19,7 @@ from workflows.discipline.services import file_complaint
 from workflows.org.models import Official
 from workflows.runtime.clock import today
 from workflows.runtime.models import ProcessInstance
-from workflows.runtime.services.instances import complete_task
+from workflows.runtime.services.transitions import complete_task
 
 DEMO_SUMMARY = "办事群众王女士反映：企业登记窗口李四办理营业执照变更时态度生硬，与其发生争吵。"
 FINDINGS = "经调取窗口监控录像并询问当事人，李四在办理营业执照变更时语气生硬，与办事群众发生争吵，投诉属实。"

@@ -6,7 +6,7 @@ instance errored with the message, for an administrator to fix and retry.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from engine.calendar import WorkingCalendar
@@ -14,13 +14,18 @@ from workflows.discipline.issuing import issue_reply_letter, issue_sanction_lett
 from workflows.discipline.letters import chinese_date
 from workflows.discipline.models import Appeal, Complaint, SanctionCase
 from workflows.discipline.rules import OFFICIAL, appeal_deadline
-from workflows.discipline.selectors import completed_step, open_step, window_head
+from workflows.discipline.selectors import open_step, window_head
 from workflows.discipline.services import flag_escalations_without_basis, open_case, open_escalation_if_due
 from workflows.org.selectors import working_calendar
 from workflows.runtime import audit
 from workflows.runtime.clock import now
-from workflows.runtime.registry import register_service
 from workflows.runtime.services.notifications import notify
+
+
+def _completion(result: dict[str, Any]) -> tuple[int | None, datetime]:
+    """Who completed the step that produced `result`, and when (the runner puts both into a task's result)."""
+    at = result.get("completed_at")
+    return result.get("completed_by"), datetime.fromisoformat(at) if at else now()
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -89,12 +94,10 @@ def record_complaint_reply(context: dict[str, Any], complaint_id: int) -> dict:
 
 
 def _record_decision(case: SanctionCase, decision: dict[str, Any]) -> None:
-    step = completed_step(case.instance, "decide_sanction")
     case.measure = decision.get("measure") or case.measure
     case.facts = decision.get("facts") or case.facts
     case.decision_reason = decision.get("reason", "")
-    case.decided_at = step.completed_at if step else now()
-    case.decided_by = step.completed_by if step else None
+    case.decided_by_id, case.decided_at = _completion(decision)
 
 
 def dismiss(context: dict[str, Any], case_id: int) -> dict:
@@ -171,11 +174,9 @@ def apply_appeal_decision(context: dict[str, Any], case_id: int) -> dict:
     case = _case(case_id)
     appeal = Appeal.objects.get(case=case)
     result = context.get("appeal_decision") or {}
-    step = completed_step(case.instance, "decide_appeal")
     appeal.decision = result.get("decision", "")
     appeal.reasons = result.get("reasons", "")
-    appeal.decided_at = step.completed_at if step else now()
-    appeal.decided_by = step.completed_by if step else None
+    appeal.decided_by_id, appeal.decided_at = _completion(result)
     appeal.save(update_fields=["decision", "reasons", "decided_at", "decided_by"])
     letter = issue_reply_letter(case, appeal)
     if appeal.decision == Appeal.REVOKE:
@@ -191,15 +192,14 @@ def apply_appeal_decision(context: dict[str, Any], case_id: int) -> dict:
     return {"decision": appeal.decision, "letter_id": letter.pk}
 
 
-def register() -> None:
-    for name, handler in {
-        "discipline.open_case_from_complaint": open_case_from_complaint,
-        "discipline.record_complaint_reply": record_complaint_reply,
-        "discipline.dismiss": dismiss,
-        "discipline.issue_letter": issue_letter,
-        "discipline.record_delivery": record_delivery,
-        "discipline.record_filing": record_filing,
-        "discipline.remind_appeal_decider": remind_appeal_decider,
-        "discipline.apply_appeal_decision": apply_appeal_decision,
-    }.items():
-        register_service(name, handler)
+# Service-task operators the family's BPMN names (spiffworkflow:serviceTaskOperator).
+SERVICES = {
+    "discipline.open_case_from_complaint": open_case_from_complaint,
+    "discipline.record_complaint_reply": record_complaint_reply,
+    "discipline.dismiss": dismiss,
+    "discipline.issue_letter": issue_letter,
+    "discipline.record_delivery": record_delivery,
+    "discipline.record_filing": record_filing,
+    "discipline.remind_appeal_decider": remind_appeal_decider,
+    "discipline.apply_appeal_decision": apply_appeal_decision,
+}

@@ -94,12 +94,6 @@ def window_head(window: Window) -> Official | None:
     return heads.select_related("department", "window").order_by("id").first()
 
 
-def completed_step(instance: ProcessInstance, spec_name: str) -> HumanTask | None:
-    """The latest completed task of a step: who decided, and when."""
-    done = instance.tasks.filter(spec_name=spec_name, state=HumanTask.COMPLETED).select_related("completed_by")
-    return done.order_by("-completed_at", "-id").first()
-
-
 def open_step(instance: ProcessInstance, spec_name: str) -> HumanTask | None:
     return instance.tasks.filter(spec_name=spec_name, state=HumanTask.OPEN).first()
 

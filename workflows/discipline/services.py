@@ -37,8 +37,9 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.errors import Conflict, InvalidInput
 from workflows.runtime.models import HumanTask
-from workflows.runtime.services.instances import complete_task, start_process
+from workflows.runtime.services.instances import start_process
 from workflows.runtime.services.notifications import notify
+from workflows.runtime.services.transitions import complete_task
 
 COMPLAINT_PROCESS = "complaint"
 SANCTION_PROCESS = "sanction"

@@ -79,19 +79,6 @@ def find_task(task_id: int) -> HumanTask | None:
     return _base().select_related("completed_by").filter(pk=task_id).first()
 
 
-def task_actionable_by(task: HumanTask, official: Official) -> bool:
-    """Whether the official may complete the task now (mirrors the check complete_task makes)."""
-    if task.state != HumanTask.OPEN:
-        return False
-    if task.assignee_id is not None:
-        return task.assignee_id == official.pk
-    return task.candidates.filter(pk=official.pk).exists()
-
-
-def task_claimable_by(task: HumanTask, official: Official) -> bool:
-    return task.state == HumanTask.OPEN and task.assignee_id is None and task.candidates.filter(pk=official.pk).exists()
-
-
 def process_keys() -> list[str]:
     """Keys of deployed processes, for inbox filters."""
     return list(ProcessDefinition.objects.order_by("key").values_list("key", flat=True).distinct())

@@ -1,4 +1,5 @@
-"""One transaction, one winner: every write to an instance goes through here.
+"""One transaction, one winner: every write to an instance goes through here (task transitions in
+`transitions` call `write_instance`).
 
 Each write locks the instance row (SELECT … FOR UPDATE where the database can; SQLite runs
 IMMEDIATE transactions, so writers queue), checks the task is open and the actor may act,
@@ -15,14 +16,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 
-from engine.errors import ExecutionError, NotAllowed
+from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner
 from workflows.org.models import Official
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
-from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.models import ProcessInstance
 from workflows.runtime.services.definitions import latest_definition
 from workflows.runtime.task_sync import sync_human_tasks
 
@@ -58,7 +59,7 @@ def _mark_errored(instance_id: int, exc: ExecutionError) -> None:
                      message=str(exc), after={"element": exc.element_id})
 
 
-def _locked(instance_id: int, skip_locked: bool = False) -> ProcessInstance | None:
+def lock_instance(instance_id: int, skip_locked: bool = False) -> ProcessInstance | None:
     qs = ProcessInstance.objects.select_related("definition")
     if connection.features.has_select_for_update:
         qs = qs.select_for_update(skip_locked=skip_locked and connection.features.has_select_for_update_skip_locked,
@@ -66,11 +67,11 @@ def _locked(instance_id: int, skip_locked: bool = False) -> ProcessInstance | No
     return qs.filter(pk=instance_id).first()
 
 
-def _write(instance_id: int, work: Callable[[ProcessInstance, ProcessRunner, Any], None]) -> ProcessInstance:
+def write_instance(instance_id: int, work: Callable[[ProcessInstance, ProcessRunner, Any], None]) -> ProcessInstance:
     """Run `work(instance, runner, workflow)` under the instance lock, then save; errors mark the instance."""
     try:
         with transaction.atomic():
-            instance = _locked(instance_id)
+            instance = lock_instance(instance_id)
             if instance is None or instance.status != ProcessInstance.RUNNING:
                 raise Conflict("流程不在运行中 / the instance is not running")
             runner = runner_for(instance.definition)
@@ -112,53 +113,6 @@ def start_process(
     return instance
 
 
-def claim_task(task_id: int, actor: Official) -> HumanTask:
-    with transaction.atomic():
-        _locked(HumanTask.objects.values_list("instance_id", flat=True).get(pk=task_id))
-        task = HumanTask.objects.get(pk=task_id)
-        if task.state != HumanTask.OPEN:
-            raise Conflict("任务已办结 / the task is already closed")
-        if not task.candidates.filter(pk=actor.pk).exists():
-            raise NotAllowed(actor.pk, task.title)
-        if task.assignee_id == actor.pk:
-            return task
-        if task.assignee_id is not None:
-            raise Conflict(f"任务已被 {task.assignee.name} 认领 / already claimed by {task.assignee.name}")
-        task.assignee = actor
-        task.save(update_fields=["assignee"])
-        audit.record("task_claimed", task=task, actor=actor, message=task.title)
-        return task
-
-
-def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -> HumanTask:
-    """Complete an open task as `actor`; a second completion of the same task gets a Conflict."""
-    instance_id = HumanTask.objects.values_list("instance_id", flat=True).get(pk=task_id)
-    result: dict[str, HumanTask] = {}
-
-    def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
-        task = HumanTask.objects.get(pk=task_id)
-        if task.state != HumanTask.OPEN:
-            raise Conflict("任务已被办理 / the task has already been completed")
-        allowed = task.assignee_id == actor.pk or (
-            task.assignee_id is None and task.candidates.filter(pk=actor.pk).exists()
-        )
-        if not allowed:
-            raise NotAllowed(actor.pk, task.title)
-        # The row is closed before the engine runs, so service tasks that follow in this step see who acted;
-        # a failure rolls it back with everything else.
-        task.state = HumanTask.COMPLETED
-        task.outcome = str(form_data.get("decision", form_data.get("confirmed", "done")))[:50]
-        task.completed_by = actor
-        task.completed_at = now()
-        task.save(update_fields=["state", "outcome", "completed_by", "completed_at"])
-        runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk])
-        audit.record("task_completed", task=task, actor=actor, message=task.title, after=dict(form_data))
-        result["task"] = task
-
-    _write(instance_id, work)
-    return result["task"]
-
-
 def fire_due_timers(limit: int = 200) -> int:
     """Fire every due timer; two sweepers never take the same instance (SKIP LOCKED). Returns instances fired."""
     due = list(
@@ -169,7 +123,7 @@ def fire_due_timers(limit: int = 200) -> int:
     for instance_id in due:
         try:
             with transaction.atomic():
-                instance = _locked(instance_id, skip_locked=True)
+                instance = lock_instance(instance_id, skip_locked=True)
                 if (instance is None or instance.status != ProcessInstance.RUNNING
                         or instance.next_timer_at is None or instance.next_timer_at > now()):
                     continue
@@ -195,4 +149,4 @@ def retry_instance(instance_id: int, actor: Official) -> ProcessInstance:
         if not updated:
             raise Conflict("流程未处于出错状态 / the instance is not in error")
         audit.record("instance_retried", instance=ProcessInstance.objects.get(pk=instance_id), actor=actor)
-    return _write(instance_id, lambda instance, runner, workflow: runner.fire_due_timers(workflow))
+    return write_instance(instance_id, lambda instance, runner, workflow: runner.fire_due_timers(workflow))
