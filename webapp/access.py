@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from workflows.discipline.selectors import SEE_ALL_ROLES
 from workflows.org.models import Official
 from workflows.org.selectors import has_role, official_of
 
@@ -19,16 +18,6 @@ CENTRE_OFFICE = "centre_office"
 def can_manage_definitions(user, official: Official | None) -> bool:
     """Deploying and browsing process definitions is the centre office's (and administrators') job."""
     return bool(user.is_staff or (official is not None and has_role(official, CENTRE_OFFICE)))
-
-
-def handles_discipline(official: Official | None) -> bool:
-    """The centre office and the efficiency group take complaints, see every case and keep the ledger (台帐)."""
-    return official is not None and official.roles.filter(code__in=SEE_ALL_ROLES).exists()
-
-
-def can_see_ledger(user, official: Official | None) -> bool:
-    """The ledger is also open to administrators."""
-    return bool(user.is_staff or handles_discipline(official))
 
 
 MONITORING_ROLES = ("centre_office", "centre_director", "centre_deputy_director", "efficiency_group")

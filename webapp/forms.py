@@ -1,15 +1,12 @@
-"""Input of the pages that is not a task, leave or discipline form: inbox and ledger filters."""
+"""Input of the generic pages that is not a task form: the inbox filters."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from workflows.org.models import Department, Official, Window
-from workflows.runtime.clock import today
 from workflows.runtime.selectors import process_keys
 
 TABS = [("mine", _("My tasks")), ("claimable", _("To claim")), ("done", _("Done"))]
@@ -36,31 +33,3 @@ class InboxFilterForm(forms.Form):
             "text": data.get("q", "").strip(),
             "overdue": data.get("overdue", False),
         }
-
-
-class LedgerFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("id"),
-                                        required=False, empty_label=_("All departments"))
-    window = forms.ModelChoiceField(label=_("Window"), required=False, empty_label=_("All windows"),
-                                    queryset=Window.objects.select_related("department").order_by("id"))
-    official = forms.ModelChoiceField(label=_("Official"), required=False, empty_label=_("All officials"),
-                                      queryset=Official.objects.filter(window__isnull=False).order_by("id"))
-
-    @classmethod
-    def for_query(cls, query: QueryDict) -> LedgerFilterForm:
-        """Bound to the query string, the year defaulting to this one."""
-        return cls({"year": str(today().year), **query.dict()})
-
-    def filters(self) -> tuple[int, dict[str, int | None]]:
-        """The year and the ids to filter by; an invalid value is dropped, as in the inbox."""
-        self.is_valid()
-        data = self.cleaned_data
-        ids = {f"{name}_id": data[name].pk if data.get(name) else None for name in ("department", "window", "official")}
-        return data.get("year") or today().year, ids
-
-    def window_id(self) -> int | None:
-        """The window table narrows to the chosen window, or else to the chosen official's."""
-        official = self.cleaned_data.get("official")
-        window = self.cleaned_data.get("window")
-        return window.pk if window else (official.window_id if official else None)

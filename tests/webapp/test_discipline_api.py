@@ -48,7 +48,7 @@ def test_appeal_with_files_then_listed_and_refused_twice(login, delivered_case):
 
 
 def test_attachments_over_the_size_limit_are_refused(login, delivered_case, monkeypatch):
-    monkeypatch.setattr("webapp.api.discipline_serializers.MAX_ATTACHMENT_BYTES", 3)
+    monkeypatch.setattr("webapp.families.discipline.serializers.MAX_ATTACHMENT_BYTES", 3)
     response = login("lisi").post(f"/api/cases/{delivered_case.pk}/appeal/",
                                   {"text": "不服", "files": [SimpleUploadedFile("大.txt", b"1234")]})
     assert response.status_code == 400 and "大.txt" in str(response.json()["files"])
@@ -76,7 +76,8 @@ def test_the_appeal_task_is_not_completed_through_the_task_api(login, delivered_
     task = open_step(delivered_case.instance, "file_appeal")
     response = login("lisi").post(f"/api/tasks/{task.pk}/complete/", {"data": {"comment": ""}},
                                   content_type="application/json")
-    assert response.status_code == 400 and "/api/cases/{id}/appeal/" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert response.status_code == 400 and f"/api/cases/{delivered_case.pk}/appeal/" in detail
 
 
 def test_ledger_is_for_the_two_roles(login, delivered_case):

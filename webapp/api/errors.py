@@ -6,8 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from engine.errors import DefinitionError, EngineError, NotAllowed
-from workflows.leave.services import LeaveRefused
-from workflows.runtime.errors import Conflict
+from workflows.runtime.errors import Conflict, InvalidInput
 
 
 def error_response(exc: Exception) -> Response | None:
@@ -22,7 +21,7 @@ def error_response(exc: Exception) -> Response | None:
         code = status.HTTP_403_FORBIDDEN
     elif isinstance(exc, DefinitionError):
         body.update(file=exc.filename, element_id=exc.element_id)
-    elif isinstance(exc, LeaveRefused):
+    if isinstance(exc, InvalidInput) and exc.field:  # e.g. a leave refused for its first day
         body["field"] = exc.field
     return Response(body, status=code)
 

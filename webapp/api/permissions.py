@@ -1,9 +1,8 @@
-"""API permissions: every caller must be an official; deploying is for the centre office; complaints and the
-ledger are for the centre office and the efficiency group."""
+"""API permissions: every caller must be an official; deploying is for the centre office (families add their own)."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from webapp.access import can_manage_definitions, handles_discipline
+from webapp.access import can_manage_definitions
 from workflows.org.selectors import official_of
 
 
@@ -21,10 +20,3 @@ class CanDeployOrReadOnly(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or can_manage_definitions(request.user, official_of(request.user))
-
-
-class HandlesDiscipline(BasePermission):
-    message = "仅中心办公室和效能建设领导小组可用 / only the centre office and the efficiency group"
-
-    def has_permission(self, request, view) -> bool:
-        return handles_discipline(official_of(request.user))

@@ -7,9 +7,6 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflows.leave.models import HALVES, LEAVE_TYPES, LeaveRequest
-from workflows.leave.selectors import substitute_choices
-from workflows.leave.services import LeaveApplication
 from workflows.org.models import Official
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.selectors import instance_history, instance_tasks, working_days_left
@@ -125,42 +122,3 @@ class InstanceDetailSerializer(InstanceSerializer):
     @extend_schema_field(AuditEventSerializer(many=True))
     def get_history(self, instance: ProcessInstance) -> list[dict[str, Any]]:
         return AuditEventSerializer(instance_history(instance), many=True).data
-
-
-class LeaveRequestSerializer(serializers.ModelSerializer):
-    case_number = serializers.CharField(read_only=True)
-    applicant = OfficialRefSerializer(read_only=True)
-    proposed_substitute = OfficialRefSerializer(read_only=True)
-    substitute = OfficialRefSerializer(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-
-    class Meta:
-        model = LeaveRequest
-        fields = [
-            "id", "case_number", "applicant", "leave_type", "counted_as", "first_day", "first_half", "last_day",
-            "last_half", "days", "reason", "proposed_substitute", "substitute", "has_sick_certificate", "status",
-            "status_display", "instance", "created_at", "returned_on",
-        ]
-
-
-class LeaveRequestCreateSerializer(serializers.Serializer):
-    """Shape checks only; the leave rules (dates, overlaps, windows) are the service's."""
-
-    leave_type = serializers.ChoiceField(choices=LEAVE_TYPES)
-    first_day = serializers.DateField()
-    first_half = serializers.ChoiceField(choices=HALVES, default="am")
-    last_day = serializers.DateField()
-    last_half = serializers.ChoiceField(choices=HALVES, default="pm")
-    reason = serializers.CharField(max_length=2000)
-    proposed_substitute = serializers.PrimaryKeyRelatedField(
-        queryset=Official.objects.none(), required=False, allow_null=True, default=None
-    )
-    has_sick_certificate = serializers.BooleanField(default=False)
-
-    def __init__(self, *args: Any, applicant: Official | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if applicant is not None:
-            self.fields["proposed_substitute"].queryset = substitute_choices(applicant)
-
-    def application(self) -> LeaveApplication:
-        return LeaveApplication(**self.validated_data)

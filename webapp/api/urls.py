@@ -1,11 +1,13 @@
-"""/api/: definitions, instances, tasks, leave requests, discipline (complaints, cases, appeals, ledger) and the
-OpenAPI schema."""
+"""/api/: definitions, instances, tasks, each registered family's resources, and the OpenAPI schema."""
+
+from importlib import import_module
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from webapp.api import discipline_views, views
+from webapp.api import views
+from workflows.runtime.registry import families
 
 app_name = "api"
 
@@ -13,11 +15,10 @@ router = DefaultRouter()
 router.register("definitions", views.DefinitionViewSet, basename="definition")
 router.register("instances", views.InstanceViewSet, basename="instance")
 router.register("tasks", views.TaskViewSet, basename="task")
-router.register("leave-requests", views.LeaveRequestViewSet, basename="leave-request")
-router.register("complaints", discipline_views.ComplaintViewSet, basename="complaint")
-router.register("cases", discipline_views.SanctionCaseViewSet, basename="case")
-router.register("appeals", discipline_views.AppealViewSet, basename="appeal")
-router.register("ledger", discipline_views.LedgerViewSet, basename="ledger")
+for family in families():
+    if family.api_routes:
+        for prefix, viewset, basename in import_module(family.api_routes).routes:
+            router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

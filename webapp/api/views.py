@@ -1,4 +1,4 @@
-"""API views: thin wrappers over the runtime and leave services and selectors."""
+"""API views shared by every process: definitions, instances and the task inbox (families add their own)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,7 @@ from webapp.access import can_manage_definitions
 from webapp.api import serializers as s
 from webapp.api.errors import EngineErrorsMixin
 from webapp.api.permissions import CanDeployOrReadOnly, IsOfficial
-from webapp.task_forms import SERVICE_COMPLETED, has_task_form, task_form
-from workflows.leave.models import LeaveRequest
-from workflows.leave.selectors import leave_requests_of
-from workflows.leave.services import submit_leave
+from webapp.task_forms import service_step, task_form
 from workflows.org.models import Official
 from workflows.org.selectors import official_of
 from workflows.runtime.errors import InvalidInput
@@ -40,7 +37,7 @@ from workflows.runtime.selectors import (
     task_visible_to,
 )
 from workflows.runtime.services.definitions import deploy_definition
-from workflows.runtime.services.instances import claim_task, complete_task
+from workflows.runtime.services.transitions import claim_task, complete_task
 
 TASK_VIEWS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
 TASK_WRITE_ERRORS = {400: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer, 409: s.ErrorSerializer}
@@ -170,8 +167,9 @@ class TaskViewSet(OfficialViewSet):
     def complete(self, request: Request, pk: str) -> Response:
         """Complete with the task form's fields (the same form as the task page); a second completion gets 409."""
         task = self._task(pk)
-        if not has_task_form(task):
-            raise InvalidInput(SERVICE_COMPLETED[task.form])
+        step = service_step(task)
+        if step is not None:  # e.g. the written appeal, filed with its files through its own endpoint
+            raise InvalidInput(" ".join(str(part) for part in (step.notice, step.api_link(task.instance)) if part))
         body = s.TaskCompleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         form = task_form(task, body.validated_data["data"])
@@ -180,22 +178,3 @@ class TaskViewSet(OfficialViewSet):
                             status=status.HTTP_400_BAD_REQUEST)
         complete_task(task.pk, self.official, form.payload())
         return self._task_now(task.pk)
-
-
-class LeaveRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfficialViewSet):
-    """My leave requests; filing one starts its approval process."""
-
-    serializer_class = s.LeaveRequestSerializer
-
-    def get_queryset(self) -> QuerySet[LeaveRequest]:
-        if self.schema_only():
-            return LeaveRequest.objects.none()
-        return leave_requests_of(self.official).select_related("applicant", "proposed_substitute")
-
-    @extend_schema(request=s.LeaveRequestCreateSerializer,
-                   responses={201: s.LeaveRequestSerializer, 400: s.ErrorSerializer})
-    def create(self, request: Request) -> Response:
-        payload = s.LeaveRequestCreateSerializer(data=request.data, applicant=self.official)
-        payload.is_valid(raise_exception=True)
-        leave = submit_leave(self.official, payload.application())
-        return Response(s.LeaveRequestSerializer(leave).data, status=status.HTTP_201_CREATED)

@@ -1,18 +1,14 @@
-"""Template filters for deadlines and audit codes, and what the navigation shows."""
+"""Template filters for deadlines and audit codes, and what the navigation shows (from the family registry)."""
 
 from django import template
 
 from webapp.access import can_manage_definitions as _can_manage_definitions
 from webapp.access import can_monitor as _can_monitor
-from webapp.access import can_see_ledger as _can_see_ledger
-from webapp.access import handles_discipline as _handles_discipline
 from webapp.due import Due, due_of
-from webapp.labels import ACTION_LABELS, OUTCOME_LABELS
-from workflows.discipline.catalogue import rule_label
-from workflows.discipline.models import SanctionCase
 from workflows.org.models import Official
 from workflows.org.roles import ROLE_LABELS
 from workflows.org.selectors import official_of
+from workflows.runtime import registry
 from workflows.runtime.models import HumanTask
 
 register = template.Library()
@@ -25,18 +21,12 @@ def due(task: HumanTask) -> Due:
 
 @register.filter
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return registry.labels("action").get(action, action)
 
 
 @register.filter
 def outcome_label(outcome: str) -> str:
-    return OUTCOME_LABELS.get(outcome, outcome)
-
-
-@register.filter
-def breach(case: SanctionCase) -> str:
-    """The catalogue item a case cites (第五条第（十五）项 …), or 其他：<text>."""
-    return rule_label(case.rule, case.other_text)
+    return registry.labels("outcome").get(outcome, outcome)
 
 
 @register.filter
@@ -55,15 +45,15 @@ def can_manage_definitions(context) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def handles_discipline(context) -> bool:
-    return _handles_discipline(_official(context))
-
-
-@register.simple_tag(takes_context=True)
-def can_see_ledger(context) -> bool:
-    return _can_see_ledger(context["request"].user, _official(context))
-
-
-@register.simple_tag(takes_context=True)
 def can_monitor(context) -> bool:
     return _can_monitor(context["request"].user, _official(context))
+
+
+@register.simple_tag(takes_context=True)
+def family_navigation(context) -> list[dict]:
+    """The registered families' links this user may see, with the current page's marked active."""
+    request = context["request"]
+    official = _official(context)
+    current = getattr(request.resolver_match, "url_name", None)
+    return [{"label": entry.label, "url_name": entry.url_name, "active": entry.is_active(current)}
+            for entry in registry.navigation() if entry.shown_to(request.user, official)]

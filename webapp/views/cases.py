@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from workflows.discipline.selectors import case_of_instance, complaint_of_instance
-from workflows.leave.selectors import leave_request_of_instance
 from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.registry import case_record_of
 from workflows.runtime.selectors import instance_history, instance_tasks
-
-# process key → (template variable, the record the case summary shows)
-CASE_RECORDS: dict[str, tuple[str, Callable[[ProcessInstance], Any]]] = {
-    "leave_approval": ("leave", leave_request_of_instance),
-    "complaint": ("complaint", complaint_of_instance),
-    "sanction": ("sanction_case", case_of_instance),
-}
 
 
 def element_id(spec_name: str) -> str:
@@ -24,11 +15,11 @@ def element_id(spec_name: str) -> str:
 
 
 def case_record(instance: ProcessInstance) -> dict[str, Any]:
-    """{name: record} for the process's summary partial, or {} for processes without one."""
-    if instance.definition.key not in CASE_RECORDS:
+    """The family's record behind the instance and the partial that summarises it, or {} for a bare process."""
+    record = case_record_of(instance.definition.key)
+    if record is None:
         return {}
-    name, find = CASE_RECORDS[instance.definition.key]
-    return {name: find(instance)}
+    return {record.context_name: record.find(instance), "summary_template": record.summary_template}
 
 
 def case_context(instance: ProcessInstance) -> dict[str, Any]:

@@ -7,6 +7,7 @@ class DisciplineConfig(AppConfig):
     verbose_name = "诫勉教育和效能告诫"
 
     def ready(self) -> None:
-        from workflows.discipline.handlers import register
+        from workflows.discipline.family import DISCIPLINE_FAMILY
+        from workflows.runtime.registry import register_family
 
-        register()
+        register_family(DISCIPLINE_FAMILY)

@@ -12,6 +12,7 @@ import os
 from django.db import models
 
 from engine.clock import CENTRE_TZ
+from workflows.discipline.catalogue import rule_label
 from workflows.discipline.rules import JIEMIAN, MEASURES, OFFICIAL, WARNING, WINDOW
 from workflows.org.models import Department, Official, Window
 from workflows.runtime.models import ProcessInstance
@@ -157,6 +158,11 @@ class SanctionCase(models.Model):
     def is_effective(self) -> bool:
         """Issued and not revoked: what the yearly consequences count."""
         return self.issued_at is not None and not self.revoked
+
+    @property
+    def breach_label(self) -> str:
+        """The catalogue item cited (第五条第（十五）项 …) or 其他：<text>, as letters and the ledger show it."""
+        return rule_label(self.rule, self.other_text)
 
     def __str__(self) -> str:
         return self.number or self.register_number

@@ -7,6 +7,7 @@ class LeaveConfig(AppConfig):
     verbose_name = "请销假"
 
     def ready(self) -> None:
-        from workflows.leave.handlers import register
+        from workflows.leave.family import LEAVE_FAMILY
+        from workflows.runtime.registry import register_family
 
-        register()
+        register_family(LEAVE_FAMILY)

@@ -14,7 +14,6 @@ from workflows.org.models import ABPair, Absence
 from workflows.org.selectors import working_calendar
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
-from workflows.runtime.registry import register_service
 from workflows.runtime.task_sync import reassign_open_tasks
 
 
@@ -109,12 +108,11 @@ def record_absence(context: dict[str, Any], leave_request_id: int) -> dict:
     return {"absence_record_id": record.pk, "day": missed_day.isoformat()}
 
 
-def register() -> None:
-    for name, handler in {
-        "leave.approve": approve,
-        "leave.reject": reject,
-        "leave.start": start,
-        "leave.end": end,
-        "leave.record_absence": record_absence,
-    }.items():
-        register_service(name, handler)
+# Service-task operators the family's BPMN names (spiffworkflow:serviceTaskOperator).
+SERVICES = {
+    "leave.approve": approve,
+    "leave.reject": reject,
+    "leave.start": start,
+    "leave.end": end,
+    "leave.record_absence": record_absence,
+}

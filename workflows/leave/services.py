@@ -19,11 +19,7 @@ LEAVE_PROCESS = "leave_approval"
 
 
 class LeaveRefused(InvalidInput):
-    """The request breaks a leave rule; the message says which, in Chinese and English."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        self.field = field
-        super().__init__(message)
+    """The request breaks a leave rule; the message says which, and `field` the input it is about."""
 
 
 @dataclass(frozen=True)

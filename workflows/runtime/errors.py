@@ -8,4 +8,12 @@ class Conflict(EngineError):
 
 
 class InvalidInput(EngineError):
-    """The request itself is wrong (bad form data, unknown definition, …)."""
+    """The request itself is wrong (bad form data, unknown definition, …); `field` names the input it is about.
+
+    Process families raise subclasses of it (LeaveRefused, DisciplineRefused), so pages and the API answer
+    them without knowing the family.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)

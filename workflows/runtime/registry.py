@@ -1,19 +1,162 @@
-"""Service-task handlers by operator name, registered by each process family's app.
+"""The one door through which a process family (leave, discipline, applications …) plugs in.
 
-Handlers run inside the engine step, in the same transaction as the instance write, and
-get the task data plus the operator's parameters.
+A family calls `register_family` once, from its AppConfig.ready, with everything the generic code
+needs to know about it: its process keys, the task forms behind its form keys, the steps its own
+services complete, the business record behind an instance and the partial that summarises it, the
+labels of its audit actions and outcomes, its navigation entries, its service-task handlers, the
+dotted paths of its page and API modules, and how to deploy and seed it. Generic code (inbox, task
+pages, API task views, access checks, error mapping, deploy validation, the demo seed) loops over
+`families()` and imports no family, so adding a family touches no generic module.
+
+Errors: a family's services raise subclasses of `workflows.runtime.errors.InvalidInput` / `Conflict`
+(optionally naming the form `field`), which the generic error mapping already answers; no per-family
+error table is needed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
 from engine.runtime import ServiceHandler
 
-_handlers: dict[str, ServiceHandler] = {}
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the top navigation; `visible_to(user, official)` decides who sees it (everyone if None)."""
+
+    label: Any
+    url_name: str
+    active_on: tuple[str, ...] = ()
+    visible_to: Callable[[Any, Any], bool] | None = None
+
+    def shown_to(self, user: Any, official: Any) -> bool:
+        return self.visible_to is None or bool(self.visible_to(user, official))
+
+    def is_active(self, url_name: str | None) -> bool:
+        return url_name is not None and (url_name == self.url_name or url_name in self.active_on)
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """The business record behind an instance of a process: `find(instance)` and the partial that shows it."""
+
+    context_name: str
+    find: Callable[[Any], Any]
+    summary_template: str
+
+
+@dataclass(frozen=True)
+class ServiceCompletedStep:
+    """A step no task form completes (it needs records a form cannot make): where the official goes instead.
+
+    `link(instance)` gives the page that completes it and `api_link(instance)` the API endpoint, or None.
+    """
+
+    notice: Any
+    link_label: Any
+    link: Callable[[Any], str | None]
+    api_link: Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class ProcessFamily:
+    name: str
+    label: Any
+    process_keys: tuple[str, ...]
+    task_forms: Mapping[str, type] = field(default_factory=dict)
+    service_completed: Mapping[str, ServiceCompletedStep] = field(default_factory=dict)
+    records: Mapping[str, CaseRecord] = field(default_factory=dict)
+    action_labels: Mapping[str, Any] = field(default_factory=dict)
+    outcome_labels: Mapping[str, Any] = field(default_factory=dict)
+    navigation: tuple[NavEntry, ...] = ()
+    services: Mapping[str, ServiceHandler] = field(default_factory=dict)
+    page_urls: str | None = None  # dotted module with `urlpatterns`, included at the site root
+    api_routes: str | None = None  # dotted module with `routes`: [(prefix, viewset, basename)]
+    deploy: Callable[[], list[Any]] | None = None  # deploys the family's shipped definitions
+    seed_demo: Callable[[], list[str]] | None = None  # demo data; returns lines to print
+
+
+_families: dict[str, ProcessFamily] = {}
+_services: dict[str, ServiceHandler] = {}
+_process_keys: dict[str, str] = {}
+
+
+class RegistryError(RuntimeError):
+    """Two families claim the same process key, form key or service operator: a start-up error."""
+
+
+def register_family(family: ProcessFamily) -> None:
+    """Register a family; names shared with another family are refused (one rule lives in one place)."""
+    if family.name in _families and _families[family.name] is not family:
+        raise RegistryError(f"process family '{family.name}' registered twice")
+    for key in family.process_keys:
+        owner = _process_keys.get(key)
+        if owner not in (None, family.name):
+            raise RegistryError(f"process key '{key}' belongs to '{owner}' and '{family.name}'")
+    for kind, names in (("form key", set(family.task_forms) | set(family.service_completed)),
+                        ("service operator", set(family.services))):
+        for other in _families.values():
+            if other.name == family.name:
+                continue
+            other_names = (set(other.task_forms) | set(other.service_completed)) if kind == "form key" \
+                else set(other.services)
+            clash = names & other_names
+            if clash:
+                raise RegistryError(f"{kind} {sorted(clash)} registered by '{other.name}' and '{family.name}'")
+    _families[family.name] = family
+    _process_keys.update(dict.fromkeys(family.process_keys, family.name))
+    for name, handler in family.services.items():
+        register_service(name, handler)
+
+
+def families() -> Iterator[ProcessFamily]:
+    return iter(_families.values())
+
+
+def family_of(process_key: str) -> ProcessFamily | None:
+    name = _process_keys.get(process_key)
+    return _families.get(name) if name else None
 
 
 def register_service(name: str, handler: ServiceHandler) -> None:
-    _handlers[name] = handler
+    """A service-task operator outside any family (tests register their own)."""
+    _services[name] = handler
 
 
 def service_handlers() -> dict[str, ServiceHandler]:
-    return dict(_handlers)
+    return dict(_services)
+
+
+def task_form_class(form_key: str) -> type | None:
+    return next((f.task_forms[form_key] for f in _families.values() if form_key in f.task_forms), None)
+
+
+def service_completed_step(form_key: str) -> ServiceCompletedStep | None:
+    return next((f.service_completed[form_key] for f in _families.values() if form_key in f.service_completed),
+                None)
+
+
+def case_record_of(process_key: str) -> CaseRecord | None:
+    family = family_of(process_key)
+    return family.records.get(process_key) if family else None
+
+
+def registered_form_keys() -> frozenset[str]:
+    keys: set[str] = set()
+    for family in _families.values():
+        keys |= set(family.task_forms) | set(family.service_completed)
+    return frozenset(keys)
+
+
+def navigation() -> list[NavEntry]:
+    return [entry for family in _families.values() for entry in family.navigation]
+
+
+def labels(kind: str) -> dict[str, Any]:
+    """Every family's `action_labels` or `outcome_labels`, merged."""
+    merged: dict[str, Any] = {}
+    for family in _families.values():
+        merged.update(getattr(family, f"{kind}_labels"))
+    return merged

@@ -9,13 +9,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from webapp.api import discipline_serializers as ds
 from webapp.api import serializers as s
-from webapp.api.permissions import HandlesDiscipline, IsOfficial
+from webapp.api.permissions import IsOfficial
 from webapp.api.views import OfficialViewSet
+from webapp.families.discipline import serializers as ds
+from workflows.discipline.access import handles_discipline
 from workflows.discipline.models import Appeal, Complaint, SanctionCase
 from workflows.discipline.selectors import (
     appeals_visible_to,
@@ -25,7 +27,16 @@ from workflows.discipline.selectors import (
     window_ledger,
 )
 from workflows.discipline.services import file_appeal, file_complaint, waive_appeal
+from workflows.org.selectors import official_of
 from workflows.runtime.clock import today
+
+
+class HandlesDiscipline(BasePermission):
+    message = "仅中心办公室和效能建设领导小组可用 / only the centre office and the efficiency group"
+
+    def has_permission(self, request, view) -> bool:
+        return handles_discipline(official_of(request.user))
+
 
 WRITE_ERRORS = {400: s.ErrorSerializer, 404: s.ErrorSerializer, 409: s.ErrorSerializer}
 

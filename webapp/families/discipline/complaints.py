@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engine.errors import EngineError
-from webapp.access import handles_discipline, official_required
+from webapp.access import official_required
+from workflows.discipline.access import handles_discipline
 from workflows.discipline.forms import ComplaintForm
 from workflows.discipline.selectors import complaints
 from workflows.discipline.services import file_complaint

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from webapp.access import can_see_ledger, official_required
-from webapp.forms import LedgerFilterForm
+from webapp.access import official_required
+from webapp.families.discipline.forms import LedgerFilterForm
+from workflows.discipline.access import can_see_ledger
 from workflows.discipline.selectors import (
     ledger_csv,
     ledger_entries,

@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from webapp.api.serializers import OfficialRefSerializer
-from workflows.discipline.catalogue import rule_label
 from workflows.discipline.forms import MAX_ATTACHMENT_BYTES
 from workflows.discipline.models import (
     TARGET_KIND_CHOICES,
@@ -135,7 +134,7 @@ class SanctionCaseSerializer(serializers.ModelSerializer):
 
     def get_rule_text(self, case: SanctionCase) -> str:
         """第五条第（十五）项 <item text>, or 其他：<what the investigator wrote>."""
-        return rule_label(case.rule, case.other_text)
+        return case.breach_label
 
 
 class LedgerQuerySerializer(serializers.Serializer):

@@ -1,0 +1,19 @@
+"""Discipline pages: cases, appeals, letters, complaints and the ledger (台帐)."""
+
+from django.urls import path
+
+from webapp.families.discipline import complaints, ledger, sanctions
+
+urlpatterns = [
+    path("discipline/cases/", sanctions.case_list, name="case_list"),
+    path("discipline/cases/<int:case_id>/", sanctions.case_detail, name="case_detail"),
+    path("discipline/cases/<int:case_id>/appeal/", sanctions.appeal, name="case_appeal"),
+    path("discipline/cases/<int:case_id>/waive-appeal/", sanctions.waive, name="case_waive_appeal"),
+    path("discipline/letters/<int:letter_id>/", sanctions.letter_download, name="letter_download"),
+    path("discipline/appeal-files/<int:attachment_id>/", sanctions.attachment_download, name="appeal_attachment"),
+    path("discipline/complaints/", complaints.complaint_list, name="complaint_list"),
+    path("discipline/complaints/new/", complaints.complaint_new, name="complaint_new"),
+    path("discipline/ledger/", ledger.ledger, name="ledger"),
+    path("discipline/ledger.csv", ledger.ledger_export, name="ledger_csv"),
+    path("discipline/ledger-officials.csv", ledger.official_ledger_export, name="official_ledger_csv"),
+]

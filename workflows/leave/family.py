@@ -1,0 +1,44 @@
+"""请销假 as a process family: everything the generic pages, API and deploy need, registered once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from workflows.leave.forms import ConfirmSubstituteForm, ReportBackForm
+from workflows.leave.handlers import SERVICES
+from workflows.leave.selectors import leave_request_of_instance
+from workflows.leave.services import LEAVE_PROCESS
+from workflows.runtime.registry import CaseRecord, NavEntry, ProcessFamily
+from workflows.runtime.services.definitions import deploy_from_files
+
+
+def deploy_leave_process(rule_set: str | None = None) -> list:
+    """Deploy the leave process with one of the shipped routing rule sets (bpmn/leave_route_<rule_set>.dmn)."""
+    bpmn = settings.GOVFLOW_BPMN_DIR
+    rule_set = rule_set or settings.GOVFLOW_LEAVE_RULE_SET
+    return [deploy_from_files(LEAVE_PROCESS, [bpmn / "leave_approval.bpmn", bpmn / f"leave_route_{rule_set}.dmn"])]
+
+
+LEAVE_FAMILY = ProcessFamily(
+    name="leave",
+    label=_("Leave"),
+    process_keys=(LEAVE_PROCESS,),
+    task_forms={"confirm_substitute": ConfirmSubstituteForm, "report_back": ReportBackForm},
+    records={LEAVE_PROCESS: CaseRecord("leave", leave_request_of_instance, "partials/leave_summary.html")},
+    action_labels={
+        "leave_approved": _("Leave approved"),
+        "leave_rejected": _("Leave rejected"),
+        "leave_returned": _("Reported back"),
+        "absence_recorded": _("Absence recorded"),
+    },
+    outcome_labels={"True": _("Confirmed"), "False": _("Not confirmed")},
+    navigation=(
+        NavEntry(_("My leave"), "leave_list", active_on=("leave_detail",)),
+        NavEntry(_("New leave request"), "leave_new"),
+    ),
+    services=SERVICES,
+    page_urls="webapp.families.leave.urls",
+    api_routes="webapp.families.leave.api",
+    deploy=deploy_leave_process,
+)

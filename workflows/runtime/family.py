@@ -1,0 +1,40 @@
+"""What every process shares, registered like a family: the generic task forms and the runtime's own audit actions.
+
+Registering them through the same door means the form-key check at deploy, the task pages and the timeline
+labels see one list, whichever family a definition belongs to.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from workflows.runtime.forms import AcknowledgeForm, ApprovalForm
+from workflows.runtime.registry import ProcessFamily
+
+COMMON = ProcessFamily(
+    name="common",
+    label=_("All processes"),
+    process_keys=(),
+    task_forms={"approval": ApprovalForm, "acknowledge": AcknowledgeForm, "generic": AcknowledgeForm},
+    action_labels={
+        "definition_deployed": _("Definition deployed"),
+        "instance_started": _("Process started"),
+        "instance_completed": _("Process ended"),
+        "instance_errored": _("Process error"),
+        "instance_retried": _("Process retried"),
+        "timers_fired": _("Timer fired"),
+        "task_created": _("Task created"),
+        "task_substituted": _("Handled by B post"),
+        "task_claimed": _("Task claimed"),
+        "task_completed": _("Task completed"),
+        "task_cancelled": _("Task cancelled"),
+        "task_reassigned": _("Task reassigned"),
+        "task_post_vacant": _("Post vacant, task kept"),
+        "post_changed": _("Post changed"),
+    },
+    outcome_labels={
+        "approve": _("Approved"),
+        "reject": _("Rejected"),
+        "done": _("Done"),
+    },
+)
