@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflows.runtime.selectors import process_keys
+from workflows.runtime.selectors import process_names
 
 TABS = [("mine", _("My tasks")), ("claimable", _("To claim")), ("done", _("Done"))]
 
@@ -20,7 +20,7 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["process"].choices = [("", _("All processes")), *((k, k) for k in process_keys())]
+        self.fields["process"].choices = [("", _("All processes")), *process_names().items()]
         self.fields["q"].widget.attrs["placeholder"] = _("Title, case number or applicant")
 
     def filters(self) -> dict[str, Any]:

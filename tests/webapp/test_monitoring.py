@@ -24,6 +24,7 @@ def test_overdue_tasks_show_for_the_director_and_not_for_window_staff(login, fil
     clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=CENTRE_TZ))
     page = login("wangzr").get(reverse("monitoring"))
     assert [t.case_number for t in page.context["overdue"]] == [leave.case_number]
+    assert [(row["process"], row["overdue"]) for row in page.context["counts"]] == [(leave.instance.definition.name, 1)]
     assert "运行监控" in page.content.decode() and "逾期任务" in page.content.decode()
     assert login("lisi").get(reverse("monitoring")).status_code == 403
     assert reverse("monitoring") not in login("lisi").get(reverse("inbox")).content.decode()

@@ -102,6 +102,8 @@ def test_inbox_filters_and_overdue_marking(login, file_leave, clock):
     assert leave.case_number not in client.get(reverse("inbox"), {"q": "王五"}).content.decode()
     assert leave.case_number not in client.get(reverse("inbox"), {"overdue": "on"}).content.decode()
     assert leave.case_number in client.get(reverse("inbox"), {"process": "leave_approval"}).content.decode()
+    choices = dict(client.get(reverse("inbox")).context["form"].fields["process"].choices)
+    assert choices["leave_approval"] == leave.instance.definition.name != "leave_approval"  # words, not keys
 
     clock.advance(days=5)  # Monday 2026-11-30: due Thursday 26th, two working days ago
     page = client.get(reverse("inbox"), {"overdue": "on"}).content.decode()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engine.errors import EngineError
 from webapp.access import can_monitor, official_required
-from workflows.runtime.selectors import errored_instances, open_task_counts, overdue_tasks
+from workflows.runtime.selectors import errored_instances, open_task_counts, overdue_tasks, process_names
 from workflows.runtime.services.instances import retry_instance
 
 
@@ -24,10 +24,12 @@ def _check(request: HttpRequest) -> None:
 @official_required
 def monitoring(request: HttpRequest) -> HttpResponse:
     _check(request)
+    names = process_names()
     return render(request, "monitoring.html", {
         "overdue": overdue_tasks()[:200],
         "errored": errored_instances().order_by("-started_at")[:200],
-        "counts": open_task_counts(),
+        "counts": [{**row, "process": names.get(row["instance__definition__key"], row["instance__definition__key"])}
+                   for row in open_task_counts()],
     })
 
 

@@ -79,9 +79,12 @@ def find_task(task_id: int) -> HumanTask | None:
     return _base().select_related("completed_by").filter(pk=task_id).first()
 
 
-def process_keys() -> list[str]:
-    """Keys of deployed processes, for inbox filters."""
-    return list(ProcessDefinition.objects.order_by("key").values_list("key", flat=True).distinct())
+def process_names() -> dict[str, str]:
+    """{key: name of its latest version} of the deployed processes, for filters and tables that show words."""
+    names: dict[str, str] = {}
+    for key, name in ProcessDefinition.objects.order_by("key", "version").values_list("key", "name"):
+        names[key] = name or key
+    return names
 
 
 def find_definition(definition_id: int) -> ProcessDefinition | None:
