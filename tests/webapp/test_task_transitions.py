@@ -51,6 +51,7 @@ def test_the_page_keeps_what_the_official_typed(shared_task, login, official):
     html = response.content.decode()
     assert f"此任务已由{official('lifzr').name}于2026-11-25 09:00办理" in html
     assert "您填写的内容（未提交）" in html and typed in html
+    assert response.context["kept"].entered() == [("审批结果", "不同意"), ("意见", typed)]
     assert response.context["form"] is None  # nothing left to submit
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from workflows.org.models import ABPair, Department, Official, Role, Window
+from workflows.org.roles import ROLE_LABELS
 
 DEMO_PASSWORD = "govflow-demo"
 
@@ -72,7 +73,9 @@ def seed_demo_centre() -> list[DemoOfficial]:
     windows = [
         Window.objects.create(department=departments[d], name=name, number=number) for d, name, number in WINDOWS
     ]
-    roles = {r.code: r for r in Role.objects.all()}
+    # The roles come with migration 0002; a test database flushed by a transactional test has lost them.
+    roles = {code: Role.objects.get_or_create(code=code, defaults={"name": name})[0]
+             for code, name in ROLE_LABELS.items() if code != "applicant"}
     by_username: dict[str, Official] = {}
     for demo in OFFICIALS:
         user = User.objects.create_user(demo.username, password=DEMO_PASSWORD, first_name=demo.name)

@@ -28,6 +28,18 @@ class TaskForm(forms.Form):
     def payload(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
 
+    def entered(self) -> list[tuple[str, str]]:
+        """(label, what the official entered, as words) for every filled-in field: shown back to an official
+        whose submission lost the race, so nothing typed is lost."""
+        shown = []
+        for field in self.visible_fields():
+            value = self.data.get(field.html_name, "")
+            if value in ("", None):
+                continue
+            choices = dict(getattr(field.field, "choices", []) or [])
+            shown.append((str(field.label), str(choices.get(value, value))))
+        return shown
+
 
 class AcknowledgeForm(TaskForm):
     """Read and acknowledge: a comment only (also the fallback for unknown form keys)."""
