@@ -42,3 +42,7 @@ class ExecutionError(EngineError):
         self.element_id = element_id
         self.message = message
         super().__init__(f"流程执行出错 / execution failed at '{element_id}': {message}")
+
+
+class BudgetExceeded(EngineError):
+    """A script or expression went past its CPU-time or memory budget (engine.budget); the message says which."""
