@@ -163,7 +163,7 @@ def test_the_budget_works_in_a_worker_thread():
             RestrictedEnvironment(limits=Limits(cpu_seconds=0.05)).execute(
                 "def f(n):\n    return [f(n - 1), f(n - 1)] if n else 0\nx = f(40)", {}
             )
-        except BaseException as exc:  # noqa: BLE001 — handed to the main thread to assert on
+        except BaseException as exc:  # handed to the main thread to assert on
             outcome.append(exc)
 
     worker = threading.Thread(target=work)
