@@ -21,7 +21,8 @@ def error_response(exc: Exception) -> Response | None:
     elif isinstance(exc, NotAllowed):
         code = status.HTTP_403_FORBIDDEN
     elif isinstance(exc, DefinitionError):
-        body.update(file=exc.filename, element_id=exc.element_id)
+        problems = [{"file": p.filename, "element_id": p.element_id, "reason": p.reason} for p in exc.problems]
+        body.update(file=exc.filename, element_id=exc.element_id, problems=problems)
     elif isinstance(exc, LeaveRefused):
         body["field"] = exc.field
     return Response(body, status=code)
