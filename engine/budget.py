@@ -57,10 +57,11 @@ DEFAULT_LIMITS = Limits()
 class Budget:
     """What one evaluation has left; `tripped` keeps the first breach so swallowing it does not help."""
 
-    def __init__(self, limits: Limits, step_deadline: float | None = None) -> None:
+    def __init__(self, limits: Limits, step_remaining: float | None = None) -> None:
         self.limits = limits
-        own = time.thread_time() + limits.cpu_seconds
-        self.deadline = own if step_deadline is None else min(own, step_deadline)
+        self.started = time.thread_time()
+        self.by_step = step_remaining is not None and step_remaining < limits.cpu_seconds
+        self.deadline = self.started + (max(step_remaining, 0.0) if self.by_step else limits.cpu_seconds)
         self.iterations = 0
         self.allocated = 0
         self.tripped: str | None = None
@@ -72,7 +73,9 @@ class Budget:
     def check_time(self) -> None:
         if self.tripped:
             raise BudgetExceeded(self.tripped)
-        if time.thread_time() > self.deadline:
+        if time.thread_time() >= self.deadline:
+            if self.by_step:
+                raise self.breach(f"本步骤合计超出计算时间上限（{self.limits.step_cpu_seconds:g} 秒 CPU）")
             raise self.breach(f"超出计算时间上限（{self.limits.cpu_seconds:g} 秒 CPU）")
 
     def count_iteration(self) -> None:
@@ -108,14 +111,17 @@ def current() -> Budget:
 
 @contextmanager
 def step_budget(limits: Limits = DEFAULT_LIMITS) -> Iterator[None]:
-    """Bound the CPU time of a whole engine step (all evaluations a complete or a timer sweep runs)."""
-    previous = getattr(_local, "step_deadline", None)
-    mine = time.thread_time() + limits.step_cpu_seconds
-    _local.step_deadline = mine if previous is None else min(previous, mine)
+    """Bound the CPU time all evaluations of one engine step (a complete, a timer firing) may use together.
+
+    Only time inside evaluations counts: trusted service handlers (a letter rendered to PDF, database
+    work) in the same step are not the definition's doing and are not charged.
+    """
+    previous = getattr(_local, "step_remaining", None)
+    _local.step_remaining = limits.step_cpu_seconds if previous is None else min(previous, limits.step_cpu_seconds)
     try:
         yield
     finally:
-        _local.step_deadline = previous
+        _local.step_remaining = previous
 
 
 def _tracer(budget: Budget) -> Callable[..., Any]:
@@ -140,7 +146,7 @@ def metered(limits: Limits = DEFAULT_LIMITS, trace: bool = True) -> Iterator[Bud
     `trace=False` leaves out the line tracer, for trusted code that only calls the guards (deploy checks).
     """
     previous = getattr(_local, "budget", None)
-    budget = Budget(limits, getattr(_local, "step_deadline", None))
+    budget = Budget(limits, getattr(_local, "step_remaining", None))
     _local.budget = budget
     old_trace = sys.gettrace()
     if trace:
@@ -150,6 +156,8 @@ def metered(limits: Limits = DEFAULT_LIMITS, trace: bool = True) -> Iterator[Bud
     finally:
         sys.settrace(old_trace)
         _local.budget = previous
+        if getattr(_local, "step_remaining", None) is not None:
+            _local.step_remaining -= time.thread_time() - budget.started
     if budget.tripped:
         raise BudgetExceeded(budget.tripped)
 
@@ -210,7 +218,7 @@ def binop(op: str, a: Any, b: Any) -> Any:
 
 def inplace(op: str, a: Any, b: Any) -> Any:
     """`a op= b` for names (RestrictedPython's `_inplacevar_`), through the same bounds as `binop`."""
-    if op[:-1] not in _BINOPS or op == "**=":
+    if op[:-1] not in _BINOPS:
         raise UnsafeScript(f"不支持的运算 {op}")
     return binop(op[:-1], a, b)
 

@@ -116,11 +116,11 @@ def _element_of(exc: Exception) -> str | None:
 
 
 def _message_of(exc: SpiffWorkflowException) -> str:
-    """SpiffWorkflow's wrapper says only which expression failed; a budget breach says why, so it leads."""
+    """SpiffWorkflow's wrapper says only which expression failed; for a budget breach, the breach says why."""
     cause: BaseException | None = exc
     while cause is not None and not isinstance(cause, BudgetExceeded):
         cause = cause.__cause__ or cause.__context__
-    return f"{cause}；{exc}" if cause is not None else str(exc)
+    return str(cause) if cause is not None else str(exc)
 
 
 class ProcessRunner:

@@ -143,8 +143,10 @@ def _refuse_visible_excess(tree: ast.AST) -> None:
                 if isinstance(node.func, ast.Name) and node.func.id == "range":
                     try:
                         limited_range(*args)
-                    except (ValueError, TypeError, AttributeError) as exc:
-                        raise UnsafeScript(f"range 过大：{exc}") from exc
+                    except ValueError as exc:
+                        raise UnsafeScript("range 过大（上限 1000 项）") from exc
+                    except (TypeError, AttributeError):
+                        continue  # e.g. range('a'): a run-time error, not excess
                 elif isinstance(node.func, ast.Attribute) and node.func.attr in _PADDING and isinstance(args[0], int):
                     budget.current().charge(args[0], "填充")
             elif isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):

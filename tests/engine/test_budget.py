@@ -240,4 +240,4 @@ def test_many_small_evaluations_cannot_add_up_past_the_step_budget(engine_env):
     engine_env.limits = Limits(cpu_seconds=10.0, step_cpu_seconds=0.0)
     bundle = load_bundle({"automated.bpmn": fixture("automated.bpmn")})
     error = run_to_error(bundle, engine_env, {"id_no": "1", "periods": [{"days": 1}], "divisor": 1})
-    assert "计算时间" in error.message
+    assert "本步骤合计超出计算时间上限" in error.message
