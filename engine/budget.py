@@ -13,6 +13,12 @@ thread, is to meter the restricted code itself:
   and charge it against a per-evaluation allocation budget;
 - iterations: every `for` loop and comprehension item passes `_getiter_`, counted against a
   per-evaluation budget (which also stops a loop growing the list it iterates);
+- memory, the rest: copies made by plain builtins (`list(s)` in a loop, slices, sorted) are not
+  guarded one by one; instead the process's resident memory is sampled (Linux /proc/self/statm)
+  once per millisecond of CPU time (about 1% overhead), and an evaluation during which it grew past
+  `max_memory_mb` is stopped.
+  The process is shared by the threads of the server, so another request's allocation in the same
+  moment counts too: the bound is set high enough that this does not happen in ordinary work;
 - CPU: a per-evaluation deadline on `time.thread_time()` (CPU time of this thread, so a worker waiting
   on the database is not charged) is checked by those guards and by a `sys.settrace` hook on every
   call and every line of restricted code; a per-step deadline (`step_budget`) bounds the whole engine
@@ -24,6 +30,7 @@ is stopped again at its next guarded operation and the evaluation still fails wh
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -49,6 +56,7 @@ class Limits:
     max_size: int = 1_000_000  # items of a list/tuple, characters of a str, bytes of a bytes
     max_allocated: int = 10_000_000  # sum of the sizes of everything the guards let through
     max_int_bits: int = 20_000  # about 6,000 decimal digits
+    max_memory_mb: int = 256  # growth of the process's resident memory during one evaluation
 
 
 DEFAULT_LIMITS = Limits()
@@ -64,6 +72,8 @@ class Budget:
         self.deadline = self.started + (max(step_remaining, 0.0) if self.by_step else limits.cpu_seconds)
         self.iterations = 0
         self.allocated = 0
+        self.sampled_at = self.started
+        self.resident_at_start = resident_bytes()
         self.tripped: str | None = None
 
     def breach(self, message: str) -> BudgetExceeded:
@@ -73,10 +83,16 @@ class Budget:
     def check_time(self) -> None:
         if self.tripped:
             raise BudgetExceeded(self.tripped)
-        if time.thread_time() >= self.deadline:
+        now = time.thread_time()
+        if now >= self.deadline:
             if self.by_step:
                 raise self.breach(f"本步骤合计超出计算时间上限（{self.limits.step_cpu_seconds:g} 秒 CPU）")
             raise self.breach(f"超出计算时间上限（{self.limits.cpu_seconds:g} 秒 CPU）")
+        if now - self.sampled_at >= _SAMPLE_EVERY and self.resident_at_start is not None:
+            self.sampled_at = now
+            grown = ((resident_bytes() or 0) - self.resident_at_start) // 2**20
+            if grown > self.limits.max_memory_mb:
+                raise self.breach(f"超出内存上限（运行中内存增长 {grown} MB，上限 {self.limits.max_memory_mb} MB）")
 
     def count_iteration(self) -> None:
         self.iterations += 1
@@ -98,6 +114,19 @@ class Budget:
         self.check_time()
         if bits > self.limits.max_int_bits:
             raise self.breach(f"{what}结果过大（约 {bits} 位二进制，上限 {self.limits.max_int_bits} 位）")
+
+
+_SAMPLE_EVERY = 0.001  # seconds of CPU time between two samples of resident memory
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_bytes() -> int | None:
+    """The process's resident memory now (Linux); None where /proc is not there, which leaves the check out."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 _local = threading.local()
@@ -210,10 +239,52 @@ def binop(op: str, a: Any, b: Any) -> Any:
         budget.charge(len(a) + len(b), "拼接")
     elif op == "%" and isinstance(a, str | bytes):
         check_format_text(budget, a if isinstance(a, str) else a.decode("latin-1"))
+        budget.charge(len(a) + printed_size(b, budget.limits.max_size), "格式化")
         result = a % b
         budget.charge(len(result), "格式化")
         return result
     return _BINOPS[op](a, b)
+
+
+def printed_size(value: Any, limit: int) -> int:
+    """About how many characters str()/repr() of `value` makes, counting up to just past `limit`.
+
+    A list holding the same long string a thousand times is small in memory and huge when printed, so
+    printing walks the containers first. (A container holding itself counts as over the limit.)
+    """
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, str | bytes | bytearray):
+            total += len(item) + 2
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 2 * len(item) + 2
+            stack.extend(item)
+        elif isinstance(item, dict):
+            total += 4 * len(item) + 2
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, int) and not isinstance(item, bool):
+            total += item.bit_length() // 3 + 2
+        else:
+            total += 32  # dates, decimals, None … print short
+    return total
+
+
+def printable(value: Any) -> Any:
+    """`value` once its printed form is known to fit (str(x), repr(x) and f-string fields go through here)."""
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        budget = current()
+        budget.charge(printed_size(value, budget.limits.max_size), "转为文字")
+    return value
+
+
+def guarded_str(*args: Any, **kwargs: Any) -> str:
+    return str(printable(args[0]), *args[1:], **kwargs) if args else str(**kwargs)
+
+
+def guarded_repr(value: Any) -> str:
+    return repr(printable(value))
 
 
 def inplace(op: str, a: Any, b: Any) -> Any:

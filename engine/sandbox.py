@@ -48,7 +48,7 @@ _BUILTINS: dict[str, Any] = {
     **limited_builtins,
     "dict": dict, "list": list, "set": set, "min": min, "max": max, "any": any, "all": all,
     "enumerate": enumerate, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter,
-    "pow": budget.guarded_pow, "bytes": budget.guarded_bytes, "sum": budget.guarded_sum,
+    "pow": budget.guarded_pow, "bytes": budget.guarded_bytes, "sum": budget.guarded_sum, "repr": budget.guarded_repr,
 }
 for _name in FORBIDDEN_NAMES:
     _BUILTINS.pop(_name, None)
@@ -69,6 +69,8 @@ _GUARDS: dict[str, Any] = {
     "_inplacevar_": budget.inplace,
     "_binop_": budget.binop,
     "_format_spec_": budget.format_spec,
+    "_printable_": budget.printable,
+    "_str_": budget.guarded_str,
 }
 
 _GUARDED_OPS: dict[type[ast.operator], str] = {
@@ -76,16 +78,30 @@ _GUARDED_OPS: dict[type[ast.operator], str] = {
 }
 
 
+def _call(name: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(func=ast.Name(name, ast.Load()), args=list(args), keywords=[])
+
+
 class _BudgetedTransformer(RestrictingNodeTransformer):
-    """RestrictedPython's policy, plus: the operators that can build huge objects call `_binop_` instead."""
+    """RestrictedPython's policy, plus: what can build huge objects goes through the budget's guards.
+
+    Operators become `_binop_` calls; `str(x)` becomes `_str_(x)` and f-string fields are checked by
+    `_printable_` (printing a list of many references to one long string is huge); widths computed into
+    f-string format specs go through `_format_spec_`. `str` itself stays the type, for isinstance checks.
+    """
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        node = super().visit_Call(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" and node.args:
+            node.func = ast.copy_location(ast.Name("_str_", ast.Load()), node.func)
+        return node
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
         op = _GUARDED_OPS.get(type(node.op))
         if op is None:
             return node
-        call = ast.Call(func=ast.Name("_binop_", ast.Load()), args=[ast.Constant(op), node.left, node.right],
-                        keywords=[])
+        call = _call("_binop_", ast.Constant(op), node.left, node.right)
         return ast.fix_missing_locations(ast.copy_location(call, node))
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
@@ -93,8 +109,9 @@ class _BudgetedTransformer(RestrictingNodeTransformer):
         if isinstance(node.format_spec, ast.JoinedStr):
             for part in node.format_spec.values:
                 if isinstance(part, ast.FormattedValue):  # a width computed from data: checked when it is known
-                    call = ast.Call(func=ast.Name("_format_spec_", ast.Load()), args=[part.value], keywords=[])
-                    part.value = ast.fix_missing_locations(ast.copy_location(call, part.value))
+                    part.value = ast.fix_missing_locations(ast.copy_location(_call("_format_spec_", part.value),
+                                                                             part.value))
+        node.value = ast.fix_missing_locations(ast.copy_location(_call("_printable_", node.value), node.value))
         return node
 
 

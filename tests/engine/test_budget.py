@@ -241,3 +241,31 @@ def test_many_small_evaluations_cannot_add_up_past_the_step_budget(engine_env):
     bundle = load_bundle({"automated.bpmn": fixture("automated.bpmn")})
     error = run_to_error(bundle, engine_env, {"id_no": "1", "periods": [{"days": 1}], "divisor": 1})
     assert "本步骤合计超出计算时间上限" in error.message
+
+
+# --- printing and plain copies ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["x = str(many)", "x = repr(many)", "x = f'{many}'", "x = '%s' % (many,)", "x = f'{many!r:>5}'"],
+)
+def test_printing_many_references_to_one_long_string_is_stopped(env, script):
+    # [s] * 1000 is 1,000 references (small); printed it would be 100 million characters.
+    context = {"many": ["a" * 100_000] * 1000}
+    with pytest.raises(BudgetExceeded, match="过大"):
+        env.execute(script, context)
+
+
+def test_printing_ordinary_data_still_works(env):
+    context = {"periods": [{"days": 2}, {"days": 3}], "n": 7}
+    env.execute("a = str(periods)\nb = f'{periods}'\nc = repr(n)\nd = str(n)\ne = isinstance(a, str)", context)
+    assert context["a"] == context["b"] == "[{'days': 2}, {'days': 3}]"
+    assert (context["c"], context["d"], context["e"]) == ("7", "7", True)
+
+
+def test_copies_kept_in_a_loop_are_stopped_by_the_memory_bound():
+    # list(s) is an ordinary builtin; 999 copies of a million-item list would be 8 GB.
+    env = RestrictedEnvironment(limits=Limits(max_memory_mb=32, cpu_seconds=30.0))
+    with pytest.raises(BudgetExceeded, match="内存"):
+        env.execute("copies = [list(s) for i in range(999)]", {"s": "a" * 1_000_000})
