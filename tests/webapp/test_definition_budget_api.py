@@ -1,5 +1,6 @@
 """Definitions cannot exhaust the machine, where a person meets it: the API refuses a definition listing every
-problem, and completing a task whose next script exceeds its budget answers with the error instead of hanging."""
+problem, and completing a task whose next script exceeds its budget (API or task page) answers with the error
+instead of hanging."""
 
 from __future__ import annotations
 
@@ -55,3 +56,15 @@ def test_completing_a_task_whose_script_exceeds_the_budget_answers_with_the_erro
     instance.refresh_from_db()
     assert instance.status == ProcessInstance.ERRORED
     assert "重复结果过大" in instance.error_message
+
+
+def test_the_task_page_shows_the_budget_error_instead_of_hanging(login, official):
+    deploy_definition("broken_after_review", {"greedy.bpmn": GREEDY})
+    instance = start_process("broken_after_review", data={"size": 10**9}, business_key="PAGE-B-1",
+                             applicant=official("lisi"))
+    task = HumanTask.objects.get(instance=instance)
+    response = login("zhangsan").post(f"/tasks/{task.pk}/", {"decision": "approve", "comment": "同意"})
+    assert response.status_code == 200
+    assert "重复结果过大" in response.content.decode()
+    instance.refresh_from_db()
+    assert instance.status == ProcessInstance.ERRORED
