@@ -8,14 +8,34 @@ class EngineError(Exception):
 
 
 class DefinitionError(EngineError):
-    """A BPMN/DMN source that cannot be deployed: names file, element and reason."""
+    """A BPMN/DMN source that cannot be deployed: names file, element and reason.
+
+    Deploying reports every problem of a definition at once: `problems` lists them all (each a
+    DefinitionError with its own file and element); `filename`, `element_id` and `reason` are the first's.
+    """
 
     def __init__(self, filename: str, element_id: str | None, reason: str) -> None:
         self.filename = filename
         self.element_id = element_id
         self.reason = reason
-        where = f"{filename}" + (f" 元素/element '{element_id}'" if element_id else "")
-        super().__init__(f"流程定义无效 / invalid definition: {where}: {reason}")
+        self.problems: list[DefinitionError] = [self]
+        super().__init__(f"流程定义无效 / invalid definition: {self.location}: {reason}")
+
+    @property
+    def location(self) -> str:
+        return f"{self.filename}" + (f" 元素/element '{self.element_id}'" if self.element_id else "")
+
+    @classmethod
+    def of(cls, problems: list[DefinitionError]) -> DefinitionError:
+        """One error for all `problems` (at least one): the first's attributes, every problem in the message."""
+        if len(problems) == 1:
+            return problems[0]
+        first = problems[0]
+        error = cls(first.filename, first.element_id, first.reason)
+        error.problems = list(problems)
+        listed = "\n".join(f"{n}. {p.location}: {p.reason}" for n, p in enumerate(problems, 1))
+        error.args = (f"流程定义有 {len(problems)} 处问题：\n{listed}",)
+        return error
 
 
 class TaskNotReady(EngineError):
@@ -42,3 +62,7 @@ class ExecutionError(EngineError):
         self.element_id = element_id
         self.message = message
         super().__init__(f"流程执行出错 / execution failed at '{element_id}': {message}")
+
+
+class BudgetExceeded(EngineError):
+    """A script or expression went past its CPU-time or memory budget (engine.budget); the message says which."""

@@ -23,10 +23,11 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
+from engine import budget
 from engine.assignment import AssignmentError, AssignmentRule
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, Clock
-from engine.errors import ExecutionError, NotAllowed, TaskNotReady
+from engine.errors import BudgetExceeded, ExecutionError, NotAllowed, TaskNotReady
 from engine.sandbox import RestrictedEnvironment
 from engine.serializer import as_stored, dump_state, load_state
 from engine.specs import HumanTaskMeta, SpecBundle
@@ -36,11 +37,12 @@ ServiceHandler = Callable[..., Mapping[str, Any] | None]
 
 @dataclass
 class EngineEnvironment:
-    """What a running definition may touch: time, working days and named services."""
+    """What a running definition may touch: time, working days, named services, and its CPU/memory budget."""
 
     clock: Clock
     calendar: WorkingCalendar
     services: dict[str, ServiceHandler] = field(default_factory=dict)
+    limits: budget.Limits = budget.DEFAULT_LIMITS
 
     def functions(self) -> dict[str, Callable[..., Any]]:
         """Helpers callable from scripts, conditions and timer expressions."""
@@ -64,7 +66,9 @@ class GovScriptEngine(PythonScriptEngine):
     """SpiffWorkflow's script engine over the restricted environment, carrying the clock for timers."""
 
     def __init__(self, env: EngineEnvironment) -> None:
-        super().__init__(environment=RestrictedEnvironment(env.functions(), _json_services(env.services)))
+        super().__init__(
+            environment=RestrictedEnvironment(env.functions(), _json_services(env.services), limits=env.limits)
+        )
         self.clock = env.clock
 
     def call_service(self, task, **kwargs: Any) -> str:
@@ -111,6 +115,14 @@ def _element_of(exc: Exception) -> str | None:
     return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
 
 
+def _message_of(exc: SpiffWorkflowException) -> str:
+    """SpiffWorkflow's wrapper says only which expression failed; for a budget breach, the breach says why."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, BudgetExceeded):
+        cause = cause.__cause__ or cause.__context__
+    return str(cause) if cause is not None else str(exc)
+
+
 class ProcessRunner:
     def __init__(self, bundle: SpecBundle, env: EngineEnvironment) -> None:
         self.bundle = bundle
@@ -118,13 +130,15 @@ class ProcessRunner:
         self._script_engine = GovScriptEngine(env)
 
     def _steps(self, workflow: BpmnWorkflow, action: Callable[[], None]) -> None:
+        """Run `action` and the engine steps after it, all under one step budget (a request must not hang)."""
         try:
-            action()
-            workflow.do_engine_steps()
+            with budget.step_budget(self.env.limits):
+                action()
+                workflow.do_engine_steps()
         except ExecutionError:
             raise
         except SpiffWorkflowException as exc:
-            raise ExecutionError(_element_of(exc), str(exc)) from exc
+            raise ExecutionError(_element_of(exc), _message_of(exc)) from exc
 
     def start(self, data: Mapping[str, Any]) -> BpmnWorkflow:
         workflow = BpmnWorkflow(self.bundle.spec, self.bundle.subprocess_specs, script_engine=self._script_engine)

@@ -5,7 +5,10 @@ definition could do anything the server can. Here every script is compiled with
 RestrictedPython (no imports, no dunder or underscore attributes, guarded item and
 attribute access) and may call only safe builtins plus the functions the engine provides.
 `check_expression` / `check_script` run at deploy time so a bad definition is refused then,
-not at 3 a.m. in a timer.
+not at 3 a.m. in a timer. Every evaluation also runs under the CPU-time and memory budget of
+engine.budget: the compiler routes the operations that can blow up (`*`, `**`, `<<`, `+`, `%`,
+f-string widths) through its guards, and excess visible in the source itself (`9**9**9`,
+`'x' * 10**9`, `range(10**9)`) is refused at compile time, hence at deploy.
 """
 
 from __future__ import annotations
@@ -17,16 +20,20 @@ from types import CodeType
 from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
     safer_getattr,
 )
+from RestrictedPython.Limits import limited_range
+from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from engine.errors import UnsafeScript
+from engine import budget
+from engine.budget import DEFAULT_LIMITS, SANDBOX_FILENAME, Limits
+from engine.errors import BudgetExceeded, UnsafeScript
 
 FORBIDDEN_NAMES = frozenset(
     {
@@ -39,33 +46,130 @@ FORBIDDEN_NAMES = frozenset(
 _BUILTINS: dict[str, Any] = {
     **safe_builtins,
     **limited_builtins,
-    "dict": dict, "list": list, "set": set, "min": min, "max": max, "sum": sum, "any": any, "all": all,
+    "dict": dict, "list": list, "set": set, "min": min, "max": max, "any": any, "all": all,
     "enumerate": enumerate, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter,
+    "pow": budget.guarded_pow, "bytes": budget.guarded_bytes, "sum": budget.guarded_sum, "repr": budget.guarded_repr,
 }
 for _name in FORBIDDEN_NAMES:
     _BUILTINS.pop(_name, None)
 
 
-def _inplace(op: str, x: Any, y: Any) -> Any:
-    ops: dict[str, Callable[[Any, Any], Any]] = {
-        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
-    }
-    if op not in ops:
-        raise UnsafeScript(f"不支持的运算 / operator {op} is not allowed")
-    return ops[op](x, y)
+def _getattr(obj: Any, name: str, *default: Any) -> Any:
+    return budget.guard_method(obj, name, safer_getattr(obj, name, *default))
 
 
 _GUARDS: dict[str, Any] = {
     "__builtins__": _BUILTINS,
-    "_getattr_": safer_getattr,
+    "_getattr_": _getattr,
     "_getitem_": default_guarded_getitem,
-    "_getiter_": default_guarded_getiter,
+    "_getiter_": budget.getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
-    "_inplacevar_": _inplace,
+    "_inplacevar_": budget.inplace,
+    "_binop_": budget.binop,
+    "_format_spec_": budget.format_spec,
+    "_printable_": budget.printable,
+    "_str_": budget.guarded_str,
 }
+
+_GUARDED_OPS: dict[type[ast.operator], str] = {
+    ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Mod: "%",
+}
+
+
+def _call(name: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(func=ast.Name(name, ast.Load()), args=list(args), keywords=[])
+
+
+class _BudgetedTransformer(RestrictingNodeTransformer):
+    """RestrictedPython's policy, plus: what can build huge objects goes through the budget's guards.
+
+    Operators become `_binop_` calls; `str(x)` becomes `_str_(x)` and f-string fields are checked by
+    `_printable_` (printing a list of many references to one long string is huge); widths computed into
+    f-string format specs go through `_format_spec_`. `str` itself stays the type, for isinstance checks.
+    """
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        node = super().visit_Call(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" and node.args:
+            node.func = ast.copy_location(ast.Name("_str_", ast.Load()), node.func)
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        node = self.node_contents_visit(node)
+        op = _GUARDED_OPS.get(type(node.op))
+        if op is None:
+            return node
+        call = _call("_binop_", ast.Constant(op), node.left, node.right)
+        return ast.fix_missing_locations(ast.copy_location(call, node))
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        node = self.node_contents_visit(node)
+        if isinstance(node.format_spec, ast.JoinedStr):
+            for part in node.format_spec.values:
+                if isinstance(part, ast.FormattedValue):  # a width computed from data: checked when it is known
+                    part.value = ast.fix_missing_locations(ast.copy_location(_call("_format_spec_", part.value),
+                                                                             part.value))
+        node.value = ast.fix_missing_locations(ast.copy_location(_call("_printable_", node.value), node.value))
+        return node
+
+
+_FOLDED_OPS = {**_GUARDED_OPS, ast.Sub: "-", ast.Div: "/", ast.FloorDiv: "//"}
+_UNKNOWN = object()
+_PADDING = frozenset({"ljust", "rjust", "center", "zfill"})
+
+
+def _fold(node: ast.AST) -> Any:
+    """The value of a constant sub-expression, computed through the budget's guards; _UNKNOWN if it depends on data."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        value = _fold(node.operand)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return -value if isinstance(node.op, ast.USub) else value
+        return _UNKNOWN
+    if isinstance(node, ast.Tuple | ast.List):
+        items = [_fold(item) for item in node.elts]
+        if any(item is _UNKNOWN for item in items):
+            return _UNKNOWN
+        return tuple(items) if isinstance(node, ast.Tuple) else items
+    if isinstance(node, ast.BinOp) and type(node.op) in _FOLDED_OPS:
+        left, right = _fold(node.left), _fold(node.right)
+        if left is _UNKNOWN or right is _UNKNOWN:
+            return _UNKNOWN
+        try:
+            return budget.binop(_FOLDED_OPS[type(node.op)], left, right)
+        except BudgetExceeded:
+            raise
+        except Exception:  # e.g. 1 / 0: a run-time error, not excess; the run reports it
+            return _UNKNOWN
+    return _UNKNOWN
+
+
+def _refuse_visible_excess(tree: ast.AST) -> None:
+    """Refuse what would obviously exceed the budget whatever the data: `9**9**9`, `'x' * 10**9`, `range(10**9)`."""
+    with budget.metered(trace=False):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp):
+                _fold(node)
+            elif isinstance(node, ast.Call) and node.args:
+                args = [_fold(arg) for arg in node.args]
+                if any(arg is _UNKNOWN for arg in args):
+                    continue
+                if isinstance(node.func, ast.Name) and node.func.id == "range":
+                    try:
+                        limited_range(*args)
+                    except ValueError as exc:
+                        raise UnsafeScript("range 过大（上限 1000 项）") from exc
+                    except (TypeError, AttributeError):
+                        continue  # e.g. range('a'): a run-time error, not excess
+                elif isinstance(node.func, ast.Attribute) and node.func.attr in _PADDING and isinstance(args[0], int):
+                    budget.current().charge(args[0], "填充")
+            elif isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):
+                for part in node.format_spec.values:
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        budget.check_format_text(budget.current(), part.value)
 
 
 def _refuse_forbidden_names(source: str) -> None:
@@ -86,7 +190,14 @@ def _compile(source: str, mode: str) -> CodeType:
         _refuse_forbidden_names(source)
     except SyntaxError as exc:
         raise UnsafeScript(f"语法错误 / syntax error: {exc.msg} (line {exc.lineno})") from exc
-    compiled = compile_restricted_eval(source) if mode == "eval" else compile_restricted_exec(source)
+    try:
+        _refuse_visible_excess(ast.parse(source, mode=mode))
+    except SyntaxError:
+        pass  # e.g. a statement where an expression is wanted: the restricted compiler below reports it
+    except BudgetExceeded as exc:
+        raise UnsafeScript(f"超出计算预算：{exc}") from exc
+    compile_mode = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    compiled = compile_mode(source, filename=SANDBOX_FILENAME, policy=_BudgetedTransformer)
     if compiled.errors:
         raise UnsafeScript("; ".join(compiled.errors))
     return compiled.code
@@ -109,27 +220,35 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """A SpiffWorkflow script environment that runs everything through RestrictedPython.
 
     `functions` are the helpers definitions may call (e.g. working_days_after);
-    `services` answer service tasks by operator name.
+    `services` answer service tasks by operator name; `limits` bound every evaluation
+    (engine.budget), so DMN cells, gateway conditions, timer expressions and service
+    parameters — which SpiffWorkflow all evaluates through `evaluate` — are bounded too.
     """
 
     def __init__(
         self,
         functions: Mapping[str, Callable[..., Any]] | None = None,
         services: Mapping[str, Callable[..., Any]] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         super().__init__(dict(functions or {}))
         self.services = dict(services or {})
+        self.limits = limits
 
     def _globals(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
         # Guards last: task data (form fields) named like a guard must not replace it.
         return {**self.globals, **(external or {}), **context, **_GUARDS}
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        return eval(_compile(expression, "eval"), self._globals(context, external_context))  # noqa: S307
+        code = _compile(expression, "eval")
+        with budget.metered(self.limits):
+            return eval(code, self._globals(context, external_context))  # noqa: S307
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
         scope = self._globals(context, external_context)
-        exec(_compile(script, "exec"), scope)  # noqa: S102
+        code = _compile(script, "exec")
+        with budget.metered(self.limits):
+            exec(code, scope)  # noqa: S102
         reserved = set(_GUARDS) | set(self.globals) | set(external_context or {})
         for name in [n for n in context if n not in scope]:
             del context[name]

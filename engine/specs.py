@@ -2,8 +2,11 @@
 
 A bundle is what a definition version becomes in memory: the parsed process spec, its
 user-task assignment metadata and the sources it came from. Loading refuses anything that
-would fail later: malformed XML, DTDs, schema errors, unsafe scripts, calendar-day timers,
-user tasks with no assignment rule. Errors name the file, the element id and the reason.
+would fail later: malformed XML, DTDs, schema errors, unsafe scripts or obvious excess of the
+budget, calendar-day timers, user tasks with no assignment rule, and — given the deploying system's
+Vocabulary — form keys, service operators and roles it does not know. Every problem found is
+reported at once (one DefinitionError listing them all), each naming file, element id and reason,
+so an administrator fixes a definition in one round instead of one error per deploy.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.assignment import AssignmentError, AssignmentRule
+from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule
 from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import check_expression, check_script
 from engine.timers import ClockedTimeDateEventDefinition
@@ -43,6 +46,23 @@ class HumanTaskMeta:
     due_working_days: int | None
     result_variable: str | None
     lane: str | None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names the deploying system can act on; `None` leaves that kind unchecked.
+
+    The engine imports no Django, so the Django side passes what its registry knows (the forms
+    and service handlers families registered, the org chart's roles). Loading a stored version
+    to run it passes none: a version deployed once keeps running.
+    """
+
+    forms: frozenset[str] | None = None
+    services: frozenset[str] | None = None
+    roles: frozenset[str] | None = None
+
+
+DEFAULT_FORM = "generic"  # what a user task without a `form` property gets: always known
 
 
 @dataclass
@@ -94,32 +114,50 @@ def _properties(task_spec) -> dict[str, str]:
     return dict(getattr(task_spec, "extensions", {}).get("properties", {}))
 
 
-def _human_task_meta(filename: str, task_spec) -> HumanTaskMeta:
+def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) -> HumanTaskMeta:
+    """The inbox metadata of a user task; what is wrong with it goes to `problems`."""
     props = _properties(task_spec)
+
+    def problem(reason: str) -> None:
+        problems.append(DefinitionError(filename, task_spec.bpmn_id, reason))
+
     if not props.get("role") and not props.get("role_variable"):
-        raise DefinitionError(
-            filename, task_spec.bpmn_id,
-            "用户任务缺少分派规则（role 或 role_variable）/ user task has no assignment rule (role or role_variable)",
-        )
+        problem("用户任务缺少分派规则（role 或 role_variable）/ user task has no assignment rule "
+                "(role or role_variable)")
     if props.get("role"):
         try:
             AssignmentRule.of(props["role"], props.get("scope"))  # a typo would only fail when the task is reached
         except AssignmentError as exc:
-            raise DefinitionError(filename, task_spec.bpmn_id, str(exc)) from exc
+            problem(str(exc))
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
-        raise DefinitionError(filename, task_spec.bpmn_id, f"due_working_days must be a whole number, got {due!r}")
+        problem(f"due_working_days must be a whole number, got {due!r}")
     return HumanTaskMeta(
         spec_name=task_spec.name,
         title=task_spec.bpmn_name or task_spec.name,
         role=props.get("role"),
         role_variable=props.get("role_variable"),
         scope=props.get("scope"),
-        form=props.get("form", "generic"),
-        due_working_days=int(due) if due is not None else None,
+        form=props.get("form", DEFAULT_FORM),
+        due_working_days=int(due) if due is not None and due.isdigit() else None,
         result_variable=props.get("result_variable"),
         lane=task_spec.lane,
     )
+
+
+def _unknown_names(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator[DefinitionError]:
+    """Form keys, service operators and roles the deploying system does not know (they would fail when reached)."""
+    props = _properties(task_spec) if task_spec.manual else {}
+    form = props.get("form")
+    if vocabulary.forms is not None and form is not None and form != DEFAULT_FORM and form not in vocabulary.forms:
+        yield DefinitionError(filename, task_spec.bpmn_id,
+                              f"未知的表单 '{form}'，可用：{'、'.join(sorted(vocabulary.forms))}")
+    role = props.get("role")
+    if vocabulary.roles is not None and role in DEFAULT_SCOPE and role not in vocabulary.roles:  # else refused above
+        yield DefinitionError(filename, task_spec.bpmn_id, f"组织架构中没有角色 '{role}'")
+    operation = getattr(task_spec, "operation_name", None)
+    if vocabulary.services is not None and operation is not None and operation not in vocabulary.services:
+        yield DefinitionError(filename, task_spec.bpmn_id, f"未注册的服务 '{operation}'")
 
 
 def _expressions(task_spec) -> Iterator[tuple[str, str]]:
@@ -170,14 +208,15 @@ def _dmn_cell_as_expression(cell: str) -> str:
         return f"dmninputexpr {cell}"
 
 
-def _refuse_calendar_timers(filename: str, task_spec) -> None:
+def _calendar_timer_problem(filename: str, task_spec) -> DefinitionError | None:
     event_definition = getattr(task_spec, "event_definition", None)
     if isinstance(event_definition, DurationTimerEventDefinition | CycleTimerEventDefinition):
-        raise DefinitionError(
+        return DefinitionError(
             filename, task_spec.bpmn_id,
             "计时器须用 timeDate 与工作日函数（如 working_days_after）/ timers must be timeDate expressions "
             "using the working-day functions (e.g. working_days_after), not durations or cycles",
         )
+    return None
 
 
 def _use_clocked_timers(task_spec) -> None:
@@ -195,12 +234,24 @@ def _all_task_specs(spec, subprocess_specs: Mapping) -> Iterator[tuple[str, obje
             yield filename, task_spec
 
 
-def load_bundle(sources: Mapping[str, str | bytes], process_id: str | None = None) -> SpecBundle:
-    """Parse and validate `{filename: text}`; the single executable process unless `process_id` is given."""
+def load_bundle(
+    sources: Mapping[str, str | bytes], process_id: str | None = None, vocabulary: Vocabulary | None = None
+) -> SpecBundle:
+    """Parse and validate `{filename: text}`; the single executable process unless `process_id` is given.
+
+    Raises one DefinitionError listing every problem found (`.problems`). Files that cannot be parsed
+    stop the check there, since the process cannot be assembled without them; otherwise every task is
+    checked before anything is raised.
+    """
     parser = SpiffBpmnParser(validator=VALIDATOR)
     roots: dict[str, etree._Element] = {}
+    problems: list[DefinitionError] = []
     for filename, source in sources.items():
-        root = _parse_xml(filename, source)
+        try:
+            root = _parse_xml(filename, source)
+        except DefinitionError as exc:
+            problems.append(exc)
+            continue
         roots[filename] = root
         try:
             if filename.endswith(".dmn"):
@@ -208,7 +259,9 @@ def load_bundle(sources: Mapping[str, str | bytes], process_id: str | None = Non
             else:
                 parser.add_bpmn_xml(root, filename=filename)
         except ValidationException as exc:
-            raise _validation_error(filename, root, exc) from exc
+            problems.append(_validation_error(filename, root, exc))
+    if problems:
+        raise DefinitionError.of(problems)
     bpmn_files = [f for f in sources if not f.endswith(".dmn")]
     if process_id is None:
         ids = parser.get_process_ids()
@@ -226,15 +279,21 @@ def load_bundle(sources: Mapping[str, str | bytes], process_id: str | None = Non
 
     human_tasks: dict[str, HumanTaskMeta] = {}
     for filename, task_spec in _all_task_specs(spec, subprocess_specs):
-        _refuse_calendar_timers(filename, task_spec)
+        timer_problem = _calendar_timer_problem(filename, task_spec)
+        if timer_problem is not None:
+            problems.append(timer_problem)
         for kind, code in _expressions(task_spec):
             try:
                 check_expression(code) if kind == "eval" else check_script(code)
             except UnsafeScript as exc:
-                raise DefinitionError(filename, task_spec.bpmn_id, f"{exc} — {code!r}") from exc
+                problems.append(DefinitionError(filename, task_spec.bpmn_id, f"{exc} — {code!r}"))
+        if vocabulary is not None:
+            problems.extend(_unknown_names(filename, task_spec, vocabulary))
         _use_clocked_timers(task_spec)
         if task_spec.manual:  # user and manual tasks: the runner offers both to officials
-            human_tasks[task_spec.name] = _human_task_meta(filename, task_spec)
+            human_tasks[task_spec.name] = _human_task_meta(filename, task_spec, problems)
+    if problems:
+        raise DefinitionError.of(problems)
     return SpecBundle(
         process_id=process_id,
         spec=spec,
@@ -244,5 +303,7 @@ def load_bundle(sources: Mapping[str, str | bytes], process_id: str | None = Non
     )
 
 
-def load_bundle_from_files(paths: list[str | Path], process_id: str | None = None) -> SpecBundle:
-    return load_bundle({Path(p).name: Path(p).read_bytes() for p in paths}, process_id)
+def load_bundle_from_files(
+    paths: list[str | Path], process_id: str | None = None, vocabulary: Vocabulary | None = None
+) -> SpecBundle:
+    return load_bundle({Path(p).name: Path(p).read_bytes() for p in paths}, process_id, vocabulary)

@@ -180,4 +180,9 @@ def test_call_service_unknown_operation_is_named(env):
 
 def test_a_for_loop_cannot_run_away_because_range_is_bounded():
     with pytest.raises(ValueError, match="1000"):
-        RestrictedEnvironment().execute("total = 0\nfor i in range(10 ** 9):\n    total += i", {})
+        RestrictedEnvironment().execute("total = 0\nfor i in range(n):\n    total += i", {"n": 10**9})
+
+
+def test_a_range_too_large_to_run_is_refused_at_check_time():
+    with pytest.raises(UnsafeScript, match="range"):
+        check_script("total = 0\nfor i in range(10 ** 9):\n    total += i")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import DefinitionError
-from engine.specs import HumanTaskMeta, load_bundle, load_bundle_from_files
+from engine.specs import HumanTaskMeta, Vocabulary, load_bundle, load_bundle_from_files
 from engine.timers import ClockedTimeDateEventDefinition
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -271,3 +271,81 @@ def test_manual_task_without_role_is_refused():
     source = source.replace("</bpmn:userTask>", "</bpmn:manualTask>", 1)
     source = mutate(source, '<spiffworkflow:property name="role" value="window_head"/>', "")
     assert refused("manual.bpmn", source).element_id == "receive"
+
+
+# --- every problem at once, and names the deploying system does not know --------------------------
+
+
+def test_every_problem_of_a_definition_is_reported_at_once_each_with_its_element():
+    source = mutate(TWO_STEP, '<spiffworkflow:property name="role" value="dept_deputy_leader"/>', "")  # approve
+    source = mutate(source, 'approval["outcome"] == "同意"', '__import__("os") == 0')  # the decide gateway
+    source = mutate(source, "working_days_after(received_on, 5)", "9 ** 9 ** 9")  # the timer
+    with pytest.raises(DefinitionError) as info:
+        load_bundle({"many.bpmn": source})
+    error = info.value
+    located = sorted((p.filename, p.element_id) for p in error.problems)
+    assert located == [("many.bpmn", "approve"), ("many.bpmn", "decide"), ("many.bpmn", "wait_five_days")]
+    assert (error.filename, error.element_id) == (error.problems[0].filename, error.problems[0].element_id)
+    assert "3 处问题" in str(error)
+    for element in ("approve", "decide", "wait_five_days"):
+        assert f"'{element}'" in str(error)
+    assert "乘方" in str(error)
+
+
+def test_unparsable_files_are_all_reported():
+    broken = mutate(TWO_STEP, "</bpmn:exclusiveGateway>", "</bpmn:exclusiveGatway>")
+    with pytest.raises(DefinitionError) as info:
+        load_bundle({"a.bpmn": broken, "route.dmn": "<definitions"})
+    assert [p.filename for p in info.value.problems] == ["a.bpmn", "route.dmn"]
+
+
+def test_a_single_problem_is_its_own_error():
+    source = mutate(TWO_STEP, 'value="dept_deputy_leader"', 'value="dept_deputy_leadr"')
+    error = refused("typo.bpmn", source)
+    assert error.problems == [error]
+
+
+VOCABULARY = Vocabulary(
+    forms=frozenset({"receipt", "approval"}),
+    services=frozenset({"population.lookup"}),
+    roles=frozenset({"window_head", "dept_deputy_leader"}),
+)
+
+
+def test_known_forms_services_and_roles_deploy():
+    assert load_bundle({"two_step.bpmn": TWO_STEP}, vocabulary=VOCABULARY).process_id == "two_step"
+    assert load_bundle({"automated.bpmn": AUTOMATED}, vocabulary=VOCABULARY).process_id == "automated"
+
+
+def test_a_task_without_a_form_gets_the_generic_form_whatever_the_vocabulary():
+    source = mutate(TWO_STEP, '<spiffworkflow:property name="form" value="receipt"/>', "")
+    assert load_bundle({"p.bpmn": source}, vocabulary=VOCABULARY).human_tasks["receive"].form == "generic"
+
+
+def test_unknown_form_service_and_role_are_refused_together_naming_their_elements():
+    source = mutate(TWO_STEP, 'name="form" value="receipt"', 'name="form" value="reciept"')
+    source = mutate(source, 'value="dept_deputy_leader"', 'value="centre_director"')
+    with pytest.raises(DefinitionError) as info:
+        load_bundle({"p.bpmn": source}, vocabulary=VOCABULARY)
+    reasons = {p.element_id: p.reason for p in info.value.problems}
+    assert set(reasons) == {"receive", "approve"}
+    assert "reciept" in reasons["receive"] and "receipt" in reasons["receive"]  # lists what is available
+    assert "centre_director" in reasons["approve"]
+
+    service = mutate(AUTOMATED, 'id="population.lookup"', 'id="population.lokup"')
+    error = refused_with(VOCABULARY, "automated.bpmn", service)
+    assert error.element_id == "lookup_applicant"
+    assert "population.lokup" in error.reason
+
+
+def test_without_a_vocabulary_names_are_not_checked():
+    # Loading a stored version to run it: deployed once, it keeps running.
+    service = mutate(AUTOMATED, 'id="population.lookup"', 'id="population.lokup"')
+    assert load_bundle({"automated.bpmn": service}).process_id == "automated"
+
+
+def refused_with(vocabulary: Vocabulary, filename: str, source: str) -> DefinitionError:
+    with pytest.raises(DefinitionError) as info:
+        load_bundle({filename: source}, vocabulary=vocabulary)
+    assert info.value.filename == filename
+    return info.value

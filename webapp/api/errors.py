@@ -20,7 +20,8 @@ def error_response(exc: Exception) -> Response | None:
     elif isinstance(exc, NotAllowed):
         code = status.HTTP_403_FORBIDDEN
     elif isinstance(exc, DefinitionError):
-        body.update(file=exc.filename, element_id=exc.element_id)
+        problems = [{"file": p.filename, "element_id": p.element_id, "reason": p.reason} for p in exc.problems]
+        body.update(file=exc.filename, element_id=exc.element_id, problems=problems)
     if isinstance(exc, InvalidInput) and exc.field:  # e.g. a leave refused for its first day
         body["field"] = exc.field
     return Response(body, status=code)

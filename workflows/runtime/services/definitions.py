@@ -9,12 +9,14 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 
-from engine.specs import load_bundle
-from workflows.org.models import Official
+from engine.assignment import DEFAULT_SCOPE
+from engine.specs import Vocabulary, load_bundle
+from workflows.org.models import Official, Role
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import InvalidInput
 from workflows.runtime.models import ProcessDefinition
+from workflows.runtime.registry import registered_form_keys, service_handlers
 
 
 def _checksum(sources: Mapping[str, str]) -> str:
@@ -24,18 +26,33 @@ def _checksum(sources: Mapping[str, str]) -> str:
     return digest.hexdigest()
 
 
+def deploy_vocabulary() -> Vocabulary:
+    """What a definition may name: registered forms and services, and the org chart's roles.
+
+    Roles are those of the roles table that assignment can resolve, plus `applicant` (the person a case
+    is about, not a post in the table).
+    """
+    roles = set(Role.objects.values_list("code", flat=True)) | {"applicant"}
+    return Vocabulary(
+        forms=registered_form_keys(),
+        services=frozenset(service_handlers()),
+        roles=frozenset(roles & set(DEFAULT_SCOPE)),
+    )
+
+
 def deploy_definition(
     key: str, sources: Mapping[str, str | bytes], deployed_by: Official | None = None
 ) -> ProcessDefinition:
     """Validate `sources` (BPMN + DMN) and store them as the next version of `key`.
 
     Deploying sources identical to the latest version returns that version unchanged.
-    Raises engine.errors.DefinitionError naming file, element and reason.
+    Raises engine.errors.DefinitionError listing every problem (file, element and reason), among them
+    form keys, service operators and roles this installation does not know.
     """
     texts = {name: (s.decode("utf-8") if isinstance(s, bytes) else s) for name, s in sources.items()}
     if not any(name.endswith(".bpmn") for name in texts):
         raise InvalidInput("需要一个 .bpmn 文件 / a .bpmn file is required")
-    bundle = load_bundle(texts, key)
+    bundle = load_bundle(texts, key, vocabulary=deploy_vocabulary())
     checksum = _checksum(texts)
     with transaction.atomic():
         latest = ProcessDefinition.objects.select_for_update().filter(key=key).order_by("-version").first()

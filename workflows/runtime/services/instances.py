@@ -10,10 +10,11 @@ separate update, so nothing is half-saved and an administrator can see and retry
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from engine.errors import ExecutionError
@@ -26,6 +27,8 @@ from workflows.runtime.errors import Conflict
 from workflows.runtime.models import ProcessInstance
 from workflows.runtime.services.definitions import latest_definition
 from workflows.runtime.task_sync import sync_human_tasks
+
+log = logging.getLogger(__name__)
 
 
 def _save(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
@@ -114,7 +117,14 @@ def start_process(
 
 
 def fire_due_timers(limit: int = 200) -> int:
-    """Fire every due timer; two sweepers never take the same instance (SKIP LOCKED). Returns instances fired."""
+    """Fire every due timer; two sweepers never take the same instance (SKIP LOCKED). Returns instances fired.
+
+    Instances are isolated from each other: whatever one raises is logged and handled there, and the sweep
+    goes on. An engine error or any other failure of the instance itself (damaged state, a bug in a
+    handler) marks it errored for an administrator to see and retry; a database error (a lock timeout, a
+    lost connection) only skips it, since the next sweep may well succeed. A slow instance cannot hold
+    the others back for long either: each engine step runs under the definition budget (engine.budget).
+    """
     due = list(
         ProcessInstance.objects.filter(status=ProcessInstance.RUNNING, next_timer_at__lte=now())
         .order_by("next_timer_at").values_list("pk", flat=True)[:limit]
@@ -133,10 +143,21 @@ def fire_due_timers(limit: int = 200) -> int:
                 _save(instance, runner, workflow)
                 audit.record("timers_fired", instance=instance)
                 fired += 1
-        except ExecutionError as exc:
-            _mark_errored(instance_id, exc)
         except Conflict:
             continue
+        except DatabaseError:
+            log.exception("timer sweep skipped instance %s (database error; the next sweep retries it)", instance_id)
+        except Exception as exc:  # one instance must never stop the sweep of the others
+            if isinstance(exc, ExecutionError):
+                error = exc
+                log.warning("timer sweep: instance %s stopped by its definition: %s", instance_id, exc)
+            else:
+                error = ExecutionError(None, f"{type(exc).__name__}: {exc}")
+                log.exception("timer sweep: instance %s failed", instance_id)
+            try:
+                _mark_errored(instance_id, error)
+            except DatabaseError:
+                log.exception("timer sweep could not mark instance %s errored", instance_id)
     return fired
 
 
