@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "leave_rejected": _("Leave rejected"),
     "leave_returned": _("Reported back"),
     "absence_recorded": _("Absence recorded"),
+    "leave_sent_back": _("Leave request sent back"),
+    "leave_report_back_reminded": _("Report-back reminder sent"),
     "complaint_founded": _("Complaint founded"),
     "sanction_case_opened": _("Case opened"),
     "sanction_dismissed": _("Case dismissed"),
