@@ -25,6 +25,10 @@ class LeaveTypeLimit:
     unit: str
     source: str
 
+    @property
+    def unit_name(self) -> str:
+        return UNIT_NAMES[self.unit]
+
 
 LEAVE_TYPE_LIMITS: dict[str, LeaveTypeLimit] = {
     limit.leave_type: limit
