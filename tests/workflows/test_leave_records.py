@@ -169,6 +169,18 @@ def test_report_back_task_is_due_at_the_deadline_with_reminders_and_the_absence_
     assert AbsenceRecord.objects.get().day == date(2026, 12, 4)
 
 
+def test_a_leave_begun_before_the_deadline_was_recorded_dates_its_absence_the_old_way(centre, clock, deploy_leave):
+    deploy_leave("shenxian")
+    leave = apply(centre["lisi"], date(2026, 12, 2), date(2026, 12, 3))
+    approve_all(leave)
+    clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=CENTRE_TZ))
+    fire_due_timers()
+    LeaveRequest.objects.filter(pk=leave.pk).update(report_back_due=None)  # as rows from before migration 0002
+    clock.set(datetime(2026, 12, 5, 0, 0, tzinfo=CENTRE_TZ))
+    fire_due_timers()
+    assert AbsenceRecord.objects.get().day == date(2026, 12, 4)
+
+
 def test_reporting_back_in_time_ends_the_leave_without_an_absence(centre, clock, deploy_leave):
     deploy_leave("shenxian")
     leave = apply(centre["lisi"], date(2026, 12, 1), date(2026, 12, 1))

@@ -5,7 +5,7 @@ They run inside the engine step, in the instance's write transaction.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine.assignment import AssignmentError, AssignmentRule, CaseContext, resolve
@@ -28,6 +28,11 @@ from workflows.runtime.task_sync import reassign_open_tasks
 
 def _request(leave_request_id: int) -> LeaveRequest:
     return LeaveRequest.objects.select_related("applicant", "instance").get(pk=leave_request_id)
+
+
+def _report_back_due(request: LeaveRequest) -> datetime:
+    """The recorded deadline; a leave that began before it was recorded (migration leave/0002) had the old rule."""
+    return request.report_back_due or working_calendar().deadline(request.last_day, 1)
 
 
 def _absence_note(request: LeaveRequest) -> str:
@@ -131,7 +136,7 @@ def remind_report_back(context: dict[str, Any], leave_request_id: int, occasion:
     ends = leave_ends_at(request.last_day, request.last_half)
     message = REMINDERS[occasion].format(
         number=request.case_number, end=f"{ends:%Y-%m-%d %H:%M}",
-        due=f"{request.report_back_due.astimezone(ends.tzinfo):%Y-%m-%d %H:%M}",
+        due=f"{_report_back_due(request).astimezone(CENTRE_TZ):%Y-%m-%d %H:%M}",
     )
     notify([request.applicant_id], message, instance=request.instance)
     audit.record("leave_report_back_reminded", instance=request.instance, message=message,
@@ -174,7 +179,7 @@ def record_absence(context: dict[str, Any], leave_request_id: int) -> dict:
     That is the first day the official could have been back and was not; never a day before the leave took effect.
     """
     request = _request(leave_request_id)
-    missed_day = request.report_back_due.astimezone(CENTRE_TZ).date()
+    missed_day = _report_back_due(request).astimezone(CENTRE_TZ).date()
     record, created = AbsenceRecord.objects.get_or_create(
         leave_request=request,
         defaults={"official": request.applicant, "day": missed_day, "recorded_at": now(),
