@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from django.urls import reverse
 
 from engine.clock import CENTRE_TZ
 from workflows.leave.models import LeaveRequest
@@ -107,3 +108,25 @@ def test_confirmer_answers_no_without_naming_anyone(login, file_leave, official)
     body = login("lisi").get(f"/api/leave-requests/{leave.pk}/").json()
     assert (body["status"], body["status_display"]) == ("sent_back", "已退回")
     assert body["sent_back_reason"] == "本周窗口无人可顶岗"
+
+
+def test_an_approver_is_neither_offered_nor_accepted_as_the_substitute(login, official, deploy_leave):
+    deploy_leave("nileke")  # the department's pool; two days: 孙分管 confirms and approves, then the director
+    lisi = login("lisi")
+    created = post_leave(lisi, last_day="2026-12-02", proposed_substitute=official("wangwu").pk)
+    assert created.status_code == 201, created.json()
+    leave = LeaveRequest.objects.get(pk=created.json()["id"])
+    assert set(leave.approver_ids) == {official("sunfj").pk, official("wangzr").pk}
+    task = HumanTask.objects.get(instance=leave.instance, state=HumanTask.OPEN, form="confirm_substitute")
+    confirmer = login("sunfj")
+    form = confirmer.get(reverse("task", args=[task.pk])).context["form"]
+    offered = set(form.fields["substitute_id"].queryset)
+    assert official("sunfj") not in offered and {official("wangwu"), official("chensx")} <= offered
+
+    url = f"/api/tasks/{task.pk}/complete/"
+    himself = confirmer.post(url, {"data": {"confirmed": True, "substitute_id": official("sunfj").pk}},
+                             content_type="application/json")
+    assert himself.status_code == 400 and set(himself.json()["errors"]) == {"substitute_id"}
+    refused = post_leave(login("zhangsan"), first_day="2026-12-08", last_day="2026-12-09",
+                         proposed_substitute=official("sunfj").pk)
+    assert refused.status_code == 400 and "孙立平是本次请假的审批人" in refused.json()["detail"]

@@ -48,7 +48,7 @@ def test_the_form_offers_only_the_applicants_window_as_substitutes(login, offici
     assert set(form.fields["proposed_substitute"].queryset) == {official("zhangsan"), official("chensx")}
 
 
-def test_the_leave_page_shows_the_report_back_deadline(login, file_leave, clock):
+def test_the_report_back_deadline_shows_on_the_leave_page_and_in_monitoring(login, file_leave, clock):
     leave = file_leave()
     task = HumanTask.objects.get(instance=leave.instance, state=HumanTask.OPEN)
     complete_task(task.pk, task.candidates.get(), {"decision": "approve", "comment": "同意"})
@@ -56,6 +56,12 @@ def test_the_leave_page_shows_the_report_back_deadline(login, file_leave, clock)
     fire_due_timers()
     page = login("lisi").get(reverse("leave_detail", args=[leave.pk])).content.decode()
     assert "销假期限" in page and "2026-12-02 23:59" in page and "休假中" in page
+
+    director = login("wangzr")
+    assert director.get(reverse("monitoring")).context["overdue"].count() == 0
+    clock.set(datetime(2026, 12, 3, 0, 0, 30, tzinfo=CENTRE_TZ))  # past the deadline, before the sweep
+    assert [(t.title, t.case_number) for t in director.get(reverse("monitoring")).context["overdue"]] == [
+        ("销假", leave.case_number)]
 
 
 def test_the_confirmer_answers_no_on_the_task_page_and_the_applicant_sees_why(login, file_leave, official):
