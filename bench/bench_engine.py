@@ -28,7 +28,11 @@ from engine.specs import load_bundle_from_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SERVICES = ("leave.approve", "leave.reject", "leave.start", "leave.end", "leave.record_absence")
+SERVICES = ("leave.record_approvers", "leave.approve", "leave.reject", "leave.end", "leave.record_absence",
+            "leave.send_back", "leave.remind_report_back")
+# What leave.start hands the process (its report-back deadline and reminder times) for the leave below.
+LEAVE_STARTED = {"report_back_due": "2026-03-09T23:59:59+08:00", "leave_ends_at": "2026-03-06T23:59:59+08:00",
+                 "deadline_reminder_at": "2026-03-09T08:00:00+08:00"}
 START = datetime(2026, 3, 2, 9, 0, tzinfo=CENTRE_TZ)
 LEAVE = {
     "leave_request_id": 1,
@@ -101,6 +105,7 @@ def main() -> None:
 
     clock = FrozenClock(START)
     services = {name: (lambda context, **params: {"ok": True}) for name in SERVICES}
+    services["leave.start"] = lambda context, **params: LEAVE_STARTED
     runner = ProcessRunner(bundle, EngineEnvironment(clock, WorkingCalendar(), services))
 
     def save_and_restore(workflow):

@@ -46,6 +46,9 @@ class HumanTaskMeta:
     due_working_days: int | None
     result_variable: str | None
     lane: str | None
+    # A data variable holding the task's due time (ISO, with zone) when the process computes it, e.g. a deadline
+    # that depends on when the task opened; due_working_days counts from the task's creation instead.
+    due_variable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,7 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         due_working_days=int(due) if due is not None and due.isdigit() else None,
         result_variable=props.get("result_variable"),
         lane=task_spec.lane,
+        due_variable=props.get("due_variable"),
     )
 
 

@@ -23,11 +23,12 @@ from engine.errors import TaskNotReady
 from engine.runtime import EngineEnvironment, ProcessRunner, ReadyTask
 from engine.serializer import dumps
 from engine.specs import SpecBundle, load_bundle_from_files
+from workflows.leave.rules import deadline_day_reminder_at, leave_ends_at, report_back_deadline
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 PROCESS_FILE = BPMN_DIR / "leave_approval.bpmn"
 RULE_SETS = ("nileke", "shenxian", "window_rules")
-LEAVE_SERVICES = ("leave.approve", "leave.reject", "leave.start", "leave.end", "leave.record_absence")
+LEAVE_SERVICES = ("leave.approve", "leave.reject", "leave.end", "leave.record_absence", "leave.send_back")
 LEAVE_TYPES = ("事假", "病假", "年休假", "婚假", "产假", "探亲假", "丧假", "因公外出")
 LONG_LEAVE = ("探亲假", "年休假", "产假", "婚假")
 LEAVE_TYPE_IDS = {"事假": "personal", "病假": "sick", "年休假": "annual", "婚假": "marriage", "产假": "maternity",
@@ -73,11 +74,49 @@ def bundles() -> dict[str, SpecBundle]:
     }
 
 
+class SideServices:
+    """The bookkeeping services (approvers recorded, reminders sent), kept apart from the decisions recorded above."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+
+    def handler(self, name: str):
+        def handle(context: dict[str, Any], **params: Any) -> dict[str, Any]:
+            self.calls.append((name, dict(params), dict(context)))
+            return {}
+
+        return handle
+
+    def names(self) -> list[str]:
+        return [name for name, _params, _context in self.calls]
+
+
 @pytest.fixture
-def make_runner(bundles, frozen_clock, service_recorder):
+def side_services() -> SideServices:
+    return SideServices()
+
+
+@pytest.fixture
+def make_runner(bundles, frozen_clock, service_recorder, side_services):
     def make(rule_set: str) -> ProcessRunner:
-        env = EngineEnvironment(frozen_clock, WorkingCalendar(), service_recorder.handlers(*LEAVE_SERVICES))
-        return ProcessRunner(bundles[rule_set], env)
+        calendar = WorkingCalendar()
+        services = service_recorder.handlers(*LEAVE_SERVICES)
+        record_start = service_recorder.handlers("leave.start")["leave.start"]
+
+        def start(context: dict[str, Any], **params: Any) -> dict[str, Any]:
+            """Like the Django handler: the deadline counts from the later of the last day and today (approval)."""
+            record_start(context, **params)
+            now = frozen_clock.now()
+            due = report_back_deadline(calendar, date.fromisoformat(context["last_day"]),
+                                       now.astimezone(CENTRE_TZ).date())
+            return {"report_back_due": due.isoformat(),
+                    "leave_ends_at": leave_ends_at(date.fromisoformat(context["last_day"]), "pm").isoformat(),
+                    "deadline_reminder_at": deadline_day_reminder_at(due, now).isoformat()}
+
+        services["leave.start"] = start
+        for name in ("leave.record_approvers", "leave.remind_report_back"):
+            services[name] = side_services.handler(name)
+        return ProcessRunner(bundles[rule_set], EngineEnvironment(frozen_clock, calendar, services))
 
     return make
 
@@ -147,6 +186,10 @@ def data_at(workflow, bpmn_id: str) -> dict[str, Any]:
     reached = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING
     [task] = [t for t in workflow.get_tasks(state=reached) if t.task_spec.bpmn_id == bpmn_id]
     return task.data
+
+
+def pending_timers(workflow) -> list[datetime]:
+    return sorted(datetime.fromisoformat(e.value) for e in workflow.waiting_events() if "Time" in e.event_type)
 
 
 def decided_route(workflow) -> tuple[list[str], str]:
@@ -281,14 +324,23 @@ def test_rejection_by_the_only_approver(make_runner, service_recorder):
     assert service_recorder.names() == ["leave.reject"]
 
 
-def test_unconfirmed_substitute_rejects_before_any_approval(make_runner, service_recorder):
+def test_unconfirmed_substitute_sends_the_request_back_before_any_approval(make_runner, service_recorder):
     runner = make_runner("nileke")
     workflow = runner.start(leave_request("A", 2))
     confirm = only_ready(runner, workflow)
     assert element(confirm) == CONFIRM
     act(runner, workflow, confirm, {"confirmed": False, "substitute_id": None, "comment": "无人可顶岗"})
-    assert runner.end_event(workflow) == "leave_rejected"
-    assert service_recorder.names() == ["leave.reject"]
+    assert runner.end_event(workflow) == "leave_sent_back"
+    assert service_recorder.names() == ["leave.send_back"]
+    assert service_recorder.contexts[0]["substitute_confirmation"]["comment"] == "无人可顶岗"
+
+
+def test_the_route_is_recorded_before_anyone_is_asked(make_runner, side_services):
+    runner = make_runner("shenxian")
+    runner.start(leave_request("A", 3))
+    [(name, params, context)] = side_services.calls
+    assert (name, params) == ("leave.record_approvers", {"leave_request_id": 7001})
+    assert context["approver_chain"] == ["dept_deputy_leader", "centre_director"]
 
 
 def test_an_unexpected_decision_is_not_an_approval(make_runner, service_recorder):
@@ -318,7 +370,12 @@ def test_full_run_approve_start_report_back(make_runner, frozen_clock, service_r
     assert service_recorder.names() == ["leave.approve", "leave.start"]
     report = only_ready(runner, workflow)
     assert element(report) == "report_back" and candidates(report) == (12,)
-    assert runner.next_timer_due(workflow) == datetime(2026, 3, 6, 23, 59, 59, tzinfo=CENTRE_TZ)
+    # the leave is over at the close of Thursday; reminder Friday 08:00; deadline the close of Friday
+    assert pending_timers(workflow) == [datetime(2026, 3, 5, 23, 59, 59, tzinfo=CENTRE_TZ),
+                                        datetime(2026, 3, 6, 8, 0, tzinfo=CENTRE_TZ),
+                                        datetime(2026, 3, 6, 23, 59, 59, tzinfo=CENTRE_TZ)]
+    assert report.meta.due_variable == "report_back_due"
+    assert report.data["report_back_due"] == "2026-03-06T23:59:59+08:00"
 
     frozen_clock.set(datetime(2026, 3, 5, 17, 30, tzinfo=CENTRE_TZ))
     act(runner, workflow, report, {"sick_certificate_supplied": False, "comment": "已返岗"})
@@ -383,6 +440,49 @@ def test_missed_report_back_is_recorded_once(make_runner, frozen_clock, service_
     assert service_recorder.names() == ["leave.approve", "leave.start", "leave.record_absence"]
 
 
+def test_the_applicant_is_reminded_when_the_leave_ends_and_on_the_deadline_day_without_losing_the_task(
+    make_runner, frozen_clock, service_recorder, side_services
+):
+    runner, workflow = approved_leave(make_runner)
+    frozen_clock.set(datetime(2026, 3, 4, 9, 0, tzinfo=CENTRE_TZ))
+    runner.fire_due_timers(workflow)
+    report = only_ready(runner, workflow)
+
+    frozen_clock.set(datetime(2026, 3, 5, 23, 59, 59, tzinfo=CENTRE_TZ))  # the leave is over
+    runner.fire_due_timers(workflow)
+    assert [p for n, p, _c in side_services.calls if n == "leave.remind_report_back"] == [
+        {"leave_request_id": 7001, "occasion": "leave_over"}]
+    frozen_clock.set(datetime(2026, 3, 6, 7, 59, tzinfo=CENTRE_TZ))
+    runner.fire_due_timers(workflow)
+    assert side_services.names().count("leave.remind_report_back") == 1
+    frozen_clock.set(datetime(2026, 3, 6, 8, 0, tzinfo=CENTRE_TZ))  # the morning of the deadline day
+    runner.fire_due_timers(workflow)
+    assert [p["occasion"] for n, p, _c in side_services.calls if n == "leave.remind_report_back"] == [
+        "leave_over", "deadline_day"]
+    assert only_ready(runner, workflow).id == report.id  # the reminders do not interrupt 销假
+
+    act(runner, workflow, report, {"sick_certificate_supplied": False, "comment": "已返岗"})
+    assert workflow.completed and runner.end_event(workflow) == "leave_closed"
+    assert service_recorder.count("leave.record_absence") == 0
+
+
+def test_a_leave_approved_after_its_last_day_leaves_a_working_day_to_report_back(make_runner, frozen_clock,
+                                                                                service_recorder):
+    runner = make_runner("nileke")
+    workflow = runner.start(leave_request("A", 2))
+    frozen_clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=CENTRE_TZ))  # Monday after the Wed–Thu leave
+    walk_to_approval(runner, workflow)
+    report = only_ready(runner, workflow)
+    assert element(report) == "report_back"
+    assert report.data["report_back_due"] == "2026-03-10T23:59:59+08:00"  # not Friday 6 March, already gone
+    frozen_clock.set(datetime(2026, 3, 10, 23, 0, tzinfo=CENTRE_TZ))
+    runner.fire_due_timers(workflow)
+    assert service_recorder.count("leave.record_absence") == 0
+    frozen_clock.set(datetime(2026, 3, 11, 0, 0, tzinfo=CENTRE_TZ))
+    runner.fire_due_timers(workflow)
+    assert service_recorder.count("leave.record_absence") == 1
+
+
 def test_report_back_deadline_across_national_day_uses_the_make_up_saturday(make_runner, frozen_clock,
                                                                             service_recorder):
     frozen_clock.set(datetime(2026, 9, 21, 9, 0, tzinfo=CENTRE_TZ))
@@ -395,7 +495,7 @@ def test_report_back_deadline_across_national_day_uses_the_make_up_saturday(make
     runner.fire_due_timers(workflow)
     assert element(only_ready(runner, workflow)) == "report_back"
     # Friday 9 October is the last day; Saturday 10 October 2026 is a 调休 working day.
-    assert runner.next_timer_due(workflow) == datetime(2026, 10, 10, 23, 59, 59, tzinfo=CENTRE_TZ)
+    assert pending_timers(workflow)[-1] == datetime(2026, 10, 10, 23, 59, 59, tzinfo=CENTRE_TZ)
 
     frozen_clock.set(datetime(2026, 10, 10, 23, 59, 59, tzinfo=CENTRE_TZ))
     runner.fire_due_timers(workflow)
@@ -443,7 +543,7 @@ def test_boundary_deadline_survives_restore(make_runner, bundles, frozen_clock, 
     frozen_clock.set(datetime(2026, 3, 4, 9, 0, tzinfo=CENTRE_TZ))
     runner.fire_due_timers(workflow)
     runner, workflow, _text = round_trip(runner, workflow, bundles, "nileke")
-    assert runner.next_timer_due(workflow) == datetime(2026, 3, 6, 23, 59, 59, tzinfo=CENTRE_TZ)
+    assert pending_timers(workflow)[-1] == datetime(2026, 3, 6, 23, 59, 59, tzinfo=CENTRE_TZ)
     frozen_clock.set(datetime(2026, 3, 9, 8, 0, tzinfo=CENTRE_TZ))
     runner.fire_due_timers(workflow)
     runner, workflow, _text = round_trip(runner, workflow, bundles, "nileke")

@@ -12,7 +12,8 @@ from engine.runtime import EngineEnvironment, ProcessRunner
 from engine.specs import load_bundle_from_files
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
-SERVICES = ("leave.approve", "leave.reject", "leave.start", "leave.end", "leave.record_absence")
+SERVICES = ("leave.record_approvers", "leave.approve", "leave.reject", "leave.start", "leave.end",
+            "leave.record_absence")
 
 
 def _jsonb_like(state: dict) -> dict:

@@ -80,7 +80,7 @@ def test_two_officials_of_one_window_cannot_be_on_leave_together(centre, clock, 
     with pytest.raises(LeaveRefused) as refused:
         apply(centre["zhangsan"], date(2026, 12, 2), date(2026, 12, 4))
     assert "李四" in str(refused.value) and "不允许同时请假" in str(refused.value)
-    assert "same window" in str(refused.value)
+    assert "2026-12-01 上午至2026-12-02 下午" in str(refused.value)
     assert LeaveRequest.objects.filter(applicant=centre["zhangsan"]).count() == 0
 
 

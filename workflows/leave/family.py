@@ -31,6 +31,8 @@ LEAVE_FAMILY = ProcessFamily(
         "leave_rejected": _("Leave rejected"),
         "leave_returned": _("Reported back"),
         "absence_recorded": _("Absence recorded"),
+        "leave_sent_back": _("Leave request sent back"),
+        "leave_report_back_reminded": _("Report-back reminder sent"),
     },
     outcome_labels={"True": _("Confirmed"), "False": _("Not confirmed")},
     navigation=(

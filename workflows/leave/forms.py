@@ -39,13 +39,17 @@ class LeaveRequestForm(forms.Form):
 
 
 class ConfirmSubstituteForm(TaskForm):
-    """The window head confirms (or replaces) the substitute the applicant proposed."""
+    """The confirmer fixes the substitute (the proposed one or another), or answers 否 with a reason.
+
+    Only officials of the applicant's pool who do not approve this request are offered or accepted; 否 needs nobody
+    named and sends the request back to the applicant (bpmn/leave_approval.bpmn, mark_leave_sent_back).
+    """
 
     confirmed = forms.NullBooleanField(
         label=_("Substitute arrangement confirmed"),
         widget=forms.RadioSelect(choices=[("true", _("Yes")), ("false", _("No"))]),
     )
-    substitute_id = forms.ModelChoiceField(label=_("Substitute"), queryset=Official.objects.none())
+    substitute_id = forms.ModelChoiceField(label=_("Substitute"), queryset=Official.objects.none(), required=False)
     field_order = ["confirmed", "substitute_id", "comment"]
 
     @classmethod
@@ -53,7 +57,9 @@ class ConfirmSubstituteForm(TaskForm):
         leave = leave_request_of_instance(task.instance)
         form = cls(data, initial={"substitute_id": leave.proposed_substitute_id if leave else None})
         if task.applicant is not None:
-            form.fields["substitute_id"].queryset = substitute_choices(task.applicant)
+            form.fields["substitute_id"].queryset = substitute_choices(
+                task.applicant, exclude_ids=leave.approver_ids if leave else ()
+            )
         return form
 
     def clean_confirmed(self) -> bool:
@@ -61,9 +67,19 @@ class ConfirmSubstituteForm(TaskForm):
             raise forms.ValidationError(_("Please answer yes or no."))
         return self.cleaned_data["confirmed"]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("confirmed") is True and not cleaned.get("substitute_id"):
+            self.add_error("substitute_id", _("Please name the substitute."))
+        if cleaned.get("confirmed") is False and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Please give the reason the substitute cannot be arranged."))
+        return cleaned
+
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"confirmed": data["confirmed"], "substitute_id": data["substitute_id"].pk, "comment": data["comment"]}
+        substitute = data["substitute_id"] if data["confirmed"] else None
+        return {"confirmed": data["confirmed"], "substitute_id": substitute.pk if substitute else None,
+                "comment": data["comment"]}
 
 
 class ReportBackForm(TaskForm):

@@ -5,15 +5,23 @@ They run inside the engine step, in the instance's write transaction.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from engine.assignment import AssignmentError, AssignmentRule, CaseContext, resolve
+from engine.clock import CENTRE_TZ
 from workflows.leave.models import AbsenceRecord, LeaveRequest
-from workflows.leave.rules import sick_leave_counts_as
+from workflows.leave.rules import (
+    deadline_day_reminder_at,
+    leave_ends_at,
+    report_back_deadline,
+    sick_leave_counts_as,
+)
 from workflows.org.models import ABPair, Absence
-from workflows.org.selectors import working_calendar
+from workflows.org.selectors import org_snapshot, working_calendar
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
+from workflows.runtime.services.notifications import notify
 from workflows.runtime.task_sync import reassign_open_tasks
 
 
@@ -21,8 +29,31 @@ def _request(leave_request_id: int) -> LeaveRequest:
     return LeaveRequest.objects.select_related("applicant", "instance").get(pk=leave_request_id)
 
 
+def _report_back_due(request: LeaveRequest) -> datetime:
+    """The recorded deadline; a leave that began before it was recorded (migration leave/0002) had the old rule."""
+    return request.report_back_due or working_calendar().deadline(request.last_day, 1)
+
+
 def _absence_note(request: LeaveRequest) -> str:
     return f"请假 {request.case_number}"
+
+
+def record_approvers(context: dict[str, Any], leave_request_id: int) -> dict:
+    """Keep who approves this request (the route's roles resolved today, B posts included): none may stand in."""
+    request = _request(leave_request_id)
+    applicant = request.applicant  # the instance is not linked yet: this runs while it starts
+    case = CaseContext(applicant_id=applicant.pk, department_id=applicant.department_id, window_id=applicant.window_id)
+    org, day = org_snapshot(today()), today()
+    approver_ids: set[int] = set()
+    for role in context.get("approver_chain") or []:
+        try:
+            resolution = resolve(AssignmentRule.of(role), case, org, day)
+        except AssignmentError:  # a vacant post: the approval step itself reports it when it is reached
+            continue
+        approver_ids.update(resolution.holders, resolution.candidates)
+    request.approver_ids = sorted(approver_ids)
+    request.save(update_fields=["approver_ids"])
+    return {"approver_ids": request.approver_ids}
 
 
 def approve(context: dict[str, Any], leave_request_id: int) -> dict:
@@ -40,7 +71,7 @@ def approve(context: dict[str, Any], leave_request_id: int) -> dict:
         ABPair.objects.create(a=request.applicant, b_id=substitute_id, kind=ABPair.TEMPORARY,
                               valid_from=request.first_day, valid_to=request.last_day, note=note)
     audit.record("leave_approved", instance=request.instance, message=note, after={"substitute_id": substitute_id})
-    return {"status": request.status}
+    return {"status": request.status, "approved_on": today().isoformat()}
 
 
 def reject(context: dict[str, Any], leave_request_id: int) -> dict:
@@ -51,13 +82,65 @@ def reject(context: dict[str, Any], leave_request_id: int) -> dict:
     return {"status": request.status}
 
 
-def start(context: dict[str, Any], leave_request_id: int) -> dict:
-    """The leave begins: the applicant's open tasks go to the B post."""
+def send_back(context: dict[str, Any], leave_request_id: int) -> dict:
+    """The substitute was not confirmed: the request goes back to the applicant, with the confirmer's reason.
+
+    A centre does not decide on a leave without someone to keep the window open (002 2.2.4, 003 二（三）), so the
+    request ends as 退回 and the applicant, told why, files again with another substitute or other dates.
+    """
     request = _request(leave_request_id)
+    reason = ((context.get("substitute_confirmation") or {}).get("comment") or "").strip()
+    request.status = LeaveRequest.SENT_BACK
+    request.sent_back_reason = reason
+    request.save(update_fields=["status", "sent_back_reason"])
+    message = (f"您的请假 {request.case_number} 顶岗人员未落实，已退回：{reason or '未说明理由'}。"
+               "可重新安排顶岗后再次申请。")
+    notify([request.applicant_id], message, instance=request.instance)
+    audit.record("leave_sent_back", instance=request.instance, message=message, after={"reason": reason})
+    return {"status": request.status}
+
+
+def start(context: dict[str, Any], leave_request_id: int) -> dict:
+    """The leave begins: the applicant's open tasks go to the B post, and the report-back deadline is fixed.
+
+    The deadline counts from the later of the last day and the day of approval, so a leave approved late (or a sick
+    leave filed afterwards) still leaves a whole working day to report back (rules.report_back_deadline).
+    """
+    request = _request(leave_request_id)
+    approved = (context.get("leave_approve_result") or {}).get("approved_on")
+    approved_on = date.fromisoformat(approved) if approved else today()
+    due = report_back_deadline(working_calendar(), request.last_day, approved_on)
     request.status = LeaveRequest.ACTIVE
-    request.save(update_fields=["status"])
+    request.report_back_due = due
+    request.save(update_fields=["status", "report_back_due"])
     moved = reassign_open_tasks([request.applicant_id], f"{request.applicant.name} 请假生效，待办转交B岗 / leave began")
-    return {"status": request.status, "tasks_moved": moved}
+    return {
+        "status": request.status,
+        "tasks_moved": moved,
+        "report_back_due": due.isoformat(),
+        "leave_ends_at": leave_ends_at(request.last_day, request.last_half).isoformat(),
+        "deadline_reminder_at": deadline_day_reminder_at(due, now()).isoformat(),
+    }
+
+
+REMINDERS = {
+    "leave_over": "您的请假 {number} 已于 {end} 结束，请在 {due} 前销假，逾期按旷工处理。",
+    "deadline_day": "今天是您的请假 {number} 的销假期限（{due} 截止），请及时销假，逾期按旷工处理。",
+}
+
+
+def remind_report_back(context: dict[str, Any], leave_request_id: int, occasion: str) -> dict:
+    """Tell the applicant to report back: when the leave is over, and on the morning of the deadline day."""
+    request = _request(leave_request_id)
+    ends = leave_ends_at(request.last_day, request.last_half)
+    message = REMINDERS[occasion].format(
+        number=request.case_number, end=f"{ends:%Y-%m-%d %H:%M}",
+        due=f"{_report_back_due(request).astimezone(CENTRE_TZ):%Y-%m-%d %H:%M}",
+    )
+    notify([request.applicant_id], message, instance=request.instance)
+    audit.record("leave_report_back_reminded", instance=request.instance, message=message,
+                 after={"occasion": occasion})
+    return {"notified": request.applicant_id}
 
 
 def _end_leave_period(request: LeaveRequest, last_day) -> None:
@@ -90,9 +173,12 @@ def end(context: dict[str, Any], leave_request_id: int) -> dict:
 
 
 def record_absence(context: dict[str, Any], leave_request_id: int) -> dict:
-    """No report-back by the close of the next working day: one absence (旷工) record."""
+    """No report-back by the deadline (it has closed): one absence (旷工) record, on the deadline's day.
+
+    That is the first day the official could have been back and was not; never a day before the leave took effect.
+    """
     request = _request(leave_request_id)
-    missed_day = working_calendar().add_working_days(request.last_day, 1)
+    missed_day = _report_back_due(request).astimezone(CENTRE_TZ).date()
     record, created = AbsenceRecord.objects.get_or_create(
         leave_request=request,
         defaults={"official": request.applicant, "day": missed_day, "recorded_at": now(),
@@ -110,6 +196,9 @@ def record_absence(context: dict[str, Any], leave_request_id: int) -> dict:
 
 # Service-task operators the family's BPMN names (spiffworkflow:serviceTaskOperator).
 SERVICES = {
+    "leave.record_approvers": record_approvers,
+    "leave.send_back": send_back,
+    "leave.remind_report_back": remind_report_back,
     "leave.approve": approve,
     "leave.reject": reject,
     "leave.start": start,

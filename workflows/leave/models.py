@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from engine.clock import CENTRE_TZ
 from workflows.org.models import Official
 from workflows.runtime.models import ProcessInstance
 
@@ -16,9 +17,10 @@ class LeaveRequest(models.Model):
     ACTIVE = "active"
     RETURNED = "returned"
     ABSENT = "absent"
+    SENT_BACK = "sent_back"
     STATUSES = [
         (PENDING, "审批中"), (APPROVED, "已批准"), (REJECTED, "未批准"),
-        (ACTIVE, "休假中"), (RETURNED, "已销假"), (ABSENT, "逾期未销假（旷工）"),
+        (ACTIVE, "休假中"), (RETURNED, "已销假"), (ABSENT, "逾期未销假（旷工）"), (SENT_BACK, "已退回"),
     ]
     BLOCKING = (PENDING, APPROVED, ACTIVE)
 
@@ -41,13 +43,18 @@ class LeaveRequest(models.Model):
                                     related_name="leave_request")
     created_at = models.DateTimeField()
     returned_on = models.DateField(null=True, blank=True)
+    report_back_due = models.DateTimeField("销假期限", null=True, blank=True)
+    approver_ids = models.JSONField("审批人", default=list, blank=True,
+                                    help_text="按审批路线解析出的审批人（含B岗），不能担任本次顶岗")
+    sent_back_reason = models.TextField("退回理由", blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "first_day", "last_day"])]
 
     @property
     def case_number(self) -> str:
-        return f"QJ{self.created_at:%Y}-{self.pk:05d}"
+        """QJ<year>-<id>, the year as the centre counts it: the database hands `created_at` back in UTC."""
+        return f"QJ{self.created_at.astimezone(CENTRE_TZ):%Y}-{self.pk:05d}"
 
     def __str__(self) -> str:
         return f"{self.applicant.name} {self.leave_type} {self.first_day}–{self.last_day}"

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 
+from workflows.leave.limits import LEAVE_TYPE_LIMITS, UNIT_NAMES, WORKING_DAYS
 from workflows.leave.models import LEAVE_TYPES, LeaveRequest
-from workflows.leave.rules import leave_days, leave_starts_at
+from workflows.leave.rules import (
+    calendar_days,
+    describe_span,
+    half_day_span,
+    leave_days,
+    leave_starts_at,
+    spans_overlap,
+)
+from workflows.leave.selectors import LEAVE_PROCESS, substitute_choices
 from workflows.org.models import Official
 from workflows.org.selectors import window_officials, working_calendar
-from workflows.runtime.clock import now
+from workflows.runtime.clock import now, today
 from workflows.runtime.errors import InvalidInput
 from workflows.runtime.services.instances import start_process
 
-LEAVE_PROCESS = "leave_approval"
+SICK_LEAVE_BACKFILL_DAYS = 30
 
 
 class LeaveRefused(InvalidInput):
@@ -34,40 +45,102 @@ class LeaveApplication:
     has_sick_certificate: bool = False
 
 
-def _overlapping(official_ids: list[int], first: date, last: date):
-    return LeaveRequest.objects.filter(
-        applicant_id__in=official_ids, status__in=LeaveRequest.BLOCKING, first_day__lte=last, last_day__gte=first
-    ).select_related("applicant")
+def _overlapping(official_ids: list[int], app: LeaveApplication) -> Iterator[LeaveRequest]:
+    """Blocking leaves of these officials sharing at least one half-day with the application."""
+    span = half_day_span(app.first_day, app.first_half, app.last_day, app.last_half)
+    rows = LeaveRequest.objects.filter(
+        applicant_id__in=official_ids, status__in=LeaveRequest.BLOCKING,
+        first_day__lte=app.last_day, last_day__gte=app.first_day,
+    ).select_related("applicant").order_by("first_day", "pk")
+    return (r for r in rows if spans_overlap(span, half_day_span(r.first_day, r.first_half, r.last_day, r.last_half)))
+
+
+def _span(request: LeaveRequest | LeaveApplication) -> str:
+    return describe_span(request.first_day, request.first_half, request.last_day, request.last_half)
+
+
+def _one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day + timedelta(days=365)
+
+
+def _validate_dates(app: LeaveApplication) -> None:
+    """Dates the centre can act on: nothing past except sick leave filed afterwards, nothing beyond a year.
+
+    补办: sick leave whose certificate could not be had on the day is settled afterwards (003 二（五）1–2); any other
+    leave is asked for before it starts. The year ahead and the 30 days back are this system's bounds, not a seed's.
+    """
+    today_ = today()
+    if (app.first_day, app.first_half) > (app.last_day, app.last_half):
+        raise LeaveRefused("结束时间早于开始时间 / the leave ends before it starts", "last_day")
+    latest = _one_year_after(today_)
+    for field, day in (("first_day", app.first_day), ("last_day", app.last_day)):
+        if day > latest:
+            raise LeaveRefused(f"请假日期 {day} 太远：只受理一年以内（{latest} 及以前）的请假", field)
+    if app.first_day >= today_:
+        return
+    if app.leave_type != "病假":
+        raise LeaveRefused(
+            f"请假开始日期 {app.first_day} 已过，不能事后请假；只有病假可以事后补办（003 二（五））", "first_day"
+        )
+    earliest = today_ - timedelta(days=SICK_LEAVE_BACKFILL_DAYS)
+    if app.first_day < earliest:
+        raise LeaveRefused(
+            f"病假补办只受理 {SICK_LEAVE_BACKFILL_DAYS} 天以内的（{earliest} 及以后开始的）病假", "first_day"
+        )
+
+
+def _validate_length(app: LeaveApplication, working_days: Decimal) -> None:
+    """Refuse a leave longer than its type allows (workflows/leave/limits.py), naming the maximum and its source."""
+    limit = LEAVE_TYPE_LIMITS[app.leave_type]
+    if limit.max_days is None:
+        return
+    length = working_days if limit.unit == WORKING_DAYS else calendar_days(
+        app.first_day, app.first_half, app.last_day, app.last_half
+    )
+    if length > limit.max_days:
+        unit = UNIT_NAMES[limit.unit]
+        raise LeaveRefused(
+            f"{app.leave_type}单次最长 {_number(limit.max_days)} {unit}，本次申请 {_number(length)} {unit}"
+            f"（依据：{limit.source}）",
+            "last_day",
+        )
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 def _validate(applicant: Official, app: LeaveApplication) -> None:
     if app.leave_type not in LEAVE_TYPES:
-        raise LeaveRefused(f"未知的请假类型 / unknown leave type '{app.leave_type}'", "leave_type")
+        raise LeaveRefused(f"未知的请假类型「{app.leave_type}」", "leave_type")
     if applicant.window_id is None:
         raise LeaveRefused("本流程供窗口工作人员请假使用 / only window officials file leave here", None)
-    if (app.first_day, app.first_half) > (app.last_day, app.last_half):
-        raise LeaveRefused("结束时间早于开始时间 / the leave ends before it starts", "last_day")
+    _validate_dates(app)
     calendar = working_calendar()
     for field, day in (("first_day", app.first_day), ("last_day", app.last_day)):
         if not calendar.is_working_day(day):
             raise LeaveRefused(f"{day} 不是工作日，请假起止日须为工作日 / {day} is not a working day", field)
     if app.proposed_substitute is not None and app.proposed_substitute.pk == applicant.pk:
         raise LeaveRefused("顶岗人员不能是本人 / the substitute cannot be yourself", "proposed_substitute")
-    own = _overlapping([applicant.pk], app.first_day, app.last_day).first()
-    if own is not None:
+    if app.proposed_substitute is not None and not substitute_choices(applicant).filter(
+        pk=app.proposed_substitute.pk
+    ).exists():
         raise LeaveRefused(
-            f"与您已有的请假（{own.first_day}–{own.last_day}）重叠 / "
-            f"overlaps your leave {own.first_day}–{own.last_day}",
-            "first_day",
+            f"{app.proposed_substitute.name}不能顶岗：顶岗人员须是本窗口（规则集允许时为本部门）的在岗人员",
+            "proposed_substitute",
         )
+    own = next(_overlapping([applicant.pk], app), None)
+    if own is not None:
+        raise LeaveRefused(f"与您已有的请假（{own.case_number}，{_span(own)}）重叠", "first_day")
     colleagues = [o.pk for o in window_officials(applicant.window_id) if o.pk != applicant.pk]
-    clash = _overlapping(colleagues, app.first_day, app.last_day).first()
+    clash = next(_overlapping(colleagues, app), None)
     if clash is not None:
         raise LeaveRefused(
-            f"同一窗口的{clash.applicant.name}已请假（{clash.first_day}–{clash.last_day}），"
-            "窗口工作人员不允许同时请假 / "
-            f"{clash.applicant.name} of the same window is on leave {clash.first_day}–{clash.last_day}; "
-            "two officials of one window may not be on leave at the same time",
+            f"同一窗口的{clash.applicant.name}已请假（{_span(clash)}），与本次请假（{_span(app)}）重叠，"
+            "窗口工作人员不允许同时请假",
             "first_day",
         )
 
@@ -78,6 +151,7 @@ def submit_leave(applicant: Official, app: LeaveApplication) -> LeaveRequest:
     days = leave_days(working_calendar(), app.first_day, app.first_half, app.last_day, app.last_half)
     if days <= 0:
         raise LeaveRefused("请假时段内没有工作日 / the period contains no working time", "last_day")
+    _validate_length(app, days)
     with transaction.atomic():
         request = LeaveRequest.objects.create(
             applicant=applicant,
@@ -113,4 +187,14 @@ def submit_leave(applicant: Official, app: LeaveApplication) -> LeaveRequest:
             LEAVE_PROCESS, data=data, business_key=request.case_number, applicant=applicant, started_by=applicant
         )
         request.save(update_fields=["instance"])
+        _refuse_approver_as_substitute(request)
     return request
+
+
+def _refuse_approver_as_substitute(request: LeaveRequest) -> None:
+    """Who approves is known once the route is decided (handlers.record_approvers); refusing here undoes the filing."""
+    request.refresh_from_db(fields=["approver_ids"])
+    if request.proposed_substitute_id is not None and request.proposed_substitute_id in request.approver_ids:
+        raise LeaveRefused(
+            f"{request.proposed_substitute.name}是本次请假的审批人，不能同时担任顶岗人员", "proposed_substitute"
+        )

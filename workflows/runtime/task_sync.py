@@ -7,6 +7,7 @@ row with their resolved candidates, rows whose engine task went away are cancell
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import QuerySet
 
@@ -51,10 +52,20 @@ def _apply(task: HumanTask, resolution: Resolution) -> None:
     task.candidates.set(resolution.candidates)
 
 
+def _due_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
+    """The task's deadline: the time its `due_variable` holds, else `due_working_days` from now, else none."""
+    if ready.meta.due_variable:
+        value = ready.data.get(ready.meta.due_variable)
+        if not value:
+            raise ExecutionError(ready.meta.spec_name, f"期限变量 {ready.meta.due_variable} 为空")
+        return datetime.fromisoformat(value)
+    due = ready.meta.due_working_days
+    return runner.env.calendar.deadline(now(), due) if due is not None else None
+
+
 def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner, org: OrgSnapshot) -> None:
     rule = ready.assignment
     resolution = _resolve(rule, instance, org, ready.meta.spec_name)
-    due = ready.meta.due_working_days
     task = HumanTask.objects.create(
         instance=instance,
         engine_task_id=ready.id,
@@ -64,7 +75,7 @@ def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunn
         role=rule.role,
         scope=rule.scope,
         assignee_id=resolution.candidates[0] if len(resolution.candidates) == 1 else None,
-        due_at=runner.env.calendar.deadline(now(), due) if due is not None else None,
+        due_at=_due_at(ready, runner),
         created_at=now(),
         applicant_id=instance.applicant_id,
         department_id=instance.department_id,

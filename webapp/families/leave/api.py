@@ -30,7 +30,7 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
         fields = [
             "id", "case_number", "applicant", "leave_type", "counted_as", "first_day", "first_half", "last_day",
             "last_half", "days", "reason", "proposed_substitute", "substitute", "has_sick_certificate", "status",
-            "status_display", "instance", "created_at", "returned_on",
+            "status_display", "instance", "created_at", "returned_on", "report_back_due", "sent_back_reason",
         ]
 
 

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from webapp.access import official_required
 from webapp.views.cases import case_context
 from workflows.leave.forms import LeaveRequestForm
+from workflows.leave.limits import LEAVE_TYPE_LIMITS
 from workflows.leave.selectors import find_leave_request, leave_requests_of
-from workflows.leave.services import LeaveRefused, submit_leave
+from workflows.leave.services import SICK_LEAVE_BACKFILL_DAYS, LeaveRefused, submit_leave
 from workflows.runtime.errors import InvalidInput
 from workflows.runtime.selectors import instance_visible_to
 
@@ -32,7 +33,8 @@ def leave_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your leave request %(number)s was filed.") % {"number": leave.case_number})
             return redirect("leave_detail", leave_id=leave.pk)
-    return render(request, "leave/new.html", {"form": form})
+    return render(request, "leave/new.html", {"form": form, "leave_type_limits": LEAVE_TYPE_LIMITS.values(),
+                                              "sick_leave_backfill_days": SICK_LEAVE_BACKFILL_DAYS})
 
 
 @require_GET
