@@ -29,6 +29,8 @@ ACTION_LABELS = {
     "appeal_reminder_sent": _("Appeal reminder sent"),
     "sanction_revoked": _("Sanction revoked"),
     "appeal_decided": _("Appeal decided"),
+    "appeal_filed": _("Appeal filed"),
+    "appeal_waived": _("Appeal waived"),
     "escalation_basis_revoked": _("Warning proposal lost its basis"),
     "task_post_vacant": _("Post vacant, task kept"),
     "post_changed": _("Post changed"),
@@ -44,4 +46,6 @@ OUTCOME_LABELS = {
     "dismiss": _("Dismissed"),
     "uphold": _("Upheld"),
     "revoke": _("Revoked"),
+    "appealed": _("Appeal filed"),
+    "waived": _("Appeal waived"),
 }

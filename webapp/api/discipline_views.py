@@ -78,12 +78,13 @@ class SanctionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offi
                              payload.validated_data["files"])
         return Response(ds.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ds.SanctionCaseSerializer, **WRITE_ERRORS})
+    @extend_schema(request=ds.WaiveAppealSerializer, responses={200: ds.SanctionCaseSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="waive-appeal")
     def waive(self, request: Request, pk: str) -> Response:
-        """The sanctioned official accepts the decision: the appeal window closes now."""
-        case = self.get_object()
-        waive_appeal(case, self.official)
+        """放弃申辩: `confirm` must be true (the decision stands, no appeal can follow); the case reads 放弃申辩."""
+        payload = ds.WaiveAppealSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        waive_appeal(self.get_object(), self.official, confirmed=payload.validated_data["confirm"])
         return Response(ds.SanctionCaseSerializer(self.get_object()).data)
 
 
