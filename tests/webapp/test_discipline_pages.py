@@ -144,6 +144,8 @@ def test_waiving_asks_for_confirmation_and_the_case_then_reads_waived(login, del
     assert open_step(delivered_case.instance, "file_appeal") is None
     assert page.count("放弃申辩") >= 3  # the status, the case summary and the appeal task's outcome
     assert "已申辩" not in page
+    assert "放弃申辩" in lisi.get(reverse("case_list")).content.decode()
+    assert login("zhaobgs").get(waive_url).status_code == 403  # only the sanctioned official may waive
     refused = lisi.post(reverse("case_appeal", args=[delivered_case.pk]), appeal_form())
     assert "申辩已提出、已放弃或期限已过" in refused.content.decode()
     assert not Appeal.objects.exists()

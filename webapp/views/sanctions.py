@@ -142,6 +142,8 @@ def draft_file_download(request: HttpRequest, draft_file_id: int) -> FileRespons
 def waive(request: HttpRequest, case_id: int) -> HttpResponse:
     """放弃申辩 on its own page: the consequence is stated and must be ticked before anything happens."""
     case = _visible_case(request, case_id)
+    if case.respondent_id != request.official.pk:  # only the sanctioned official has a right to give up
+        raise PermissionDenied
     form = WaiveAppealForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -168,9 +168,7 @@ class SanctionCase(models.Model):
         """第十一条 as the case reads it: 放弃申辩 when the official waived the right, 已申辩 once filed."""
         if self.appeal_waived_at is not None:
             return "放弃申辩"
-        if Appeal.objects.filter(case_id=self.pk).exists():
-            return "已申辩"
-        return ""
+        return "已申辩" if hasattr(self, "appeal") else ""  # selectors select_related("appeal"): no extra query
 
     def __str__(self) -> str:
         return self.number or self.register_number

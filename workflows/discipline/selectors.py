@@ -44,7 +44,7 @@ _RELATED = ("target_official", "target_window", "department", "respondent", "rul
 
 
 def _cases() -> QuerySet[SanctionCase]:
-    return SanctionCase.objects.select_related(*_RELATED)
+    return SanctionCase.objects.select_related(*_RELATED, "appeal")
 
 
 def cases_visible_to(official: Official) -> QuerySet[SanctionCase]:
