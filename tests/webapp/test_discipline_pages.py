@@ -143,6 +143,7 @@ def test_waiving_asks_for_confirmation_and_the_case_then_reads_waived(login, del
     assert "您已放弃申辩，处理决定维持不变" in page
     assert open_step(delivered_case.instance, "file_appeal") is None
     assert page.count("放弃申辩") >= 3  # the status, the case summary and the appeal task's outcome
+    assert "申辩情况" in page
     assert "已申辩" not in page
     assert "放弃申辩" in lisi.get(reverse("case_list")).content.decode()
     assert login("zhaobgs").get(waive_url).status_code == 403  # only the sanctioned official may waive
@@ -313,6 +314,7 @@ def test_the_director_supervising_an_overdue_appeal_may_read_the_case(login, del
 def test_the_complaint_form_refuses_contradictory_targets_and_bad_numbers(login, discipline, official):
     office = login("zhaobgs")
     lisi, other_window = official("lisi"), official("sunqi").window
+    assert "手机号，或带区号的固定电话" in office.get(reverse("complaint_new")).content.decode()
     form = {"source": "public", "complainant_name": "王女士", "summary": "态度差"}
     both = office.post(reverse("complaint_new"), {**form, "target_kind": OFFICIAL, "target_official": lisi.pk,
                                                   "target_window": other_window.pk})

@@ -208,7 +208,8 @@ class ComplaintForm(forms.Form):
 
     source = forms.ChoiceField(label=_("Source"), choices=Complaint.SOURCES)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=50, required=False)
-    complainant_contact = forms.CharField(label=_("Contact"), max_length=100, required=False)
+    complainant_contact = forms.CharField(label=_("Contact"), max_length=100, required=False,
+                                          help_text=_("A mobile number, or a landline with its area code"))
     target_kind = forms.ChoiceField(label=_("Complaint about"), choices=TARGET_KIND_CHOICES, initial=OFFICIAL)
     target_official = forms.ModelChoiceField(
         label=_("Official"), required=False,
