@@ -34,6 +34,7 @@ def test_appeal_on_the_case_page_reaches_the_deciding_body_who_revokes_it(login,
     page = lisi.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "书面申辩" in page and "2026-12-02" in page and "剩余5个工作日" in page
     assert 'enctype="multipart/form-data"' in page and 'name="attachments" multiple' in page
+    assert "可上传PDF、JPG、PNG、Word（.doc、.docx）或OFD文件；最多5个，每个不超过20 MB。" in page
     assert "第五条第（十五）项" in page and "与下达时一致" in page
     assert reverse("letter_download", args=[case.letters.get().pk]) in page
 
