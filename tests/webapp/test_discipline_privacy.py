@@ -103,7 +103,7 @@ def test_an_ordinary_official_given_a_step_sees_no_complainant(login, complaint_
     _assert_hidden(zhangsan, _urls_about(complaint), name="张先生", phone="8123456")
 
     # Completing the step through the API: a comment naming the complainant is masked in the history.
-    body = {"data": {"founded": "false", "findings": "经查不属实", "target_kind": OFFICIAL,
+    body = {"data": {"founded": "false", "findings": "经向张先生核实，不属实", "target_kind": OFFICIAL,
                      "comment": "已电话联系张先生（0999-8123456）说明情况"}}
     done = zhangsan.post(f"/api/tasks/{task.pk}/complete/", body, content_type="application/json")
     assert done.status_code == 200, done.json()
@@ -113,3 +113,30 @@ def test_an_ordinary_official_given_a_step_sees_no_complainant(login, complaint_
     history = login("sunqi").get(reverse("task", args=[task.pk])).content.decode()
     assert f"已电话联系{NAME_MASK}（{CONTACT_MASK}）说明情况" in history
     _assert_hidden(login("sunqi"), _urls_about(complaint), name="张先生", phone="8123456")
+
+
+def test_steps_of_a_case_opened_from_a_complaint_record_no_complainant(login, complaint_given_to_zhangsan):
+    complaint = complaint_given_to_zhangsan
+    office = login("zhaobgs")
+    investigate = open_step(complaint.instance, "investigate_complaint")
+    found = {"founded": "true", "findings": "张先生所述属实", "duty_rule": "", "finding": "", "rule_code": "5.15",
+             "proposed_measure": "诫勉教育", "target_kind": OFFICIAL, "comment": "张先生电话0999-8123456"}
+    assert office.post(reverse("task", args=[investigate.pk]), found).status_code == 302
+    case = complaint.sanction_cases.get()
+    decide = open_step(case.instance, "decide_sanction")
+    decision = {"decision": "sanction", "measure": "诫勉教育", "facts": "孙七推诿张先生", "reason": "张先生投诉属实",
+                "comment": "已告知张先生"}
+    assert office.post(reverse("task", args=[decide.pk]), decision).status_code == 302
+    talk = open_step(case.instance, "record_talk")
+    talked = {"talked_on": "2026-11-25", "record": "谈话中提及张先生的投诉"}
+    assert office.post(reverse("task", args=[talk.pk]), talked).status_code == 302
+    for event in AuditEvent.objects.filter(instance__in=[complaint.instance, case.instance]):
+        stored = json.dumps([event.message, event.after, event.before], ensure_ascii=False)
+        assert "张先生" not in stored and "8123456" not in stored, event.action
+    case.refresh_from_db()
+    assert case.facts == f"孙七推诿{NAME_MASK}" and case.decision_reason == f"{NAME_MASK}投诉属实"
+    assert case.talk_record == f"谈话中提及{NAME_MASK}的投诉"
+    letter = case.letters.get()
+    urls = [reverse("case_detail", args=[case.pk]), f"/api/cases/{case.pk}/", f"/api/instances/{case.instance_id}/",
+            reverse("letter_download", args=[letter.pk])]
+    _assert_hidden(login("sunqi"), urls, name="张先生", phone="8123456")

@@ -39,11 +39,22 @@ def _yes_no(label: str) -> forms.NullBooleanField:
     return forms.NullBooleanField(label=label, widget=forms.RadioSelect(choices=choices))
 
 
-class ComplaintTaskForm(TaskForm):
-    """A step of the complaint process. Its comment is shown in the case history, which the accused can read,
-    so the complainant's name and contact are masked in it (privacy.py)."""
+class MasksComplainant(TaskForm):
+    """A step of a complaint, or of a case opened from one. What it records (process data, the audit trail and
+    the comment shown in the history) can be read by the accused, so the complainant's name and contact are
+    masked in every text answer (privacy.py); the complaint itself keeps them for the office."""
 
     complaint: Complaint | None = None
+
+    def payload(self) -> dict[str, Any]:
+        data = super().payload()
+        if self.complaint is None:
+            return data
+        return {key: masked(self.complaint, value) if isinstance(value, str) else value for key, value in data.items()}
+
+
+class ComplaintTaskForm(MasksComplainant):
+    """A step of the complaint process."""
 
     @classmethod
     def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
@@ -55,12 +66,6 @@ class ComplaintTaskForm(TaskForm):
     @classmethod
     def initial_for(cls, complaint: Complaint | None) -> dict[str, Any]:
         return {}
-
-    def payload(self) -> dict[str, Any]:
-        data = super().payload()
-        if self.complaint is not None and data.get("comment"):
-            data["comment"] = masked(self.complaint, data["comment"])
-        return data
 
 
 class InvestigationForm(ComplaintTaskForm):
@@ -115,7 +120,7 @@ class ComplaintReplyForm(ComplaintTaskForm):
     field_order = ["reply", "comment"]
 
 
-class SanctionDecisionForm(TaskForm):
+class SanctionDecisionForm(MasksComplainant):
     """作出处理决定: the deciding body confirms or changes the proposed measure, or dismisses the case."""
 
     SANCTION = "sanction"
@@ -131,7 +136,9 @@ class SanctionDecisionForm(TaskForm):
     @classmethod
     def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
         case = case_of_instance(task.instance)
-        return cls(data, initial={"measure": case.measure, "facts": case.facts} if case else {})
+        form = cls(data, initial={"measure": case.measure, "facts": case.facts} if case else {})
+        form.complaint = case.origin_complaint if case else None
+        return form
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -142,7 +149,7 @@ class SanctionDecisionForm(TaskForm):
         return cleaned
 
 
-class CaseDatedForm(TaskForm):
+class CaseDatedForm(MasksComplainant):
     """Dates a case step records: not in the future, and not before the letter was issued."""
 
     issued_on: date | None = None
@@ -153,6 +160,7 @@ class CaseDatedForm(TaskForm):
         case = case_of_instance(task.instance)
         if case is not None and case.issued_at is not None:
             form.issued_on = case.issued_at.astimezone(CENTRE_TZ).date()
+        form.complaint = case.origin_complaint if case else None
         return form
 
     def _case_day(self, field: str) -> date:
@@ -196,11 +204,18 @@ class NotificationFilingForm(CaseDatedForm):
         return self._case_day("filed_with_county_on")
 
 
-class AppealDecisionForm(TaskForm):
+class AppealDecisionForm(MasksComplainant):
     decision = forms.ChoiceField(label=_("Decision on the appeal"), widget=forms.RadioSelect,
                                  choices=[(Appeal.UPHOLD, _("Uphold the sanction")), (Appeal.REVOKE, _("Revoke it"))])
     reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=_text())
     field_order = ["decision", "reasons", "comment"]
+
+    @classmethod
+    def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
+        form = cls(data)
+        case = case_of_instance(task.instance)
+        form.complaint = case.origin_complaint if case else None
+        return form
 
 
 class ComplaintForm(forms.Form):
