@@ -290,7 +290,8 @@ def file_appeal(case: SanctionCase, official: Official, text: str, attachments: 
     the whole appeal with the reason, before anything is stored.
     """
     _check_appeal(case, official, text)
-    checked = check_attachments(list(attachments))
+    attachments = list(attachments)
+    checked = check_attachments(attachments)
     day = today()
     stored: list[str] = []
     try:
@@ -336,7 +337,8 @@ def prepare_appeal(case: SanctionCase, official: Official, text: str, attachment
     """
     _check_appeal(case, official, text)
     _open_appeal_step(case)
-    checked = check_attachments(list(attachments))
+    attachments = list(attachments)
+    checked = check_attachments(attachments)
     old = AppealDraft.objects.filter(case=case, appellant=official).first()
     if old is not None:
         _delete_draft(old)
