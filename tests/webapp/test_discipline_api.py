@@ -147,3 +147,18 @@ def test_the_complaint_api_refuses_contradictory_targets_and_bad_numbers(login, 
                                            "complainant_contact": "12345"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["detail"].startswith("联系电话“12345”不是有效的电话号码")
     assert not Complaint.objects.exists()
+
+
+def test_the_api_previews_an_appeal_without_filing_it(login, delivered_case):
+    lisi = login("lisi")
+    url = f"/api/cases/{delivered_case.pk}/appeal/"
+    files = [SimpleUploadedFile("说明.pdf", PDF_BYTES), SimpleUploadedFile("照片.jpg", JPEG_BYTES)]
+    preview = lisi.post(url, {"text": " 事实不清 ", "files": files, "preview": "true"})
+    assert preview.status_code == 200, preview.json()
+    assert preview.json() == {"text": "事实不清", "appeal_deadline": "2026-12-02", "files": [
+        {"name": "说明.pdf", "kind": "pdf", "size": len(PDF_BYTES)},
+        {"name": "照片.jpg", "kind": "jpg", "size": len(JPEG_BYTES)}]}
+    assert not Appeal.objects.exists() and open_step(delivered_case.instance, "file_appeal") is not None
+    refused = lisi.post(url, {"text": "x", "files": [SimpleUploadedFile("a.pdf", EXE_BYTES)], "preview": "true"})
+    assert refused.status_code == 400
+    assert login("zhaobgs").post(url, {"text": "x", "preview": "true"}).status_code == 400  # not the appellant

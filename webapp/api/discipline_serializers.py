@@ -102,6 +102,8 @@ class UploadField(serializers.FileField):
 class AppealCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=8000)
     files = serializers.ListField(child=UploadField(), required=False, default=list)
+    preview = serializers.BooleanField(required=False, default=False,
+                                       help_text="true: check everything, answer what would be sent, file nothing")
 
     def validate_files(self, files: list) -> list:
         """The same allow-list, content check and limits as the case page (attachments.py)."""
@@ -110,6 +112,18 @@ class AppealCreateSerializer(serializers.Serializer):
         except AttachmentRefused as exc:
             raise serializers.ValidationError(str(exc)) from exc
         return files
+
+
+class CheckedFileSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="pdf, jpg, png, doc, docx or ofd, from the content")
+    size = serializers.IntegerField()
+
+
+class AppealPreviewSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    files = CheckedFileSerializer(many=True)
+    appeal_deadline = serializers.DateField(allow_null=True)
 
 
 class WaiveAppealSerializer(serializers.Serializer):

@@ -24,7 +24,7 @@ from workflows.discipline.selectors import (
     official_ledger,
     window_ledger,
 )
-from workflows.discipline.services import file_appeal, file_complaint, waive_appeal
+from workflows.discipline.services import file_appeal, file_complaint, preview_appeal, waive_appeal
 from workflows.runtime.clock import today
 
 WRITE_ERRORS = {400: s.ErrorSerializer, 404: s.ErrorSerializer, 409: s.ErrorSerializer}
@@ -68,14 +68,20 @@ class SanctionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offi
                                                                                            "appeal__attachments")
 
     @extend_schema(request={"multipart/form-data": ds.AppealCreateSerializer},
-                   responses={201: ds.AppealSerializer, **WRITE_ERRORS})
+                   responses={201: ds.AppealSerializer, 200: ds.AppealPreviewSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def appeal(self, request: Request, pk: str) -> Response:
-        """书面申辩 by the sanctioned official within five working days of delivery; late: 400 naming the deadline."""
+        """书面申辩 by the sanctioned official within five working days of delivery; late: 400 naming the deadline.
+
+        With `preview` true the same checks run and the answer (200) lists what would be sent; nothing is filed.
+        """
         payload = ds.AppealCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        appeal = file_appeal(self.get_object(), self.official, payload.validated_data["text"],
-                             payload.validated_data["files"])
+        text, files = payload.validated_data["text"], payload.validated_data["files"]
+        if payload.validated_data["preview"]:
+            preview = preview_appeal(self.get_object(), self.official, text, files)
+            return Response(ds.AppealPreviewSerializer(preview).data)
+        appeal = file_appeal(self.get_object(), self.official, text, files)
         return Response(ds.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ds.WaiveAppealSerializer, responses={200: ds.SanctionCaseSerializer, **WRITE_ERRORS})

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
 
-from workflows.discipline.attachments import check_attachments
+from workflows.discipline.attachments import CheckedFile, check_attachments
 from workflows.discipline.catalogue import rule_label
 from workflows.discipline.intake import normalized_phone, phone_problem, target_problem
 from workflows.discipline.letters import chinese_date
@@ -283,6 +285,24 @@ def _check_appeal(case: SanctionCase, official: Official, text: str) -> None:
         raise DisciplineRefused("请填写申辩理由 / the appeal needs its reasons")
 
 
+@dataclass(frozen=True)
+class AppealPreview:
+    """What filing would send: the text as stored and each file as checked."""
+
+    text: str
+    files: list[CheckedFile]
+    appeal_deadline: date | None
+
+
+def preview_appeal(
+    case: SanctionCase, official: Official, text: str, attachments: Sequence[File] = ()
+) -> AppealPreview:
+    """Every check filing makes, and nothing stored: for API clients that show the appeal before sending it."""
+    _check_appeal(case, official, text)
+    _open_appeal_step(case)
+    return AppealPreview(text.strip(), check_attachments(list(attachments)), case.appeal_deadline)
+
+
 def file_appeal(case: SanctionCase, official: Official, text: str, attachments: Sequence[File] = ()) -> Appeal:
     """第十一条: a written appeal within five working days of receiving the letter; the sanction stays in force.
 
@@ -335,10 +355,8 @@ def prepare_appeal(case: SanctionCase, official: Official, text: str, attachment
     A new preparation replaces the previous draft of the same case; nothing reaches the deciding body
     until send_appeal.
     """
-    _check_appeal(case, official, text)
-    _open_appeal_step(case)
     attachments = list(attachments)
-    checked = check_attachments(attachments)
+    checked = preview_appeal(case, official, text, attachments).files
     old = AppealDraft.objects.filter(case=case, appellant=official).first()
     if old is not None:
         _delete_draft(old)
