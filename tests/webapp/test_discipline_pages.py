@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from discipline_files import EXE_BYTES, PDF_BYTES, PNG_BYTES, docx_bytes
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from engine.clock import CENTRE_TZ
-from workflows.discipline.models import Appeal, AppealAttachment, Complaint, SanctionCase
+from workflows.discipline.models import Appeal, AppealAttachment, AppealDraft, Complaint, SanctionCase
 from workflows.discipline.rules import OFFICIAL, WARNING
 from workflows.discipline.selectors import open_step
 from workflows.discipline.services import open_case
@@ -33,14 +34,21 @@ def test_appeal_on_the_case_page_reaches_the_deciding_body_who_revokes_it(login,
     page = lisi.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "书面申辩" in page and "2026-12-02" in page and "剩余5个工作日" in page
     assert 'enctype="multipart/form-data"' in page and 'name="attachments" multiple' in page
+    assert "可上传PDF、JPG、PNG、Word（.doc、.docx）或OFD文件；最多5个，每个不超过20 MB。" in page
     assert "第五条第（十五）项" in page and "与下达时一致" in page
     assert reverse("letter_download", args=[case.letters.get().pk]) in page
 
-    upload = SimpleUploadedFile("监控截图说明.txt", "群众先行辱骂".encode())
+    upload = SimpleUploadedFile("监控截图说明.pdf", PDF_BYTES)
     response = lisi.post(reverse("case_appeal", args=[case.pk]), appeal_form(attachments=[upload]))
-    assert response.status_code == 302 and response["Location"] == reverse("case_detail", args=[case.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("case_appeal_preview", args=[case.pk])
+    assert not Appeal.objects.exists()  # nothing is sent before the preview is confirmed
+    preview = lisi.get(response["Location"]).content.decode()
+    assert "当日系群众先行辱骂，请求撤销。" in preview and "监控截图说明.pdf" in preview and "尚未发送" in preview
+    sent = lisi.post(reverse("case_appeal_send", args=[case.pk]))
+    assert sent.status_code == 302 and sent["Location"] == reverse("case_detail", args=[case.pk])
     appeal = Appeal.objects.get(case=case)
-    assert appeal.attachments.get().original_name == "监控截图说明.txt"
+    assert appeal.attachments.get().original_name == "监控截图说明.pdf"
+    assert not AppealDraft.objects.exists()
 
     office = login("zhaobgs")
     decide = open_step(case.instance, "decide_appeal")
@@ -50,7 +58,7 @@ def test_appeal_on_the_case_page_reaches_the_deciding_body_who_revokes_it(login,
     assert "当日系群众先行辱骂" in task_page  # the appeal, with its attachment
     assert reverse("appeal_attachment", args=[appeal.attachments.get().pk]) in task_page
     attachment = office.get(reverse("appeal_attachment", args=[appeal.attachments.get().pk]))
-    assert b"".join(attachment.streaming_content) == "群众先行辱骂".encode()
+    assert b"".join(attachment.streaming_content) == PDF_BYTES and attachment["Content-Type"] == "application/pdf"
     revoke = {"decision": "revoke", "reasons": "系群众先行辱骂，情节轻微"}
     response = office.post(reverse("task", args=[decide.pk]), revoke)
     assert response.status_code == 302
@@ -72,25 +80,74 @@ def test_appeal_on_the_case_page_reaches_the_deciding_body_who_revokes_it(login,
 def test_a_late_appeal_on_the_page_names_the_deadline_and_creates_nothing(login, delivered_case, clock):
     clock.set(LATE)
     response = login("lisi").post(reverse("case_appeal", args=[delivered_case.pk]),
-                                  appeal_form(attachments=[SimpleUploadedFile("材料.txt", b"x")]))
+                                  appeal_form(attachments=[SimpleUploadedFile("材料.pdf", PDF_BYTES)]))
     assert response.status_code == 200
     assert "申辩期限已于2026年12月2日届满" in response.content.decode()
-    assert not Appeal.objects.exists() and not AppealAttachment.objects.exists()
+    assert not Appeal.objects.exists() and not AppealAttachment.objects.exists() and not AppealDraft.objects.exists()
     assert open_step(delivered_case.instance, "decide_appeal") is None
 
 
 def test_an_attachment_over_the_size_limit_stays_on_the_form(login, delivered_case, monkeypatch):
-    monkeypatch.setattr("workflows.discipline.forms.MAX_ATTACHMENT_BYTES", 3)
+    monkeypatch.setattr("workflows.discipline.attachments.MAX_FILE_BYTES", 3)
     response = login("lisi").post(reverse("case_appeal", args=[delivered_case.pk]),
-                                  appeal_form(attachments=[SimpleUploadedFile("大.txt", b"1234")]))
-    assert "大.txt 超过 20 MB" in response.content.decode() and not Appeal.objects.exists()
+                                  appeal_form(attachments=[SimpleUploadedFile("大.pdf", PDF_BYTES)]))
+    assert "“大.pdf”超过" in response.content.decode() and not AppealDraft.objects.exists()
 
 
-def test_waiving_closes_the_appeal(login, delivered_case):
+def test_an_exe_renamed_pdf_is_refused_on_the_page_with_the_reason(login, delivered_case):
+    response = login("lisi").post(reverse("case_appeal", args=[delivered_case.pk]),
+                                  appeal_form(attachments=[SimpleUploadedFile("证据.pdf", EXE_BYTES)]))
+    assert response.status_code == 200
+    assert "“证据.pdf”的内容不是.pdf文件（文件内容与扩展名不符），不予接收" in response.content.decode()
+    assert not AppealDraft.objects.exists() and not Appeal.objects.exists()
+
+
+def test_the_preview_keeps_the_files_and_a_new_preview_replaces_the_draft(login, delivered_case):
     lisi = login("lisi")
-    response = lisi.post(reverse("case_waive_appeal", args=[delivered_case.pk]), follow=True)
-    assert "不再申辩" in response.content.decode()
+    appeal_url = reverse("case_appeal", args=[delivered_case.pk])
+    lisi.post(appeal_url, appeal_form(attachments=[SimpleUploadedFile("一.pdf", PDF_BYTES)]))
+    lisi.post(appeal_url, {"text": "改写后的理由", "attachments": [SimpleUploadedFile("二.png", PNG_BYTES),
+                                                                  SimpleUploadedFile("三.docx", docx_bytes())]})
+    draft = AppealDraft.objects.get()
+    assert [f.original_name for f in draft.files.all()] == ["二.png", "三.docx"]
+    case_page = lisi.get(reverse("case_detail", args=[delivered_case.pk])).content.decode()
+    assert reverse("case_appeal_preview", args=[delivered_case.pk]) in case_page  # the unsent draft is offered
+    preview = lisi.get(reverse("case_appeal_preview", args=[delivered_case.pk])).content.decode()
+    assert "改写后的理由" in preview and "一.pdf" not in preview
+    png = lisi.get(reverse("appeal_draft_file", args=[draft.files.first().pk]))
+    assert b"".join(png.streaming_content) == PNG_BYTES
+    assert login("zhaobgs").get(reverse("appeal_draft_file", args=[draft.files.first().pk])).status_code == 404
+    assert login("zhaobgs").get(reverse("case_appeal_preview", args=[delivered_case.pk])).status_code == 404
+
+    lisi.post(reverse("case_appeal_send", args=[delivered_case.pk]))
+    appeal = Appeal.objects.get()
+    assert appeal.text == "改写后的理由"
+    assert [(a.original_name, a.kind) for a in appeal.attachments.order_by("id")] == [("二.png", "png"),
+                                                                                     ("三.docx", "docx")]
+    assert appeal.attachments.get(kind="docx").file.read() == docx_bytes()
+    assert not AppealDraft.objects.exists()
+
+
+def test_waiving_asks_for_confirmation_and_the_case_then_reads_waived(login, delivered_case):
+    lisi = login("lisi")
+    case_page = lisi.get(reverse("case_detail", args=[delivered_case.pk])).content.decode()
+    waive_url = reverse("case_waive_appeal", args=[delivered_case.pk])
+    assert waive_url in case_page
+    confirm = lisi.get(waive_url).content.decode()
+    assert "处理决定维持不变" in confirm and "不能再提出申辩" in confirm and 'name="confirm"' in confirm
+    unconfirmed = lisi.post(waive_url, {})
+    assert unconfirmed.status_code == 200 and "请勾选确认放弃申辩" in unconfirmed.content.decode()
+    assert open_step(delivered_case.instance, "file_appeal") is not None
+
+    response = lisi.post(waive_url, {"confirm": "on"}, follow=True)
+    page = response.content.decode()
+    assert "您已放弃申辩，处理决定维持不变" in page
     assert open_step(delivered_case.instance, "file_appeal") is None
+    assert page.count("放弃申辩") >= 3  # the status, the case summary and the appeal task's outcome
+    assert "申辩情况" in page
+    assert "已申辩" not in page
+    assert "放弃申辩" in lisi.get(reverse("case_list")).content.decode()
+    assert login("zhaobgs").get(waive_url).status_code == 403  # only the sanctioned official may waive
     refused = lisi.post(reverse("case_appeal", args=[delivered_case.pk]), appeal_form())
     assert "申辩已提出、已放弃或期限已过" in refused.content.decode()
     assert not Appeal.objects.exists()
@@ -256,3 +313,24 @@ def test_the_director_supervising_an_overdue_appeal_may_read_the_case(login, del
     assert director.get(reverse("case_detail", args=[delivered_case.pk])).status_code == 200
     assert director.get(reverse("letter_download", args=[letter.pk])).status_code == 200
     assert login("sunqi").get(reverse("case_detail", args=[delivered_case.pk])).status_code == 403
+
+
+def test_the_complaint_form_refuses_contradictory_targets_and_bad_numbers(login, discipline, official):
+    office = login("zhaobgs")
+    lisi, other_window = official("lisi"), official("sunqi").window
+    assert "手机号，或带区号的固定电话" in office.get(reverse("complaint_new")).content.decode()
+    form = {"source": "public", "complainant_name": "王女士", "summary": "态度差"}
+    both = office.post(reverse("complaint_new"), {**form, "target_kind": OFFICIAL, "target_official": lisi.pk,
+                                                  "target_window": other_window.pk})
+    assert f"所选窗口“{other_window}”与被投诉工作人员李四所在窗口不一致" in both.content.decode()
+    window_and_person = office.post(reverse("complaint_new"), {**form, "target_kind": "window",
+                                                               "target_window": lisi.window.pk,
+                                                               "target_official": lisi.pk})
+    assert "投诉对象为窗口时不能同时选择工作人员李四" in window_and_person.content.decode()
+    bad_phone = office.post(reverse("complaint_new"), {**form, "target_kind": OFFICIAL, "target_official": lisi.pk,
+                                                       "complainant_contact": "1390000"})
+    assert "联系电话“1390000”不是有效的电话号码：手机号为1开头的11位数字" in bad_phone.content.decode()
+    assert not Complaint.objects.exists()
+    office.post(reverse("complaint_new"), {**form, "target_kind": OFFICIAL, "target_official": lisi.pk,
+                                           "target_window": lisi.window.pk, "complainant_contact": "139-0000-0000"})
+    assert Complaint.objects.get().complainant_contact == "13900000000"

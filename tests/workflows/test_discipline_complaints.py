@@ -90,3 +90,33 @@ def test_a_complaint_names_a_window_official_or_a_window(centre, office):
     with pytest.raises(DisciplineRefused, match="works at no window"):
         complain(centre, target_kind=OFFICIAL, target_official=centre["zhaobgs"])
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("contact", ["13900000000", "139 0000 0000", "+86 139-0000-0000", "0999-8123456",
+                                     "(0999) 8123456", "010-12345678转123", ""])
+def test_a_callable_number_is_accepted_and_kept_without_separators(centre, office, contact):
+    complaint = file_complaint(source=Complaint.PUBLIC, summary="态度差", target_kind=OFFICIAL,
+                               target_official=centre["lisi"], complainant_contact=contact)
+    assert complaint.complainant_contact == "".join(c for c in contact if c not in " -()")
+
+
+@pytest.mark.parametrize("contact", ["1390000000", "12900000000", "8123456", "abc", "139000000001", "wx:wang"])
+def test_an_invalid_phone_number_is_refused_saying_what_a_number_looks_like(centre, office, contact):
+    with pytest.raises(DisciplineRefused) as refused:
+        file_complaint(source=Complaint.PUBLIC, summary="态度差", target_kind=OFFICIAL,
+                       target_official=centre["lisi"], complainant_contact=contact)
+    assert str(refused.value) == (f"联系电话“{contact}”不是有效的电话号码：手机号为1开头的11位数字，"
+                                  "固定电话须带区号（如0999-8123456）")
+    assert not Complaint.objects.exists()
+
+
+def test_contradictory_targets_are_refused(centre, office):
+    lisi, other_window = centre["lisi"], centre["sunqi"].window
+    assert other_window != lisi.window
+    with pytest.raises(DisciplineRefused, match=f"所选窗口“{other_window}”与被投诉工作人员李四所在窗口不一致"):
+        complain(centre, target_kind=OFFICIAL, target_official=lisi, target_window=other_window)
+    with pytest.raises(DisciplineRefused, match="投诉对象为窗口时不能同时选择工作人员李四"):
+        complain(centre, target_kind=WINDOW, target_official=lisi, target_window=lisi.window)
+    assert not Complaint.objects.exists()
+    consistent = complain(centre, target_kind=OFFICIAL, target_official=lisi, target_window=lisi.window)
+    assert (consistent.target_official, consistent.target_window) == (lisi, lisi.window)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from discipline_files import PDF_BYTES
 from discipline_steps import open_task, usernames
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -32,6 +33,6 @@ def test_an_appeal_that_fails_leaves_no_attachment_files_behind(centre, clock, s
 
     monkeypatch.setattr(services, "complete_task", lost_race)
     with pytest.raises(Conflict):
-        services.file_appeal(case, centre["lisi"], "请求撤销。", [SimpleUploadedFile("说明.txt", "证据".encode())])
+        services.file_appeal(case, centre["lisi"], "请求撤销。", [SimpleUploadedFile("说明.pdf", PDF_BYTES)])
     assert (Appeal.objects.count(), AppealAttachment.objects.count()) == (0, 0)
     assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == files_before

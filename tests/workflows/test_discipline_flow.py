@@ -7,6 +7,7 @@ import hashlib
 from datetime import date, datetime
 
 import pytest
+from discipline_files import PDF_BYTES
 from discipline_steps import do, issued, open_task, pdf_text, usernames
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -107,8 +108,13 @@ def test_only_the_sanctioned_official_may_appeal(delivered, centre, clock):
 def test_a_waived_appeal_closes_the_appeal_branch(delivered, centre, clock):
     case = delivered["case"]
     clock.set(at(2026, 9, 28))
-    waive_appeal(case, centre["lisi"])
-    assert HumanTask.objects.get(instance=case.instance, spec_name="file_appeal").outcome == "done"
+    with pytest.raises(DisciplineRefused, match="请确认放弃申辩：确认后处理决定维持不变，且以后不能再提出申辩"):
+        waive_appeal(case, centre["lisi"], confirmed=False)
+    assert open_task(case.instance, "file_appeal") and case.appeal_status == ""
+    waive_appeal(case, centre["lisi"], confirmed=True)
+    assert HumanTask.objects.get(instance=case.instance, spec_name="file_appeal").outcome == "waived"
+    case.refresh_from_db()
+    assert case.appeal_status == "放弃申辩" and case.appeal_waived_at == at(2026, 9, 28)
     with pytest.raises(Conflict):
         file_appeal(case, centre["lisi"], "又想申辩了")
     assert not Appeal.objects.exists()
@@ -127,12 +133,13 @@ def test_appeal_on_the_fifth_working_day_reminder_revocation_and_ledger(delivere
     assert (before.jiemian, before.revoked, before.consequence.rating) == (2, 0, NOT_EXCELLENT)
 
     clock.set(at(2026, 10, 9, 16))  # Friday, the 5th working day after delivery
-    upload = SimpleUploadedFile("申辩材料.txt", "当日系群众先行辱骂".encode())
+    upload = SimpleUploadedFile("申辩材料.pdf", PDF_BYTES)
     appeal = file_appeal(case, centre["lisi"], "事实认定有误，请求撤销。", [upload])
     assert (appeal.received_on, appeal.due_on) == (date(2026, 10, 9), date(2026, 10, 22))
     attachment = appeal.attachments.get()
-    assert attachment.original_name == "申辩材料.txt" and attachment.file.name.startswith("appeals/2026/")
-    assert attachment.sha256 == hashlib.sha256("当日系群众先行辱骂".encode()).hexdigest()
+    assert attachment.original_name == "申辩材料.pdf" and attachment.file.name.startswith("appeals/2026/")
+    assert attachment.sha256 == hashlib.sha256(PDF_BYTES).hexdigest() and attachment.kind == "pdf"
+    assert case.appeal_status == "已申辩"
     decide = open_task(case.instance, "decide_appeal")
     assert decide.due_at == at(2026, 10, 22, 23, 59, 59) and usernames(decide) == ["admin", "zhaobgs"]
     with pytest.raises(Conflict, match="already filed"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflows.org.models import Official
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.registry import case_record_of
 from workflows.runtime.selectors import instance_history, instance_tasks
@@ -14,19 +15,22 @@ def element_id(spec_name: str) -> str:
     return spec_name.split(" [", 1)[0]
 
 
-def case_record(instance: ProcessInstance) -> dict[str, Any]:
-    """The family's record behind the instance and the partial that summarises it, or {} for a bare process."""
-    record = case_record_of(instance.definition.key)
-    if record is None:
+def case_record(instance: ProcessInstance, reader: Official) -> dict[str, Any]:
+    """The family's record behind the instance as `reader` may see it, and the partial that summarises it;
+    {} for a bare process."""
+    kind = case_record_of(instance.definition.key)
+    if kind is None:
         return {}
-    return {record.context_name: record.find(instance), "summary_template": record.summary_template}
+    record = kind.find(instance)
+    extra = kind.for_reader(record, reader) if kind.for_reader and record is not None else {}
+    return {kind.context_name: record, "summary_template": kind.summary_template, **extra}
 
 
-def case_context(instance: ProcessInstance) -> dict[str, Any]:
+def case_context(instance: ProcessInstance, reader: Official) -> dict[str, Any]:
     tasks = list(instance_tasks(instance))
     return {
         "instance": instance,
-        **case_record(instance),
+        **case_record(instance, reader),
         "tasks": tasks,
         "history": instance_history(instance),
         "diagram": {

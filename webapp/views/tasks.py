@@ -62,7 +62,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "can_claim": may_claim(task, official),
         "service_step": step,
         "service_step_link": step.link(task.instance) if step else None,
-        **case_context(task.instance),
+        **case_context(task.instance, official),
     }
     return render(request, "tasks/detail.html", context)
 

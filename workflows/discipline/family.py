@@ -18,6 +18,7 @@ from workflows.discipline.forms import (
     TalkForm,
 )
 from workflows.discipline.handlers import SERVICES
+from workflows.discipline.privacy import complaint_as_seen_by
 from workflows.discipline.selectors import case_of_instance, complaint_of_instance
 from workflows.runtime.registry import CaseRecord, NavEntry, ProcessFamily, ServiceCompletedStep
 
@@ -61,7 +62,8 @@ DISCIPLINE_FAMILY = ProcessFamily(
         ),
     },
     records={
-        "complaint": CaseRecord("complaint", complaint_of_instance, "partials/complaint_summary.html"),
+        "complaint": CaseRecord("complaint", complaint_of_instance, "partials/complaint_summary.html",
+                                for_reader=lambda complaint, reader: {"seen": complaint_as_seen_by(complaint, reader)}),
         "sanction": CaseRecord("sanction_case", case_of_instance, "partials/sanction_summary.html"),
     },
     action_labels={
@@ -75,6 +77,8 @@ DISCIPLINE_FAMILY = ProcessFamily(
         "appeal_reminder_sent": _("Appeal reminder sent"),
         "sanction_revoked": _("Sanction revoked"),
         "appeal_decided": _("Appeal decided"),
+        "appeal_filed": _("Appeal filed"),
+        "appeal_waived": _("Appeal waived"),
         "escalation_basis_revoked": _("Warning proposal lost its basis"),
     },
     outcome_labels={
@@ -82,6 +86,8 @@ DISCIPLINE_FAMILY = ProcessFamily(
         "dismiss": _("Dismissed"),
         "uphold": _("Upheld"),
         "revoke": _("Revoked"),
+        "appealed": _("Appeal filed"),
+        "waived": _("Appeal waived"),
     },
     navigation=(
         NavEntry(_("Discipline cases"), "case_list", active_on=("case_detail",)),

@@ -14,18 +14,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from engine.clock import CENTRE_TZ
+from workflows.discipline.attachments import MAX_FILE_BYTES, MAX_FILES, AttachmentRefused, check_attachments
 from workflows.discipline.catalogue import rule_label
 from workflows.discipline.duty_rules import DUTY_RULES, FINDINGS, findings_of
+from workflows.discipline.intake import phone_problem, target_problem
 from workflows.discipline.models import MEASURE_CHOICES, TARGET_KIND_CHOICES, Appeal, Complaint, ViolationRule
+from workflows.discipline.privacy import masked
 from workflows.discipline.rules import OFFICIAL, WINDOW
-from workflows.discipline.selectors import case_of_instance, complaint_of_instance
+from workflows.discipline.selectors import case_of_instance, complaint_of_instance, finding_occurrence
 from workflows.org.models import Official, Window
 from workflows.runtime.clock import today
 from workflows.runtime.forms import TaskForm
 from workflows.runtime.models import HumanTask
 
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def _text(rows: int = 4) -> forms.Textarea:
@@ -37,7 +39,36 @@ def _yes_no(label: str) -> forms.NullBooleanField:
     return forms.NullBooleanField(label=label, widget=forms.RadioSelect(choices=choices))
 
 
-class InvestigationForm(TaskForm):
+class MasksComplainant(TaskForm):
+    """A step of a complaint, or of a case opened from one. What it records (process data, the audit trail and
+    the comment shown in the history) can be read by the accused, so the complainant's name and contact are
+    masked in every text answer (privacy.py); the complaint itself keeps them for the office."""
+
+    complaint: Complaint | None = None
+
+    def payload(self) -> dict[str, Any]:
+        data = super().payload()
+        if self.complaint is None:
+            return data
+        return {key: masked(self.complaint, value) if isinstance(value, str) else value for key, value in data.items()}
+
+
+class ComplaintTaskForm(MasksComplainant):
+    """A step of the complaint process."""
+
+    @classmethod
+    def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
+        complaint = complaint_of_instance(task.instance)
+        form = cls(data, initial=cls.initial_for(complaint))
+        form.complaint = complaint
+        return form
+
+    @classmethod
+    def initial_for(cls, complaint: Complaint | None) -> dict[str, Any]:
+        return {}
+
+
+class InvestigationForm(ComplaintTaskForm):
     """调查核实: the finding feeds the duty-rule table; the investigator's own proposal stands where it has no row."""
 
     founded = _yes_no(_("Is the complaint founded?"))
@@ -46,14 +77,12 @@ class InvestigationForm(TaskForm):
                                   choices=[("", _("Other (none of the six)")), *((r, r) for r in DUTY_RULES)])
     finding = forms.ChoiceField(label=_("What was found"), required=False,
                                 choices=[("", "—"), *FINDINGS.items()])
-    occurrence = forms.IntegerField(label=_("Occurrence"), min_value=1, initial=1,
-                                    help_text=_("1 the first time this target is found doing this"))
     rule_code = forms.ModelChoiceField(label=_("Catalogue item"), queryset=ViolationRule.objects.all(),
                                        to_field_name="code", required=False)
     proposed_measure = forms.ChoiceField(label=_("Proposed measure"), required=False,
                                          choices=[("", _("None")), *MEASURE_CHOICES])
     target_kind = forms.ChoiceField(label=_("Measure for"), choices=TARGET_KIND_CHOICES)
-    field_order = ["founded", "findings", "duty_rule", "finding", "occurrence", "rule_code", "proposed_measure",
+    field_order = ["founded", "findings", "duty_rule", "finding", "rule_code", "proposed_measure",
                    "target_kind", "comment"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,9 +90,8 @@ class InvestigationForm(TaskForm):
         self.fields["rule_code"].label_from_instance = rule_label
 
     @classmethod
-    def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
-        complaint = complaint_of_instance(task.instance)
-        return cls(data, initial={"target_kind": complaint.target_kind if complaint else OFFICIAL})
+    def initial_for(cls, complaint: Complaint | None) -> dict[str, Any]:
+        return {"target_kind": complaint.target_kind if complaint else OFFICIAL}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -78,17 +106,21 @@ class InvestigationForm(TaskForm):
         return cleaned
 
     def payload(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        """The answers, with 第几次查实 counted from the record (selectors.finding_occurrence), not typed."""
+        data = super().payload()
         data["rule_code"] = data["rule_code"].code if data["rule_code"] else ""
+        founded_finding = data["founded"] and self.complaint is not None
+        data["occurrence"] = (finding_occurrence(self.complaint, data.get("duty_rule", ""), data.get("finding", ""))
+                              if founded_finding else 1)
         return data
 
 
-class ComplaintReplyForm(TaskForm):
+class ComplaintReplyForm(ComplaintTaskForm):
     reply = forms.CharField(label=_("Reply to the complainant"), max_length=4000, widget=_text())
     field_order = ["reply", "comment"]
 
 
-class SanctionDecisionForm(TaskForm):
+class SanctionDecisionForm(MasksComplainant):
     """作出处理决定: the deciding body confirms or changes the proposed measure, or dismisses the case."""
 
     SANCTION = "sanction"
@@ -104,7 +136,9 @@ class SanctionDecisionForm(TaskForm):
     @classmethod
     def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
         case = case_of_instance(task.instance)
-        return cls(data, initial={"measure": case.measure, "facts": case.facts} if case else {})
+        form = cls(data, initial={"measure": case.measure, "facts": case.facts} if case else {})
+        form.complaint = case.origin_complaint if case else None
+        return form
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -115,7 +149,7 @@ class SanctionDecisionForm(TaskForm):
         return cleaned
 
 
-class CaseDatedForm(TaskForm):
+class CaseDatedForm(MasksComplainant):
     """Dates a case step records: not in the future, and not before the letter was issued."""
 
     issued_on: date | None = None
@@ -126,6 +160,7 @@ class CaseDatedForm(TaskForm):
         case = case_of_instance(task.instance)
         if case is not None and case.issued_at is not None:
             form.issued_on = case.issued_at.astimezone(CENTRE_TZ).date()
+        form.complaint = case.origin_complaint if case else None
         return form
 
     def _case_day(self, field: str) -> date:
@@ -169,11 +204,18 @@ class NotificationFilingForm(CaseDatedForm):
         return self._case_day("filed_with_county_on")
 
 
-class AppealDecisionForm(TaskForm):
+class AppealDecisionForm(MasksComplainant):
     decision = forms.ChoiceField(label=_("Decision on the appeal"), widget=forms.RadioSelect,
                                  choices=[(Appeal.UPHOLD, _("Uphold the sanction")), (Appeal.REVOKE, _("Revoke it"))])
     reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=_text())
     field_order = ["decision", "reasons", "comment"]
+
+    @classmethod
+    def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
+        form = cls(data)
+        case = case_of_instance(task.instance)
+        form.complaint = case.origin_complaint if case else None
+        return form
 
 
 class ComplaintForm(forms.Form):
@@ -181,7 +223,8 @@ class ComplaintForm(forms.Form):
 
     source = forms.ChoiceField(label=_("Source"), choices=Complaint.SOURCES)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=50, required=False)
-    complainant_contact = forms.CharField(label=_("Contact"), max_length=100, required=False)
+    complainant_contact = forms.CharField(label=_("Contact"), max_length=100, required=False,
+                                          help_text=_("A mobile number, or a landline with its area code"))
     target_kind = forms.ChoiceField(label=_("Complaint about"), choices=TARGET_KIND_CHOICES, initial=OFFICIAL)
     target_official = forms.ModelChoiceField(
         label=_("Official"), required=False,
@@ -195,6 +238,12 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target_official"].label_from_instance = lambda o: f"{o.name}（{o.window}）"
 
+    def clean_complainant_contact(self) -> str:
+        problem = phone_problem(self.cleaned_data["complainant_contact"])
+        if problem is not None:
+            raise forms.ValidationError(problem)
+        return self.cleaned_data["complainant_contact"]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         kind = cleaned.get("target_kind")
@@ -202,16 +251,14 @@ class ComplaintForm(forms.Form):
             self.add_error("target_official", _("Choose the official."))
         if kind == WINDOW and not cleaned.get("target_window"):
             self.add_error("target_window", _("Choose the window."))
+        contradiction = target_problem(kind, cleaned.get("target_official"), cleaned.get("target_window"))
+        if contradiction is not None:
+            self.add_error(*contradiction)
         return cleaned
 
     def complaint(self) -> dict[str, Any]:
-        """Keyword arguments for services.file_complaint: only the target the kind names."""
-        data = dict(self.cleaned_data)
-        if data["target_kind"] == OFFICIAL:
-            data["target_window"] = None
-        else:
-            data["target_official"] = None
-        return data
+        """Keyword arguments for services.file_complaint (which checks the same rules again)."""
+        return dict(self.cleaned_data)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -226,16 +273,31 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list:
+        """Each file a document or image by its content, within the size and count limits (attachments.py)."""
         files = data if isinstance(data, list | tuple) else [data] if data else []
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        for upload in cleaned:
-            if upload.size > MAX_ATTACHMENT_BYTES:
-                raise forms.ValidationError(_("%(name)s is larger than 20 MB.") % {"name": upload.name})
+        try:
+            check_attachments(cleaned)
+        except AttachmentRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return cleaned
 
 
 class AppealForm(forms.Form):
-    """书面申辩 (第十一条): the reasons, with any supporting files."""
+    """书面申辩 (第十一条): the reasons, with any supporting files; the next page previews them before sending."""
 
     text = forms.CharField(label=_("Reasons for the appeal"), max_length=8000, widget=_text(6))
-    attachments = MultipleFileField(label=_("Attachments"), required=False)
+    attachments = MultipleFileField(
+        label=_("Attachments"), required=False,
+        help_text=_("PDF, JPG, PNG, Word (.doc, .docx) or OFD; at most %(count)d files, %(size)d MB each.")
+        % {"count": MAX_FILES, "size": MAX_FILE_BYTES // (1024 * 1024)},
+    )
+
+
+class WaiveAppealForm(forms.Form):
+    """放弃申辩 needs the official to say, in so many words, that they know what it means."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that the decision then stands unchanged and that I can no longer appeal."),
+        error_messages={"required": _("Tick the box to confirm that you waive the appeal.")},
+    )

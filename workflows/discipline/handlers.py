@@ -13,6 +13,7 @@ from engine.calendar import WorkingCalendar
 from workflows.discipline.issuing import issue_reply_letter, issue_sanction_letter
 from workflows.discipline.letters import chinese_date
 from workflows.discipline.models import Appeal, Complaint, SanctionCase
+from workflows.discipline.privacy import masked
 from workflows.discipline.rules import OFFICIAL, appeal_deadline
 from workflows.discipline.selectors import open_step, window_head
 from workflows.discipline.services import flag_escalations_without_basis, open_case, open_escalation_if_due
@@ -41,7 +42,7 @@ def _complaint(complaint_id: int) -> Complaint:
 
 
 def _case(case_id: int) -> SanctionCase:
-    related = ("target_official", "target_window", "department", "respondent", "rule", "instance")
+    related = ("target_official", "target_window", "department", "respondent", "rule", "instance", "origin_complaint")
     return SanctionCase.objects.select_related(*related).get(pk=case_id)
 
 
@@ -49,8 +50,11 @@ def _record_investigation(complaint: Complaint, context: dict[str, Any]) -> None
     investigation = context.get("investigation") or {}
     complaint.founded = bool(investigation.get("founded"))
     complaint.findings = investigation.get("findings", "")
+    complaint.duty_rule = investigation.get("duty_rule") or ""
+    complaint.finding = investigation.get("finding") or ""
+    complaint.occurrence = investigation.get("occurrence") if complaint.founded and complaint.finding else None
     complaint.status = Complaint.REPLYING
-    complaint.save(update_fields=["founded", "findings", "status"])
+    complaint.save(update_fields=["founded", "findings", "duty_rule", "finding", "occurrence", "status"])
 
 
 def open_case_from_complaint(context: dict[str, Any], complaint_id: int) -> dict:
@@ -70,10 +74,11 @@ def open_case_from_complaint(context: dict[str, Any], complaint_id: int) -> dict
         window = None
     else:
         official, window = None, complaint.target_window
+    facts = masked(complaint, complaint.findings or complaint.summary)  # letters and the ledger: privacy.py
     case = open_case(
         target_kind=target_kind, target_official=official, target_window=window, measure=measure,
-        rule_code=rule_code, other_text="" if rule_code else (complaint.findings or complaint.summary),
-        facts=complaint.findings or complaint.summary, origin=SanctionCase.COMPLAINT, origin_complaint=complaint,
+        rule_code=rule_code, other_text="" if rule_code else facts,
+        facts=facts, origin=SanctionCase.COMPLAINT, origin_complaint=complaint,
     )
     audit.record("sanction_case_opened", instance=complaint.instance,
                  message=f"已立案 {case.register_number}（{measure}）/ case opened",
@@ -96,6 +101,8 @@ def record_complaint_reply(context: dict[str, Any], complaint_id: int) -> dict:
 def _record_decision(case: SanctionCase, decision: dict[str, Any]) -> None:
     case.measure = decision.get("measure") or case.measure
     case.facts = decision.get("facts") or case.facts
+    if case.origin_complaint is not None:  # the letter goes to the accused: no complainant in it
+        case.facts = masked(case.origin_complaint, case.facts)
     case.decision_reason = decision.get("reason", "")
     case.decided_by_id, case.decided_at = _completion(decision)
 

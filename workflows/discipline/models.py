@@ -45,6 +45,10 @@ class Complaint(models.Model):
     status = models.CharField(max_length=14, choices=STATUSES, default=INVESTIGATING)
     founded = models.BooleanField("是否属实", null=True, blank=True)
     findings = models.TextField("调查情况", blank=True)
+    duty_rule = models.CharField("违反的工作制度", max_length=20, blank=True)
+    finding = models.CharField("查实情形", max_length=40, blank=True)
+    occurrence = models.PositiveSmallIntegerField("第几次查实", null=True, blank=True,
+                                                  help_text="由台帐计数（selectors.finding_occurrence），不由人填写")
     reply = models.TextField("答复内容", blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     instance = models.OneToOneField(ProcessInstance, null=True, blank=True, on_delete=models.PROTECT,
@@ -125,6 +129,7 @@ class SanctionCase(models.Model):
     revoked = models.BooleanField("已撤销", default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
+    appeal_waived_at = models.DateTimeField("放弃申辩时间", null=True, blank=True)
     origin = models.CharField("来源", max_length=12, choices=ORIGINS)
     origin_complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="sanction_cases")
@@ -164,6 +169,13 @@ class SanctionCase(models.Model):
         """The catalogue item cited (第五条第（十五）项 …) or 其他：<text>, as letters and the ledger show it."""
         return rule_label(self.rule, self.other_text)
 
+    @property
+    def appeal_status(self) -> str:
+        """第十一条 as the case reads it: 放弃申辩 when the official waived the right, 已申辩 once filed."""
+        if self.appeal_waived_at is not None:
+            return "放弃申辩"
+        return "已申辩" if hasattr(self, "appeal") else ""  # selectors select_related("appeal"): no extra query
+
     def __str__(self) -> str:
         return self.number or self.register_number
 
@@ -198,7 +210,37 @@ class AppealAttachment(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path)
     original_name = models.CharField(max_length=255)
+    kind = models.CharField("文件类型", max_length=10, blank=True)
     sha256 = models.CharField(max_length=64)
+
+
+def _draft_path(draft_file: AppealDraftFile, filename: str) -> str:
+    return f"appeal-drafts/{draft_file.draft.case.register_number}/{draft_file.draft.pk}/{os.path.basename(filename)}"
+
+
+class AppealDraft(models.Model):
+    """An appeal prepared but not yet sent: what the preview shows, with its files kept on the server,
+    so confirming sends exactly what was previewed and nothing has to be uploaded twice."""
+
+    case = models.ForeignKey(SanctionCase, on_delete=models.CASCADE, related_name="appeal_drafts")
+    appellant = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField("申辩内容")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "appellant"], name="one_appeal_draft_per_case")]
+
+
+class AppealDraftFile(models.Model):
+    draft = models.ForeignKey(AppealDraft, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=_draft_path)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField("文件类型", max_length=10)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
 
 
 def _letter_path(letter: Letter, filename: str) -> str:

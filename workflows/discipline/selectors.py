@@ -10,13 +10,22 @@ import csv
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from io import StringIO
 
 from django.db.models import Count, Q, QuerySet
 
 from engine.clock import CENTRE_TZ
 from workflows.discipline.catalogue import rule_label
-from workflows.discipline.models import Appeal, AppealAttachment, Complaint, Letter, SanctionCase
+from workflows.discipline.models import (
+    Appeal,
+    AppealAttachment,
+    AppealDraft,
+    AppealDraftFile,
+    Complaint,
+    Letter,
+    SanctionCase,
+)
 from workflows.discipline.rules import (
     JIEMIAN,
     OFFICIAL,
@@ -35,7 +44,7 @@ _RELATED = ("target_official", "target_window", "department", "respondent", "rul
 
 
 def _cases() -> QuerySet[SanctionCase]:
-    return SanctionCase.objects.select_related(*_RELATED)
+    return SanctionCase.objects.select_related(*_RELATED, "appeal")
 
 
 def cases_visible_to(official: Official) -> QuerySet[SanctionCase]:
@@ -66,6 +75,15 @@ def appeals_visible_to(official: Official) -> QuerySet[Appeal]:
 def complaints() -> QuerySet[Complaint]:
     return (Complaint.objects.select_related("target_window__department", "target_official", "received_by")
             .prefetch_related("sanction_cases"))
+
+
+def appeal_draft_of(case: SanctionCase, official: Official) -> AppealDraft | None:
+    """The appeal the official prepared on this case and has not sent yet."""
+    return AppealDraft.objects.filter(case=case, appellant=official).prefetch_related("files").first()
+
+
+def find_draft_file(draft_file_id: int) -> AppealDraftFile | None:
+    return AppealDraftFile.objects.select_related("draft").filter(pk=draft_file_id).first()
 
 
 def find_letter(letter_id: int) -> Letter | None:
@@ -108,6 +126,28 @@ def letter_is_intact(letter: Letter) -> bool:
     except FileNotFoundError:
         return False
     return digest.hexdigest() == letter.sha256
+
+
+def finding_occurrence(complaint: Complaint, duty_rule: str, finding: str) -> int:
+    """第几次查实, counted from the record, never typed: 1 + the other complaints already found founded for the
+    same duty-rule finding against the same target (the official, or the window) in the same calendar year.
+
+    The rule book's 限期改正；拒不改正的…效能告诫 and 超限一次…两次… (seed 003, 六项工作制度的处理办法) count
+    repeats within the year whose 考评 they decide (当年考评), so the count starts afresh each 1 January.
+    """
+    if not duty_rule or not finding:
+        return 1
+    year = complaint.received_at.astimezone(CENTRE_TZ).year
+    earlier = Complaint.objects.filter(
+        founded=True, duty_rule=duty_rule, finding=finding,
+        received_at__gte=datetime(year, 1, 1, tzinfo=CENTRE_TZ),
+        received_at__lt=datetime(year + 1, 1, 1, tzinfo=CENTRE_TZ),
+    ).exclude(pk=complaint.pk)
+    if complaint.target_official_id is not None:
+        earlier = earlier.filter(target_official_id=complaint.target_official_id)
+    else:
+        earlier = earlier.filter(target_kind=complaint.target_kind, target_window_id=complaint.target_window_id)
+    return earlier.count() + 1
 
 
 def effective_jiemian_count(official_id: int, year: int) -> int:

@@ -8,15 +8,27 @@ the appeal, so a record never exists without its process step or the other way r
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
 
+from workflows.discipline.attachments import CheckedFile, check_attachments
 from workflows.discipline.catalogue import rule_label
+from workflows.discipline.intake import normalized_phone, phone_problem, target_problem
 from workflows.discipline.letters import chinese_date
-from workflows.discipline.models import Appeal, AppealAttachment, Complaint, SanctionCase, ViolationRule
+from workflows.discipline.models import (
+    Appeal,
+    AppealAttachment,
+    AppealDraft,
+    AppealDraftFile,
+    Complaint,
+    SanctionCase,
+    ViolationRule,
+)
+from workflows.discipline.privacy import masked
 from workflows.discipline.rules import (
     ESCALATION_RULE_CODE,
     JIEMIAN,
@@ -44,6 +56,9 @@ from workflows.runtime.services.transitions import complete_task
 COMPLAINT_PROCESS = "complaint"
 SANCTION_PROCESS = "sanction"
 FILE_APPEAL_STEP = "file_appeal"
+APPEALED = "appealed"  # the file_appeal task's outcome when an appeal is filed …
+WAIVED = "waived"  # … and when the official gives up the right (放弃申辩)
+WAIVER_CONSEQUENCE = "请确认放弃申辩：确认后处理决定维持不变，且以后不能再提出申辩"
 
 
 class DisciplineRefused(InvalidInput):
@@ -96,6 +111,13 @@ def file_complaint(
         raise DisciplineRefused(f"未知的投诉来源 / unknown source '{source}'")
     if not summary.strip():
         raise DisciplineRefused("请填写投诉内容 / the complaint needs a summary")
+    contradiction = target_problem(target_kind, target_official, target_window)
+    if contradiction is not None:
+        raise DisciplineRefused(contradiction[1])
+    bad_phone = phone_problem(complainant_contact)
+    if bad_phone is not None:
+        raise DisciplineRefused(bad_phone)
+    complainant_contact = normalized_phone(complainant_contact)
     official, window = _target(target_kind, target_official, target_window)
     respondent = _respondent(official, window)
     complaint = Complaint.objects.create(
@@ -105,7 +127,8 @@ def file_complaint(
     )
     data = {
         "complaint_id": complaint.pk, "complaint_number": complaint.number, "source": source,
-        "summary": complaint.summary, "target_kind": target_kind, "target_window_id": window.pk,
+        "summary": masked(complaint, complaint.summary),  # process data lands in the audit trail: privacy.py
+        "target_kind": target_kind, "target_window_id": window.pk,
         "target_official_id": official.pk if official else None,
     }
     complaint.instance = start_process(COMPLAINT_PROCESS, data=data, business_key=complaint.number,
@@ -249,16 +272,48 @@ def _open_appeal_step(case: SanctionCase) -> HumanTask:
     return task
 
 
-def file_appeal(case: SanctionCase, official: Official, text: str, attachments: Iterable[File] = ()) -> Appeal:
-    """第十一条: a written appeal within five working days of receiving the letter; the sanction stays in force."""
-    _check_appellant(case, official)
+def _check_in_time(case: SanctionCase) -> None:
     calendar = working_calendar()
-    day = today()
-    if appeal_is_late(calendar, case.delivered_on, day):
+    if appeal_is_late(calendar, case.delivered_on, today()):
         deadline = appeal_deadline(calendar, case.delivered_on)
         raise LateAppeal(f"申辩期限已于{chinese_date(deadline)}届满 / the appeal deadline was {deadline.isoformat()}")
+
+
+def _check_appeal(case: SanctionCase, official: Official, text: str) -> None:
+    _check_appellant(case, official)
+    _check_in_time(case)
     if not text.strip():
         raise DisciplineRefused("请填写申辩理由 / the appeal needs its reasons")
+
+
+@dataclass(frozen=True)
+class AppealPreview:
+    """What filing would send: the text as stored and each file as checked."""
+
+    text: str
+    files: list[CheckedFile]
+    appeal_deadline: date | None
+
+
+def preview_appeal(
+    case: SanctionCase, official: Official, text: str, attachments: Sequence[File] = ()
+) -> AppealPreview:
+    """Every check filing makes, and nothing stored: for API clients that show the appeal before sending it."""
+    _check_appeal(case, official, text)
+    _open_appeal_step(case)
+    return AppealPreview(text.strip(), check_attachments(list(attachments)), case.appeal_deadline)
+
+
+def file_appeal(case: SanctionCase, official: Official, text: str, attachments: Sequence[File] = ()) -> Appeal:
+    """第十一条: a written appeal within five working days of receiving the letter; the sanction stays in force.
+
+    Attachments must be documents or images by their content (attachments.py); anything else refuses
+    the whole appeal with the reason, before anything is stored.
+    """
+    _check_appeal(case, official, text)
+    attachments = list(attachments)
+    checked = check_attachments(attachments)
+    day = today()
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -266,14 +321,18 @@ def file_appeal(case: SanctionCase, official: Official, text: str, attachments: 
             try:
                 with transaction.atomic():
                     appeal = Appeal.objects.create(case=case, appellant=official, text=text.strip(),
-                                                   received_on=day, due_on=appeal_decision_due(calendar, day))
+                                                   received_on=day, due_on=appeal_decision_due(working_calendar(), day))
             except IntegrityError as exc:  # the same appeal submitted twice at once
                 raise Conflict("申辩已提出 / the appeal was already filed") from exc
-            for upload in attachments:
+            for upload, check in zip(attachments, checked, strict=True):
                 attachment = AppealAttachment.objects.create(appeal=appeal, file=upload, sha256=_sha256(upload),
-                                                             original_name=os.path.basename(upload.name or ""))
+                                                             original_name=check.name, kind=check.kind)
                 stored.append(attachment.file.name)
-            complete_task(task.pk, official, {"appeal": True, "appeal_id": appeal.pk, "received_on": day})
+            complete_task(task.pk, official, {"appeal": True, "appeal_id": appeal.pk, "received_on": day,
+                                              "decision": APPEALED})
+            audit.record("appeal_filed", instance=case.instance, actor=official,
+                         message=f"书面申辩，附件{len(checked)}个",
+                         after={"appeal_id": appeal.pk, "attachments": [c.name for c in checked]})
     except Exception:
         storage = AppealAttachment._meta.get_field("file").storage
         for name in stored:  # their rows were rolled back: leave no files nobody can reach
@@ -282,9 +341,74 @@ def file_appeal(case: SanctionCase, official: Official, text: str, attachments: 
     return appeal
 
 
+def _delete_draft(draft: AppealDraft) -> None:
+    """The draft's rows and its stored files (files are not transactional: removed after the rows)."""
+    names = [f.file.name for f in draft.files.all()]
+    storage = AppealDraftFile._meta.get_field("file").storage
+    draft.delete()
+    for name in names:
+        storage.delete(name)
+
+
+def prepare_appeal(case: SanctionCase, official: Official, text: str, attachments: Sequence[File] = ()) -> AppealDraft:
+    """Step one of filing: check everything filing would check and keep text and files as a draft to preview.
+
+    A new preparation replaces the previous draft of the same case; nothing reaches the deciding body
+    until send_appeal.
+    """
+    attachments = list(attachments)
+    checked = preview_appeal(case, official, text, attachments).files
+    old = AppealDraft.objects.filter(case=case, appellant=official).first()
+    if old is not None:
+        _delete_draft(old)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            draft = AppealDraft.objects.create(case=case, appellant=official, text=text.strip(), created_at=now())
+            for upload, check in zip(attachments, checked, strict=True):
+                draft_file = AppealDraftFile.objects.create(draft=draft, file=upload, original_name=check.name,
+                                                            kind=check.kind, size=check.size, sha256=_sha256(upload))
+                stored.append(draft_file.file.name)
+    except Exception:
+        storage = AppealDraftFile._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
+    return draft
+
+
+def send_appeal(draft: AppealDraft, official: Official) -> Appeal:
+    """Step two: file exactly what the preview showed (the draft's text and files), then drop the draft."""
+    if draft.appellant_id != official.pk:
+        raise DisciplineRefused("只有被处理人本人可以申辩 / only the sanctioned official may appeal")
+    files = list(draft.files.all())
+    uploads = [File(draft_file.file.open("rb"), name=draft_file.original_name) for draft_file in files]
+    try:
+        appeal = file_appeal(draft.case, official, draft.text, uploads)
+    finally:
+        for upload in uploads:
+            upload.close()
+    _delete_draft(draft)
+    return appeal
+
+
 @transaction.atomic
-def waive_appeal(case: SanctionCase, official: Official) -> None:
-    """The official accepts the decision: no appeal (the window would otherwise close by itself)."""
+def waive_appeal(case: SanctionCase, official: Official, *, confirmed: bool) -> SanctionCase:
+    """The official gives up the right to appeal (第十一条): the sanction stands and no appeal can follow.
+
+    `confirmed` is the official's explicit acknowledgement of that consequence; without it nothing happens.
+    The case then reads 放弃申辩.
+    """
     _check_appellant(case, official)
+    if not confirmed:
+        raise DisciplineRefused(WAIVER_CONSEQUENCE)
     task = _open_appeal_step(case)
-    complete_task(task.pk, official, {"appeal": False, "appeal_id": None, "received_on": None})
+    complete_task(task.pk, official, {"appeal": False, "appeal_id": None, "received_on": None, "decision": WAIVED})
+    case.appeal_waived_at = now()
+    case.save(update_fields=["appeal_waived_at"])
+    draft = AppealDraft.objects.filter(case=case, appellant=official).first()
+    if draft is not None:
+        transaction.on_commit(lambda: _delete_draft(draft))
+    audit.record("appeal_waived", instance=case.instance, actor=official,
+                 message=f"{case.number} 被处理人放弃申辩，处理决定不变")
+    return case

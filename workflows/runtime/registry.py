@@ -40,11 +40,16 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class CaseRecord:
-    """The business record behind an instance of a process: `find(instance)` and the partial that shows it."""
+    """The business record behind an instance of a process: `find(instance)` and the partial that shows it.
+
+    `for_reader(record, official)` adds what depends on who is looking (e.g. a complaint without its
+    complainant for anyone but the centre office), so the generic pages never decide it themselves.
+    """
 
     context_name: str
     find: Callable[[Any], Any]
     summary_template: str
+    for_reader: Callable[[Any, Any], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from workflows.discipline.selectors import (
     official_ledger,
     window_ledger,
 )
-from workflows.discipline.services import file_appeal, file_complaint, waive_appeal
+from workflows.discipline.services import file_appeal, file_complaint, preview_appeal, waive_appeal
 from workflows.org.selectors import official_of
 from workflows.runtime.clock import today
 
@@ -79,22 +79,29 @@ class SanctionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offi
                                                                                            "appeal__attachments")
 
     @extend_schema(request={"multipart/form-data": ds.AppealCreateSerializer},
-                   responses={201: ds.AppealSerializer, **WRITE_ERRORS})
+                   responses={201: ds.AppealSerializer, 200: ds.AppealPreviewSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def appeal(self, request: Request, pk: str) -> Response:
-        """书面申辩 by the sanctioned official within five working days of delivery; late: 400 naming the deadline."""
+        """书面申辩 by the sanctioned official within five working days of delivery; late: 400 naming the deadline.
+
+        With `preview` true the same checks run and the answer (200) lists what would be sent; nothing is filed.
+        """
         payload = ds.AppealCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        appeal = file_appeal(self.get_object(), self.official, payload.validated_data["text"],
-                             payload.validated_data["files"])
+        text, files = payload.validated_data["text"], payload.validated_data["files"]
+        if payload.validated_data["preview"]:
+            preview = preview_appeal(self.get_object(), self.official, text, files)
+            return Response(ds.AppealPreviewSerializer(preview).data)
+        appeal = file_appeal(self.get_object(), self.official, text, files)
         return Response(ds.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ds.SanctionCaseSerializer, **WRITE_ERRORS})
+    @extend_schema(request=ds.WaiveAppealSerializer, responses={200: ds.SanctionCaseSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="waive-appeal")
     def waive(self, request: Request, pk: str) -> Response:
-        """The sanctioned official accepts the decision: the appeal window closes now."""
-        case = self.get_object()
-        waive_appeal(case, self.official)
+        """放弃申辩: `confirm` must be true (the decision stands, no appeal can follow); the case reads 放弃申辩."""
+        payload = ds.WaiveAppealSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        waive_appeal(self.get_object(), self.official, confirmed=payload.validated_data["confirm"])
         return Response(ds.SanctionCaseSerializer(self.get_object()).data)
 
 

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from webapp.api.serializers import OfficialRefSerializer
-from workflows.discipline.forms import MAX_ATTACHMENT_BYTES
+from workflows.discipline.attachments import AttachmentRefused, check_attachments
 from workflows.discipline.models import (
     TARGET_KIND_CHOICES,
     Appeal,
@@ -76,7 +76,7 @@ class AppealAttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AppealAttachment
-        fields = ["id", "original_name", "sha256", "download_url"]
+        fields = ["id", "original_name", "kind", "sha256", "download_url"]
 
     def get_download_url(self, attachment: AppealAttachment) -> str:
         return reverse("appeal_attachment", args=[attachment.pk])
@@ -101,13 +101,32 @@ class UploadField(serializers.FileField):
 class AppealCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=8000)
     files = serializers.ListField(child=UploadField(), required=False, default=list)
+    preview = serializers.BooleanField(required=False, default=False,
+                                       help_text="true: check everything, answer what would be sent, file nothing")
 
     def validate_files(self, files: list) -> list:
-        """The same 20 MB per file as the case page's form."""
-        for upload in files:
-            if upload.size > MAX_ATTACHMENT_BYTES:
-                raise serializers.ValidationError(f"{upload.name} 超过 20 MB / is larger than 20 MB")
+        """The same allow-list, content check and limits as the case page (attachments.py)."""
+        try:
+            check_attachments(files)
+        except AttachmentRefused as exc:
+            raise serializers.ValidationError(str(exc)) from exc
         return files
+
+
+class CheckedFileSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="pdf, jpg, png, doc, docx or ofd, from the content")
+    size = serializers.IntegerField()
+
+
+class AppealPreviewSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    files = CheckedFileSerializer(many=True)
+    appeal_deadline = serializers.DateField(allow_null=True)
+
+
+class WaiveAppealSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="must be true: the decision stands and no appeal can follow")
 
 
 class SanctionCaseSerializer(serializers.ModelSerializer):
@@ -121,6 +140,7 @@ class SanctionCaseSerializer(serializers.ModelSerializer):
     rule_text = serializers.SerializerMethodField()
     letters = LetterSerializer(many=True, read_only=True)
     appeal = AppealSerializer(read_only=True, allow_null=True, default=None)
+    appeal_status = serializers.CharField(read_only=True, help_text='"", 已申辩 or 放弃申辩')
 
     class Meta:
         model = SanctionCase
@@ -129,7 +149,8 @@ class SanctionCaseSerializer(serializers.ModelSerializer):
             "department", "respondent", "rule_code", "rule_text", "facts", "measure", "deciding_role",
             "decision_reason", "decided_at", "decided_by", "talked_on", "issued_at", "delivered_on", "appeal_deadline",
             "department_notified_on", "filed_with_county_on", "status", "revoked", "revoked_at", "revoked_reason",
-            "origin", "origin_complaint", "escalated_from", "instance", "letters", "appeal",
+            "appeal_waived_at", "appeal_status", "origin", "origin_complaint", "escalated_from", "instance", "letters",
+            "appeal",
         ]
 
     def get_rule_text(self, case: SanctionCase) -> str:

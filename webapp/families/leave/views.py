@@ -54,5 +54,5 @@ def leave_detail(request: HttpRequest, leave_id: int) -> HttpResponse:
     )
     if not visible:
         raise PermissionDenied
-    context = case_context(leave.instance) if leave.instance else {}
+    context = case_context(leave.instance, request.official) if leave.instance else {}
     return render(request, "leave/detail.html", {**context, "leave": leave})
