@@ -43,6 +43,14 @@ class HumanTaskMeta:
     due_working_days: int | None
     result_variable: str | None
     lane: str | None
+    fallback_role: str | None = None  # the next tier when only the case's own people hold `role`
+    fallback_scope: str | None = None
+    performer_of: str | None = None  # bpmn id of an earlier user task whose performer takes this one
+    initiator_may_act: bool = False  # the one who started the case acts as an office here (e.g. registers a complaint)
+
+    @property
+    def fallback(self) -> AssignmentRule | None:
+        return AssignmentRule.of(self.fallback_role, self.fallback_scope) if self.fallback_role else None
 
 
 @dataclass
@@ -106,6 +114,13 @@ def _human_task_meta(filename: str, task_spec) -> HumanTaskMeta:
             AssignmentRule.of(props["role"], props.get("scope"))  # a typo would only fail when the task is reached
         except AssignmentError as exc:
             raise DefinitionError(filename, task_spec.bpmn_id, str(exc)) from exc
+    if props.get("fallback_role"):
+        try:
+            AssignmentRule.of(props["fallback_role"], props.get("fallback_scope"))
+        except AssignmentError as exc:
+            raise DefinitionError(filename, task_spec.bpmn_id, f"fallback_role：{exc}") from exc
+    if props.get("initiator_may_act", "false") not in ("true", "false"):
+        raise DefinitionError(filename, task_spec.bpmn_id, "initiator_may_act 只能是 true 或 false")
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
         raise DefinitionError(filename, task_spec.bpmn_id, f"due_working_days must be a whole number, got {due!r}")
@@ -119,7 +134,24 @@ def _human_task_meta(filename: str, task_spec) -> HumanTaskMeta:
         due_working_days=int(due) if due is not None else None,
         result_variable=props.get("result_variable"),
         lane=task_spec.lane,
+        fallback_role=props.get("fallback_role"),
+        fallback_scope=props.get("fallback_scope"),
+        performer_of=props.get("performer_of"),
+        initiator_may_act=props.get("initiator_may_act") == "true",
     )
+
+
+def _check_performer_of(spec, subprocess_specs: Mapping) -> None:
+    """`performer_of` must name another user task of the same process, or the rule would silently never apply."""
+    for process_spec in [spec, *subprocess_specs.values()]:
+        filename = getattr(process_spec, "file", None) or process_spec.name
+        user_tasks = {t.name for t in process_spec.task_specs.values() if t.manual}
+        for task_spec in process_spec.task_specs.values():
+            earlier = _properties(task_spec).get("performer_of") if task_spec.manual else None
+            if earlier and (earlier not in user_tasks or earlier == task_spec.name):
+                raise DefinitionError(
+                    filename, task_spec.bpmn_id, f"performer_of 须指向同一流程中的另一个用户任务，{earlier!r} 不是"
+                )
 
 
 def _expressions(task_spec) -> Iterator[tuple[str, str]]:
@@ -235,6 +267,7 @@ def load_bundle(sources: Mapping[str, str | bytes], process_id: str | None = Non
         _use_clocked_timers(task_spec)
         if task_spec.manual:  # user and manual tasks: the runner offers both to officials
             human_tasks[task_spec.name] = _human_task_meta(filename, task_spec)
+    _check_performer_of(spec, subprocess_specs)
     return SpecBundle(
         process_id=process_id,
         spec=spec,
