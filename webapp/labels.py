@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "task_completed": _("Task completed"),
     "task_cancelled": _("Task cancelled"),
     "task_reassigned": _("Task reassigned"),
+    "task_fallback": _("Passed to the next tier"),
+    "task_escalated": _("Escalated to the centre office"),
     "leave_approved": _("Leave approved"),
     "leave_rejected": _("Leave rejected"),
     "leave_returned": _("Reported back"),

@@ -73,12 +73,19 @@ class HumanTask(models.Model):
     form = models.CharField(max_length=50)
     role = models.CharField(max_length=40)
     scope = models.CharField(max_length=40)
+    fallback_role = models.CharField(max_length=40, blank=True)  # the definition's next tier, if it names one
+    fallback_scope = models.CharField(max_length=40, blank=True)
+    performer_of = models.CharField(max_length=100, blank=True)  # earlier step whose performer takes this one
+    initiator_may_act = models.BooleanField(default=False)  # the definition lets the case's initiator act here
+    escalated = models.BooleanField(default=False)  # nobody but the case's own people held the post: centre office
+    assignment_note = models.CharField(max_length=200, blank=True)  # why the task is not with the rule's holders
     holders = models.ManyToManyField(Official, related_name="held_tasks", blank=True)
     candidates = models.ManyToManyField(Official, related_name="candidate_tasks", blank=True)
     assignee = models.ForeignKey(
         Official, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_tasks"
     )
     due_at = models.DateTimeField(null=True, blank=True)
+    due_working_days = models.PositiveSmallIntegerField(null=True, blank=True)  # lets a calendar change move due_at
     state = models.CharField(max_length=10, choices=STATES, default=OPEN)
     outcome = models.CharField(max_length=50, blank=True)
     completed_by = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
