@@ -24,9 +24,10 @@ class ProcessDefinition(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "version"], name="definition_key_version")]
         ordering = ["key", "-version"]
+        verbose_name = verbose_name_plural = "流程定义"
 
     def __str__(self) -> str:
-        return f"{self.key} v{self.version}"
+        return f"{self.name}（第{self.version}版）"
 
 
 class ProcessInstance(models.Model):
@@ -53,9 +54,10 @@ class ProcessInstance(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_timer_at"], name="instance_timer_sweep")]
+        verbose_name = verbose_name_plural = "流程实例"
 
     def __str__(self) -> str:
-        return f"{self.definition.key}:{self.business_key}"
+        return f"{self.definition.name} {self.business_key}"
 
 
 class HumanTask(models.Model):
@@ -104,9 +106,10 @@ class HumanTask(models.Model):
             models.Index(fields=["assignee", "state"], name="task_assignee_state"),
         ]
         ordering = ["due_at", "id"]
+        verbose_name = verbose_name_plural = "待办任务"
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.case_number})"
+        return f"{self.title}（{self.case_number}）"
 
 
 class AuditEvent(models.Model):
@@ -123,6 +126,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "操作记录"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} 操作记录"
 
 
 class Notification(models.Model):
@@ -138,6 +145,7 @@ class Notification(models.Model):
     class Meta:
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
         ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "通知"
 
     def __str__(self) -> str:
         return self.message[:50]
