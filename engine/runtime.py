@@ -221,6 +221,14 @@ class ProcessRunner:
         ]
         return min(due) if due else None
 
+    def element_name(self, bpmn_id: str) -> str:
+        """The name a BPMN element shows readers (e.g. an end event's 结案), or its id when it has none."""
+        for process_spec in [self.bundle.spec, *self.bundle.subprocess_specs.values()]:
+            for task_spec in process_spec.task_specs.values():
+                if task_spec.bpmn_id == bpmn_id:
+                    return task_spec.bpmn_name or bpmn_id
+        return bpmn_id
+
     @staticmethod
     def end_event(workflow: BpmnWorkflow) -> str | None:
         """The bpmn id of the end event that ended the instance, once it is complete.
