@@ -59,6 +59,12 @@ def test_the_flag_shows_in_the_inbox_and_on_the_task_page(head_on_leave, centre,
         assert head_on_leave.case_number not in client.get("/", {"tab": tab}).content.decode()
 
 
+def test_the_api_shows_the_flag_and_why(head_on_leave, centre, client):
+    client.force_login(centre["zhaobgs"].user)
+    body = client.get(f"/api/tasks/{head_on_leave.pk}/").json()
+    assert (body["escalated"], body["assignment_note"]) == (True, head_on_leave.assignment_note)
+
+
 def test_the_next_tier_named_by_the_definition_takes_the_step(centre, clock):
     text = (FIXTURES / "window_review.bpmn").read_text(encoding="utf-8")
     role = '<spiffworkflow:property name="role" value="window_head"/>'
