@@ -69,6 +69,11 @@ def test_admin_pages_name_fields_filters_and_objects_in_chinese(admin_client):
     assert english == []
 
 
+def test_the_admin_site_has_a_chinese_title(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert "政务服务中心管理后台" in html and "Django" not in html
+
+
 def test_objects_read_as_words(centre):
     pair = ABPair.objects.create(a=centre["lisi"], b=centre["zhangsan"])
     assert str(pair) == "李四 → 张三（常设）"
