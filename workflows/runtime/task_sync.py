@@ -74,16 +74,19 @@ def _note(task: HumanTask, resolution: Resolution) -> str:
     """Why the task is not with its rule's holders, in words shown on the task page and in the inbox."""
     if resolution.escalated:
         return "本案当事人或发起人须回避，且无其他人员可办理，已转中心办公室"
-    if resolution.rule is not None and resolution.rule.role != task.role:
+    if resolution.rule is not None and resolution.rule != AssignmentRule(task.role, task.scope):
         return f"本案当事人或发起人须回避，已转{ROLE_LABELS.get(resolution.rule.role, resolution.rule.role)}办理"
     return ""
+
+
+def _flag(task: HumanTask, resolution: Resolution) -> None:
+    task.escalated = resolution.escalated
+    task.assignment_note = _note(task, resolution)
 
 
 def _apply(task: HumanTask, resolution: Resolution) -> None:
     task.holders.set(resolution.holders)
     task.candidates.set(resolution.candidates)
-    task.escalated = resolution.escalated
-    task.assignment_note = _note(task, resolution)
 
 
 def _audit_detour(task: HumanTask, resolution: Resolution, actor: Official | None = None) -> None:
@@ -118,8 +121,7 @@ def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunn
     )
     resolution = _resolve(task, org)
     task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
-    task.escalated = resolution.escalated
-    task.assignment_note = _note(task, resolution)
+    _flag(task, resolution)
     task.save()
     _apply(task, resolution)
     audit.record("task_created", task=task, message=task.title, after=_describe(resolution))
@@ -169,6 +171,7 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
         if sorted(resolution.candidates) == before:
             continue
         _apply(task, resolution)
+        _flag(task, resolution)
         if task.assignee_id not in resolution.candidates:
             task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
         task.save(update_fields=["assignee", "escalated", "assignment_note"])
