@@ -45,7 +45,8 @@ def test_a_holiday_entered_later_moves_the_task_due_date_and_back_when_removed(r
     moved = AuditEvent.objects.get(task=review, action="deadline_moved")
     assert (moved.before["due"], moved.after["due"]) == (close_of(date(2026, 12, 2)).isoformat(),
                                                         close_of(date(2026, 12, 3)).isoformat())
-    assert moved.actor == centre["admin"] and "2026-12-01" in moved.message
+    assert moved.actor == centre["admin"]
+    assert moved.message == "窗口负责人审核期限由2026-12-02改为2026-12-03（日历调整：2026-12-01 放假）"
     assert delete_override(override, actor=centre["admin"]) == 1
     review.refresh_from_db()
     assert review.due_at == close_of(date(2026, 12, 2))
@@ -78,7 +79,7 @@ def test_a_holiday_entered_later_moves_a_pending_timer_and_the_sweep_follows_it(
     moved = AuditEvent.objects.get(instance=waiting, action="deadline_moved")
     assert moved.before == {"due": close_of(date(2026, 12, 7)).isoformat(), "element": "wait_five_days"}
     assert moved.after == {"due": close_of(date(2026, 12, 8)).isoformat(), "element": "wait_five_days"}
-    assert moved.message.startswith("等待五个工作日")
+    assert moved.message == "等待五个工作日期限由2026-12-07改为2026-12-08（日历调整：2026-12-03 放假）"
     clock.set(close_of(date(2026, 12, 7)) + timedelta(minutes=1))
     assert fire_due_timers() == 0  # the old deadline has passed: nothing fires
     clock.set(close_of(date(2026, 12, 8)) + timedelta(minutes=1))

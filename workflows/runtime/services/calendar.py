@@ -7,6 +7,8 @@ the calendar, with one audit entry per moved deadline (old → new). Counting ru
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 
 from engine.clock import CENTRE_TZ
@@ -57,6 +59,12 @@ def move_deadlines(reason: str, actor: Official | None = None) -> int:
     )
 
 
+def _moved(what: str, old: datetime, new: datetime, reason: str) -> str:
+    """The timeline's words for one moved deadline: what, from which day to which, and why."""
+    day = "%Y-%m-%d"
+    return f"{what}期限由{old.astimezone(CENTRE_TZ):{day}}改为{new.astimezone(CENTRE_TZ):{day}}（{reason}）"
+
+
 def _move_task_due_dates(reason: str, actor: Official | None) -> int:
     calendar = working_calendar()
     moved = 0
@@ -68,8 +76,9 @@ def _move_task_due_dates(reason: str, actor: Official | None) -> int:
         old = task.due_at
         task.due_at = due
         task.save(update_fields=["due_at"])
-        audit.record("deadline_moved", task=task, actor=actor, message=f"{task.title}：{reason}",
-                     before={"due": old.astimezone(CENTRE_TZ).isoformat()}, after={"due": due.isoformat()})
+        old_due = old.astimezone(CENTRE_TZ)
+        audit.record("deadline_moved", task=task, actor=actor, message=_moved(task.title, old_due, due, reason),
+                     before={"due": old_due.isoformat()}, after={"due": due.isoformat()})
         moved += 1
     return moved
 
@@ -84,7 +93,9 @@ def _move_timers(instance_id: int, reason: str, actor: Official | None) -> int:
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         moved.extend(runner.recompute_timers(workflow))
         for timer in moved:
-            audit.record("deadline_moved", instance=instance, actor=actor, message=f"{timer.name}：{reason}",
+            message = _moved(timer.name, datetime.fromisoformat(timer.old_due), datetime.fromisoformat(timer.new_due),
+                             reason)
+            audit.record("deadline_moved", instance=instance, actor=actor, message=message,
                          before={"due": timer.old_due, "element": timer.element_id},
                          after={"due": timer.new_due, "element": timer.element_id})
 
