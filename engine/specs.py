@@ -32,7 +32,13 @@ _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fa
 
 @dataclass(frozen=True)
 class HumanTaskMeta:
-    """What the inbox needs to know about a user task, read from `spiffworkflow:properties`."""
+    """What the inbox needs to know about a user task, read from `spiffworkflow:properties`.
+
+    Assignment: `role` (or `role_variable`) + `scope`; `fallback_role`/`fallback_scope` name the next tier
+    when only the case's subject or initiator holds the post; `performer_of` names an earlier user task
+    whose performer continues; `initiator_may_act="true"` lets the initiator act (e.g. the office that
+    registered a complaint investigates it). See engine.assignment.assign.
+    """
 
     spec_name: str
     title: str
