@@ -26,10 +26,13 @@ $(NODE_STAMP): package-lock.json package.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# DEBUG off: a person never meets Django's debug pages (errors show webapp/templates/404.html etc.);
+# WhiteNoise serves the collected static files then.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py serve $(ADDR)
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_DEBUG=0 $(PY) manage.py serve $(ADDR)
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

@@ -4,12 +4,17 @@ A rule is a role plus a scope relative to the case (the applicant's window, the 
 home department, the whole centre, or the applicant). An official on approved leave that
 day is replaced by their B post (a temporary pair named for the leave first, then the
 standing pair), following the chain when the B post is away too.
-Pure functions over small dataclasses: testable without a database.
+
+Nobody approves their own request: the case's subject and initiator are never candidates of a
+step other than the applicant's own. When nobody else remains, the step goes to the next tier
+the definition names, else to the centre office with a visible flag (`assign`). A step may also
+go to whoever did an earlier step of the case while that official still holds the post and is
+at work. Pure functions over small dataclasses: testable without a database.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 ROLES = (
@@ -115,6 +120,7 @@ class CaseContext:
     applicant_id: int | None = None
     department_id: int | None = None
     window_id: int | None = None
+    excluded_ids: frozenset[int] = frozenset()  # the subject and the initiator: never their own approvers
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,13 @@ class Resolution:
     holders: tuple[int, ...]  # who holds the post by the org chart
     candidates: tuple[int, ...]  # who acts today, after A/B substitution
     substitutions: tuple[tuple[int, int], ...] = ()  # (A, B) pairs applied
+    rule: AssignmentRule | None = field(default=None, compare=False)  # the tier that gave them (None: a performer)
+    escalated: bool = False  # nobody but the subject/initiator held the named tiers: the centre office has it
+    excluded: tuple[int, ...] = ()  # holders left out because the case is their own
+
+
+class NobodyElse(AssignmentError):
+    """Every holder of the post is the case's subject or initiator (or a B post standing in is)."""
 
 
 def post_holders(rule: AssignmentRule, case: CaseContext, org: OrgSnapshot) -> list[int]:
@@ -152,19 +165,68 @@ def acting_official(official_id: int, org: OrgSnapshot, day: date) -> int:
 
 
 def resolve(rule: AssignmentRule, case: CaseContext, org: OrgSnapshot, day: date) -> Resolution:
+    """Candidates of one rule; raises NobodyElse when only the case's own people hold the post."""
     holders = post_holders(rule, case, org)
     if not holders:
         raise AssignmentError(
             f"组织架构中无人担任 {rule.role}（{rule.scope}）/ nobody holds {rule.role} for scope {rule.scope}"
         )
+    personal = rule.role == "applicant"  # the applicant's own steps: no B post takes them, nobody is excluded
+    excluded = frozenset() if personal else case.excluded_ids
     candidates: list[int] = []
     substitutions: list[tuple[int, int]] = []
+    left_out: list[int] = []
     for holder in holders:
-        # The applicant's own steps (e.g. reporting back from leave) are personal: no B post takes them.
-        actor = holder if rule.role == "applicant" else acting_official(holder, org, day)
+        actor = holder if personal else acting_official(holder, org, day)
+        if holder in excluded or actor in excluded:  # nor may the B post standing in be the subject
+            left_out.append(holder)
+            continue
         if actor != holder:
             substitutions.append((holder, actor))
         if actor not in candidates:
             candidates.append(actor)
-    return Resolution(tuple(holders), tuple(candidates), tuple(substitutions))
+    if not candidates:
+        raise NobodyElse(f"{rule.role}（{rule.scope}）的在岗人员只有本案当事人或发起人")
+    return Resolution(tuple(holders), tuple(candidates), tuple(substitutions), rule, excluded=tuple(left_out))
 
+
+ESCALATION_RULE = AssignmentRule("centre_office", "centre")
+
+
+def assign(
+    rule: AssignmentRule,
+    case: CaseContext,
+    org: OrgSnapshot,
+    day: date,
+    fallback: AssignmentRule | None = None,
+    performer_id: int | None = None,
+) -> Resolution:
+    """Who acts on a task: the earlier step's performer, else the rule, else the next tier, else the centre office.
+
+    `performer_id` is whoever did the step the definition names in `performer_of`; they keep the case
+    while they still hold the rule's post and are at work, otherwise the rule decides. A rule left with
+    nobody but the case's subject and initiator passes the task to `fallback`, then to the centre office
+    flagged `escalated`, so it is never silently skipped. A vacant post still raises AssignmentError.
+    """
+    if performer_id is not None and _performer_available(performer_id, rule, case, org, day):
+        return Resolution((performer_id,), (performer_id,))
+    tiers = [rule, *([fallback] if fallback is not None else [])]
+    excluded: list[int] = []
+    for tier in tiers:
+        try:
+            resolution = resolve(tier, case, org, day)
+        except NobodyElse:
+            excluded.extend(h for h in post_holders(tier, case, org) if h not in excluded)
+            continue
+        return replace(resolution, excluded=tuple(excluded) + resolution.excluded)
+    resolution = resolve(ESCALATION_RULE, case, org, day)
+    return replace(resolution, escalated=True, excluded=tuple(excluded) + resolution.excluded)
+
+
+def _performer_available(performer_id: int, rule: AssignmentRule, case: CaseContext, org: OrgSnapshot,
+                         day: date) -> bool:
+    return (
+        performer_id not in case.excluded_ids
+        and performer_id in post_holders(rule, case, org)  # left the post: the rule decides again
+        and not org.is_on_leave(performer_id, day)
+    )

@@ -75,3 +75,18 @@ class WorkingCalendar:
         if isinstance(start, datetime):  # a naive one is already centre time: not the server's zone
             start = (start.astimezone(CENTRE_TZ) if start.tzinfo else start).date()
         return self.close_of(self.add_working_days(start, n))
+
+
+def statutory_conflict(day: date, working: bool) -> str | None:
+    """Why marking `day` a working day (or a holiday) contradicts the statutory calendar; None if it does not.
+
+    An override normally adds what the `holidays` package does not know yet (a new year's holidays and
+    make-up days). Turning a statutory holiday into a working day, or a make-up working day (调休) into a
+    holiday, overrules the State Council's notice: the administrator must confirm it on purpose.
+    """
+    china = holidays.China(language="zh_CN")
+    if working and day in china:
+        return f"{day.isoformat()} 是法定节假日（{china.get(day)}）"
+    if not working and day.weekday() >= 5 and china.is_working_day(day):
+        return f"{day.isoformat()} 是调休上班日"
+    return None

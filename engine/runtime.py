@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -26,11 +26,12 @@ from SpiffWorkflow.util.task import TaskState
 from engine import budget
 from engine.assignment import AssignmentError, AssignmentRule
 from engine.calendar import WorkingCalendar
-from engine.clock import CENTRE_TZ, Clock
+from engine.clock import CENTRE_TZ, Clock, FrozenClock
 from engine.errors import BudgetExceeded, ExecutionError, NotAllowed, TaskNotReady
 from engine.sandbox import RestrictedEnvironment
 from engine.serializer import as_stored, dump_state, load_state
 from engine.specs import HumanTaskMeta, SpecBundle
+from engine.timers import pending_timers, set_due, started_at
 
 ServiceHandler = Callable[..., Mapping[str, Any] | None]
 
@@ -108,6 +109,16 @@ class ReadyTask:
             return AssignmentRule.of(role, self.meta.scope)
         except AssignmentError as exc:
             raise ExecutionError(self.meta.spec_name, str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class MovedTimer:
+    """A pending timer whose due time a calendar change moved."""
+
+    element_id: str
+    name: str
+    old_due: str
+    new_due: str
 
 
 def _element_of(exc: Exception) -> str | None:
@@ -199,6 +210,26 @@ class ProcessRunner:
     def fire_due_timers(self, workflow: BpmnWorkflow) -> None:
         self._steps(workflow, workflow.refresh_timers)
 
+    def recompute_timers(self, workflow: BpmnWorkflow) -> list[MovedTimer]:
+        """Evaluate every pending timer again with this runner's calendar, as of when the timer started waiting.
+
+        Called after a calendar override changed: a deadline counted in working days moves with it. A timer whose
+        expression no longer evaluates keeps its due time: a calendar change must not stop an instance.
+        """
+        moved: list[MovedTimer] = []
+        for timer in pending_timers(workflow):
+            as_of = started_at(timer) or self.env.clock.now()
+            script_engine = GovScriptEngine(replace(self.env, clock=FrozenClock(as_of)))
+            try:
+                change = set_due(timer, script_engine)
+            except SpiffWorkflowException:
+                continue
+            if change is not None:
+                spec = timer.task_spec
+                moved.append(MovedTimer(spec.bpmn_id or spec.name, spec.bpmn_name or spec.bpmn_id or spec.name,
+                                        *change))
+        return moved
+
     @staticmethod
     def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
         due = [
@@ -207,6 +238,14 @@ class ProcessRunner:
             if "Time" in e.event_type and isinstance(e.value, str)
         ]
         return min(due) if due else None
+
+    def element_name(self, bpmn_id: str) -> str:
+        """The name a BPMN element shows readers (e.g. an end event's 结案), or its id when it has none."""
+        for process_spec in [self.bundle.spec, *self.bundle.subprocess_specs.values()]:
+            for task_spec in process_spec.task_specs.values():
+                if task_spec.bpmn_id == bpmn_id:
+                    return task_spec.bpmn_name or bpmn_id
+        return bpmn_id
 
     @staticmethod
     def end_event(workflow: BpmnWorkflow) -> str | None:

@@ -35,7 +35,13 @@ _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fa
 
 @dataclass(frozen=True)
 class HumanTaskMeta:
-    """What the inbox needs to know about a user task, read from `spiffworkflow:properties`."""
+    """What the inbox needs to know about a user task, read from `spiffworkflow:properties`.
+
+    Assignment: `role` (or `role_variable`) + `scope`; `fallback_role`/`fallback_scope` name the next tier
+    when only the case's subject or initiator holds the post; `performer_of` names an earlier user task
+    whose performer continues; `initiator_may_act="true"` lets the initiator act (e.g. the office that
+    registered a complaint investigates it). See engine.assignment.assign.
+    """
 
     spec_name: str
     title: str
@@ -49,6 +55,14 @@ class HumanTaskMeta:
     # A data variable holding the task's due time (ISO, with zone) when the process computes it, e.g. a deadline
     # that depends on when the task opened; due_working_days counts from the task's creation instead.
     due_variable: str | None = None
+    fallback_role: str | None = None  # the next tier when only the case's own people hold `role`
+    fallback_scope: str | None = None
+    performer_of: str | None = None  # bpmn id of an earlier user task whose performer takes this one
+    initiator_may_act: bool = False  # the one who started the case acts as an office here (e.g. registers a complaint)
+
+    @property
+    def fallback(self) -> AssignmentRule | None:
+        return AssignmentRule.of(self.fallback_role, self.fallback_scope) if self.fallback_role else None
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,13 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
             AssignmentRule.of(props["role"], props.get("scope"))  # a typo would only fail when the task is reached
         except AssignmentError as exc:
             problem(str(exc))
+    if props.get("fallback_role"):
+        try:
+            AssignmentRule.of(props["fallback_role"], props.get("fallback_scope"))
+        except AssignmentError as exc:
+            problem(f"fallback_role：{exc}")
+    if props.get("initiator_may_act", "false") not in ("true", "false"):
+        problem("initiator_may_act 只能是 true 或 false")
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
         problem(f"due_working_days must be a whole number, got {due!r}")
@@ -146,6 +167,10 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         result_variable=props.get("result_variable"),
         lane=task_spec.lane,
         due_variable=props.get("due_variable"),
+        fallback_role=props.get("fallback_role"),
+        fallback_scope=props.get("fallback_scope"),
+        performer_of=props.get("performer_of"),
+        initiator_may_act=props.get("initiator_may_act") == "true",
     )
 
 
@@ -156,12 +181,25 @@ def _unknown_names(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator
     if vocabulary.forms is not None and form is not None and form != DEFAULT_FORM and form not in vocabulary.forms:
         yield DefinitionError(filename, task_spec.bpmn_id,
                               f"未知的表单 '{form}'，可用：{'、'.join(sorted(vocabulary.forms))}")
-    role = props.get("role")
-    if vocabulary.roles is not None and role in DEFAULT_SCOPE and role not in vocabulary.roles:  # else refused above
-        yield DefinitionError(filename, task_spec.bpmn_id, f"组织架构中没有角色 '{role}'")
+    for role in (props.get("role"), props.get("fallback_role")):
+        if vocabulary.roles is not None and role in DEFAULT_SCOPE and role not in vocabulary.roles:  # else refused
+            yield DefinitionError(filename, task_spec.bpmn_id, f"组织架构中没有角色 '{role}'")
     operation = getattr(task_spec, "operation_name", None)
     if vocabulary.services is not None and operation is not None and operation not in vocabulary.services:
         yield DefinitionError(filename, task_spec.bpmn_id, f"未注册的服务 '{operation}'")
+
+
+def _check_performer_of(spec, subprocess_specs: Mapping) -> Iterator[DefinitionError]:
+    """`performer_of` must name another user task of the same process, or the rule would silently never apply."""
+    for process_spec in [spec, *subprocess_specs.values()]:
+        filename = getattr(process_spec, "file", None) or process_spec.name
+        user_tasks = {t.name for t in process_spec.task_specs.values() if t.manual}
+        for task_spec in process_spec.task_specs.values():
+            earlier = _properties(task_spec).get("performer_of") if task_spec.manual else None
+            if earlier and (earlier not in user_tasks or earlier == task_spec.name):
+                yield DefinitionError(
+                    filename, task_spec.bpmn_id, f"performer_of 须指向同一流程中的另一个用户任务，{earlier!r} 不是"
+                )
 
 
 def _expressions(task_spec) -> Iterator[tuple[str, str]]:
@@ -296,6 +334,7 @@ def load_bundle(
         _use_clocked_timers(task_spec)
         if task_spec.manual:  # user and manual tasks: the runner offers both to officials
             human_tasks[task_spec.name] = _human_task_meta(filename, task_spec, problems)
+    problems.extend(_check_performer_of(spec, subprocess_specs))
     if problems:
         raise DefinitionError.of(problems)
     return SpecBundle(

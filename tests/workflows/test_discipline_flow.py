@@ -80,7 +80,8 @@ def test_the_letter_is_issued_numbered_stored_and_the_appeal_window_runs_over_na
     case.instance.refresh_from_db()
     assert case.instance.next_timer_at == at(2026, 10, 9, 23, 59, 59)
     assert usernames(open_task(case.instance, "file_appeal")) == ["lisi"]
-    assert usernames(open_task(case.instance, "record_notification_and_filing")) == ["admin", "zhaobgs"]
+    # performer_of: whoever recorded the delivery files the case too, not the whole office pool again
+    assert usernames(open_task(case.instance, "record_notification_and_filing")) == ["zhaobgs"]
 
 
 def test_an_appeal_on_the_sixth_working_day_is_refused_naming_the_deadline(delivered, centre, clock):

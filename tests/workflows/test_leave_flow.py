@@ -59,8 +59,9 @@ def approve_all(request: LeaveRequest) -> list[list[str]]:
         ("window_rules", "lisi", date(2026, 12, 1), "am", date(2026, 12, 1), "pm", [["lifzr"]]),
         ("window_rules", "lisi", date(2026, 12, 1), "am", date(2026, 12, 2), "am",
          [["zhangsan"], ["sunfj"], ["lifzr"]]),
+        # wangwu heads his own window: he never approves his own leave, and the rule set names no next tier
         ("window_rules", "wangwu", date(2026, 12, 1), "am", date(2026, 12, 2), "pm",
-         [["wangwu"], ["sunfj"], ["lifzr"]]),
+         [["admin", "zhaobgs"], ["sunfj"], ["lifzr"]]),
     ],
 )
 def test_each_rule_set_routes_to_the_right_officials(

@@ -60,7 +60,7 @@ class TaskSerializer(serializers.ModelSerializer):
         fields = [
             "id", "instance", "process", "case_number", "title", "spec_name", "form", "state", "outcome",
             "role", "scope", "applicant", "department", "assignee", "candidates", "due_at", "working_days_left",
-            "created_at", "completed_by", "completed_at",
+            "created_at", "completed_by", "completed_at", "escalated", "assignment_note",
         ]
 
     def get_candidates(self, task: HumanTask) -> list[str]:

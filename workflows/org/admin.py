@@ -1,12 +1,15 @@
 """Django admin for the org chart and the calendar overrides the administrator maintains.
 
 An official's roles and place go through runtime.services.posts.change_post, so the open tasks
-of the affected posts are re-resolved and audited like any other post change.
+of the affected posts are re-resolved and audited like any other post change. Calendar overrides go
+through runtime.services.calendar, so the open deadlines they change move, audited.
 """
 
 from django.contrib import admin
 
+from workflows.org.forms import CalendarOverrideForm
 from workflows.org.models import ABPair, CalendarOverride, Department, Official, Window
+from workflows.runtime.services.calendar import delete_override, save_override
 from workflows.runtime.services.posts import change_post
 
 
@@ -30,9 +33,20 @@ class ABPairAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
+    form = CalendarOverrideForm
     list_display = ["day", "kind", "note"]
     list_filter = ["kind"]
     date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        save_override(obj, actor=getattr(request.user, "official", None))
+
+    def delete_model(self, request, obj):
+        delete_override(obj, actor=getattr(request.user, "official", None))
+
+    def delete_queryset(self, request, queryset):
+        for override in queryset:
+            delete_override(override, actor=getattr(request.user, "official", None))
 
 
 @admin.register(Official)

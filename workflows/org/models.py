@@ -5,8 +5,8 @@ from django.db import models
 
 
 class Role(models.Model):
-    code = models.CharField(max_length=40, unique=True)
-    name = models.CharField(max_length=40)
+    code = models.CharField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=40)
 
     class Meta:
         verbose_name = verbose_name_plural = "角色"
@@ -30,7 +30,8 @@ class Department(models.Model):
 class Window(models.Model):
     """窗口 of a department."""
 
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="windows")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="windows",
+                                   verbose_name="进驻部门")
     name = models.CharField("名称", max_length=100)
     number = models.CharField("窗口号", max_length=20, blank=True)
 
@@ -45,14 +46,16 @@ class Window(models.Model):
 class Official(models.Model):
     """An official working in the centre; roles decide which tasks reach them."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="official")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="official",
+                                verbose_name="登录账号")
     name = models.CharField("姓名", max_length=50)
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="officials"
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="officials", verbose_name="进驻部门"
     )
-    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="officials")
-    roles = models.ManyToManyField(Role, blank=True, related_name="officials")
-    active = models.BooleanField(default=True)
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="officials",
+                               verbose_name="窗口")
+    roles = models.ManyToManyField(Role, blank=True, related_name="officials", verbose_name="角色")
+    active = models.BooleanField("在岗", default=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"
@@ -68,29 +71,35 @@ class ABPair(models.Model):
     TEMPORARY = "temporary"
     KINDS = [(STANDING, "常设"), (TEMPORARY, "临时")]
 
-    a = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="b_posts")
-    b = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="a_posts")
-    kind = models.CharField(max_length=10, choices=KINDS, default=STANDING)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
-    note = models.CharField(max_length=200, blank=True)
+    a = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="b_posts", verbose_name="A岗")
+    b = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="a_posts", verbose_name="B岗")
+    kind = models.CharField("类型", max_length=10, choices=KINDS, default=STANDING)
+    valid_from = models.DateField("起始日期", null=True, blank=True)
+    valid_to = models.DateField("截止日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "AB岗"
         constraints = [models.CheckConstraint(condition=~models.Q(a=models.F("b")), name="ab_pair_distinct")]
 
+    def __str__(self) -> str:
+        return f"{self.a} → {self.b}（{self.get_kind_display()}）"
+
 
 class Absence(models.Model):
     """An approved absence (leave) during which the official's B post acts for them."""
 
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="absences")
-    first_day = models.DateField()
-    last_day = models.DateField()
-    reason = models.CharField(max_length=200)
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="absences", verbose_name="工作人员")
+    first_day = models.DateField("首日")
+    last_day = models.DateField("末日")
+    reason = models.CharField("事由", max_length=200)
 
     class Meta:
         verbose_name = verbose_name_plural = "请假离岗"
         indexes = [models.Index(fields=["first_day", "last_day"])]
+
+    def __str__(self) -> str:
+        return f"{self.official} {self.first_day.isoformat()}至{self.last_day.isoformat()}"
 
 
 class CalendarOverride(models.Model):
@@ -100,9 +109,12 @@ class CalendarOverride(models.Model):
     WORKING_DAY = "working_day"
     KINDS = [(HOLIDAY, "放假"), (WORKING_DAY, "上班（调休）")]
 
-    day = models.DateField(unique=True)
-    kind = models.CharField(max_length=12, choices=KINDS)
-    note = models.CharField(max_length=200, blank=True)
+    day = models.DateField("日期", unique=True)
+    kind = models.CharField("调整为", max_length=12, choices=KINDS)
+    note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "日历调整"
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.get_kind_display()}"

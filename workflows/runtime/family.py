@@ -31,6 +31,11 @@ COMMON = ProcessFamily(
         "task_reassigned": _("Task reassigned"),
         "task_post_vacant": _("Post vacant, task kept"),
         "post_changed": _("Post changed"),
+        "task_fallback": _("Passed to the next tier"),
+        "task_escalated": _("Escalated to the centre office"),
+        "deadline_moved": _("Deadline moved by a calendar change"),
+        "calendar_override_saved": _("Calendar override saved"),
+        "calendar_override_deleted": _("Calendar override removed"),
     },
     outcome_labels={
         "approve": _("Approved"),

@@ -24,9 +24,10 @@ class ProcessDefinition(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "version"], name="definition_key_version")]
         ordering = ["key", "-version"]
+        verbose_name = verbose_name_plural = "流程定义"
 
     def __str__(self) -> str:
-        return f"{self.key} v{self.version}"
+        return f"{self.name}（第{self.version}版）"
 
 
 class ProcessInstance(models.Model):
@@ -53,9 +54,10 @@ class ProcessInstance(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_timer_at"], name="instance_timer_sweep")]
+        verbose_name = verbose_name_plural = "流程实例"
 
     def __str__(self) -> str:
-        return f"{self.definition.key}:{self.business_key}"
+        return f"{self.definition.name} {self.business_key}"
 
 
 class HumanTask(models.Model):
@@ -73,12 +75,19 @@ class HumanTask(models.Model):
     form = models.CharField(max_length=50)
     role = models.CharField(max_length=40)
     scope = models.CharField(max_length=40)
+    fallback_role = models.CharField(max_length=40, blank=True)  # the definition's next tier, if it names one
+    fallback_scope = models.CharField(max_length=40, blank=True)
+    performer_of = models.CharField(max_length=100, blank=True)  # earlier step whose performer takes this one
+    initiator_may_act = models.BooleanField(default=False)  # the definition lets the case's initiator act here
+    escalated = models.BooleanField(default=False)  # nobody but the case's own people held the post: centre office
+    assignment_note = models.CharField(max_length=200, blank=True)  # why the task is not with the rule's holders
     holders = models.ManyToManyField(Official, related_name="held_tasks", blank=True)
     candidates = models.ManyToManyField(Official, related_name="candidate_tasks", blank=True)
     assignee = models.ForeignKey(
         Official, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_tasks"
     )
     due_at = models.DateTimeField(null=True, blank=True)
+    due_working_days = models.PositiveSmallIntegerField(null=True, blank=True)  # lets a calendar change move due_at
     state = models.CharField(max_length=10, choices=STATES, default=OPEN)
     outcome = models.CharField(max_length=50, blank=True)
     completed_by = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -97,9 +106,10 @@ class HumanTask(models.Model):
             models.Index(fields=["assignee", "state"], name="task_assignee_state"),
         ]
         ordering = ["due_at", "id"]
+        verbose_name = verbose_name_plural = "待办任务"
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.case_number})"
+        return f"{self.title}（{self.case_number}）"
 
 
 class AuditEvent(models.Model):
@@ -116,6 +126,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "操作记录"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} 操作记录"
 
 
 class Notification(models.Model):
@@ -131,6 +145,7 @@ class Notification(models.Model):
     class Meta:
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
         ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "通知"
 
     def __str__(self) -> str:
         return self.message[:50]

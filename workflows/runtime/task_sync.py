@@ -2,6 +2,8 @@
 
 Called inside the write transaction after every engine step: new READY user tasks get a
 row with their resolved candidates, rows whose engine task went away are cancelled.
+The row keeps the whole assignment (rule, next tier, earlier step whose performer continues)
+so a re-resolution after a leave or post change applies the same rules again.
 """
 
 from __future__ import annotations
@@ -11,19 +13,23 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from engine.assignment import AssignmentError, AssignmentRule, CaseContext, OrgSnapshot, Resolution, resolve
+from engine.assignment import AssignmentError, AssignmentRule, CaseContext, OrgSnapshot, Resolution, assign
 from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner, ReadyTask
 from workflows.org.models import Official
+from workflows.org.roles import ROLE_LABELS
 from workflows.org.selectors import org_snapshot
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.models import HumanTask, ProcessInstance
 
 
-def case_context(instance: ProcessInstance) -> CaseContext:
+def case_context(instance: ProcessInstance, initiator_may_act: bool = False) -> CaseContext:
+    """The case in the org chart; its subject and (unless the step says otherwise) initiator are left out."""
+    own = frozenset(i for i in (instance.applicant_id, None if initiator_may_act else instance.started_by_id)
+                    if i is not None)
     return CaseContext(applicant_id=instance.applicant_id, department_id=instance.department_id,
-                       window_id=instance.window_id)
+                       window_id=instance.window_id, excluded_ids=own)
 
 
 def _names(ids: Iterable[int]) -> list[str]:
@@ -32,19 +38,51 @@ def _names(ids: Iterable[int]) -> list[str]:
 
 
 def _describe(resolution: Resolution) -> dict:
-    return {
+    described = {
         "holders": _names(resolution.holders),
         "candidates": _names(resolution.candidates),
         "substitutions": [f"{a} → {b}" for a, b in zip(_names(x for x, _ in resolution.substitutions),
                                                      _names(y for _, y in resolution.substitutions), strict=True)],
     }
+    if resolution.excluded:
+        described["excluded"] = _names(resolution.excluded)
+    return described
 
 
-def _resolve(rule: AssignmentRule, instance: ProcessInstance, org: OrgSnapshot, element: str) -> Resolution:
+def _fallback(task: HumanTask) -> AssignmentRule | None:
+    return AssignmentRule(task.fallback_role, task.fallback_scope) if task.fallback_role else None
+
+
+def _performer(instance: ProcessInstance, spec_name: str) -> int | None:
+    """Who completed the latest `spec_name` task of this instance (a `performer_of` rule's official)."""
+    if not spec_name:
+        return None
+    return (
+        HumanTask.objects.filter(instance=instance, spec_name=spec_name, state=HumanTask.COMPLETED)
+        .order_by("-completed_at", "-id").values_list("completed_by_id", flat=True).first()
+    )
+
+
+def _resolve(task: HumanTask, org: OrgSnapshot) -> Resolution:
     try:
-        return resolve(rule, case_context(instance), org, today())
+        return assign(AssignmentRule(task.role, task.scope), case_context(task.instance, task.initiator_may_act),
+                      org, today(), fallback=_fallback(task), performer_id=_performer(task.instance, task.performer_of))
     except AssignmentError as exc:
-        raise ExecutionError(element, str(exc)) from exc
+        raise ExecutionError(task.spec_name, str(exc)) from exc
+
+
+def _note(task: HumanTask, resolution: Resolution) -> str:
+    """Why the task is not with its rule's holders, in words shown on the task page and in the inbox."""
+    if resolution.escalated:
+        return "本案当事人或发起人须回避，且无其他人员可办理，已转中心办公室"
+    if resolution.rule is not None and resolution.rule != AssignmentRule(task.role, task.scope):
+        return f"本案当事人或发起人须回避，已转{ROLE_LABELS.get(resolution.rule.role, resolution.rule.role)}办理"
+    return ""
+
+
+def _flag(task: HumanTask, resolution: Resolution) -> None:
+    task.escalated = resolution.escalated
+    task.assignment_note = _note(task, resolution)
 
 
 def _apply(task: HumanTask, resolution: Resolution) -> None:
@@ -63,10 +101,18 @@ def _due_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
     return runner.env.calendar.deadline(now(), due) if due is not None else None
 
 
+def _audit_detour(task: HumanTask, resolution: Resolution, actor: Official | None = None) -> None:
+    """A task that left its rule's holders because the case is theirs is audited, never passed over silently."""
+    if task.assignment_note:
+        audit.record("task_escalated" if resolution.escalated else "task_fallback", task=task, actor=actor,
+                     message=task.assignment_note, after=_describe(resolution))
+
+
 def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner, org: OrgSnapshot) -> None:
     rule = ready.assignment
-    resolution = _resolve(rule, instance, org, ready.meta.spec_name)
-    task = HumanTask.objects.create(
+    fallback = ready.meta.fallback
+    due = ready.meta.due_working_days
+    task = HumanTask(
         instance=instance,
         engine_task_id=ready.id,
         spec_name=ready.meta.spec_name,
@@ -74,18 +120,27 @@ def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunn
         form=ready.meta.form,
         role=rule.role,
         scope=rule.scope,
-        assignee_id=resolution.candidates[0] if len(resolution.candidates) == 1 else None,
+        fallback_role=fallback.role if fallback else "",
+        fallback_scope=fallback.scope if fallback else "",
+        performer_of=ready.meta.performer_of or "",
+        initiator_may_act=ready.meta.initiator_may_act,
         due_at=_due_at(ready, runner),
+        due_working_days=due,
         created_at=now(),
         applicant_id=instance.applicant_id,
         department_id=instance.department_id,
         case_number=instance.business_key,
     )
+    resolution = _resolve(task, org)
+    task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
+    _flag(task, resolution)
+    task.save()
     _apply(task, resolution)
     audit.record("task_created", task=task, message=task.title, after=_describe(resolution))
     if resolution.substitutions:
         audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗 / A post on leave, B post acts",
                      after=_describe(resolution))
+    _audit_detour(task, resolution)
 
 
 def sync_human_tasks(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
@@ -121,17 +176,19 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
     for task in tasks:
         before = sorted(o.pk for o in task.candidates.all())
         try:
-            resolution = _resolve(AssignmentRule(task.role, task.scope), task.instance, org, task.spec_name)
+            resolution = _resolve(task, org)
         except ExecutionError as exc:  # the post is vacant now: the task stays where it is until it is filled
             audit.record("task_post_vacant", task=task, actor=actor, message=f"{reason}: {exc.message}")
             continue
         if sorted(resolution.candidates) == before:
             continue
         _apply(task, resolution)
+        _flag(task, resolution)
         if task.assignee_id not in resolution.candidates:
             task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
-            task.save(update_fields=["assignee"])
+        task.save(update_fields=["assignee", "escalated", "assignment_note"])
         audit.record("task_reassigned", task=task, actor=actor, message=reason,
                      before={"candidates": _names(before)}, after=_describe(resolution))
+        _audit_detour(task, resolution, actor)
         moved += 1
     return moved

@@ -50,7 +50,8 @@ def _save(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
     instance.revision += 1
     sync_human_tasks(instance, runner, workflow)
     if completed:
-        audit.record("instance_completed", instance=instance, message=instance.end_event)
+        audit.record("instance_completed", instance=instance, message=runner.element_name(instance.end_event),
+                     after={"end_event": instance.end_event})
 
 
 def _mark_errored(instance_id: int, exc: ExecutionError) -> None:
@@ -110,7 +111,7 @@ def start_process(
             started_at=now(),
         )
         audit.record("instance_started", instance=instance, actor=started_by,
-                     message=f"{definition.key} v{definition.version}", after=dict(data))
+                     message=f"{definition.name}（第{definition.version}版）", after=dict(data))
         workflow = runner.start(data)
         _save(instance, runner, workflow)
     return instance
