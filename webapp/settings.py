@@ -110,11 +110,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "webapp.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "govflow API",
     "DESCRIPTION": "政务服务中心流程引擎 / workflow engine for government service centres",
     "VERSION": "0.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "webapp.api.schema_hooks.declare_common_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "InstanceStatusEnum": "workflows.runtime.models.ProcessInstance.STATUSES",
         "TaskStateEnum": "workflows.runtime.models.HumanTask.STATES",

@@ -26,7 +26,7 @@ class OfficialRefSerializer(serializers.ModelSerializer):
 
 
 class DefinitionSerializer(serializers.ModelSerializer):
-    deployed_by = OfficialRefSerializer(read_only=True)
+    deployed_by = OfficialRefSerializer(read_only=True, allow_null=True)
     files = serializers.SerializerMethodField()
 
     class Meta:
@@ -51,10 +51,10 @@ class DefinitionErrorSerializer(ErrorSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     instance = serializers.PrimaryKeyRelatedField(read_only=True)
     process = serializers.CharField(source="instance.definition.key", read_only=True)
-    applicant = OfficialRefSerializer(read_only=True)
-    department = serializers.StringRelatedField()
-    assignee = OfficialRefSerializer(read_only=True)
-    completed_by = OfficialRefSerializer(read_only=True)
+    applicant = OfficialRefSerializer(read_only=True, allow_null=True)
+    department = serializers.StringRelatedField(allow_null=True)
+    assignee = OfficialRefSerializer(read_only=True, allow_null=True)
+    completed_by = OfficialRefSerializer(read_only=True, allow_null=True)
     candidates = serializers.SerializerMethodField()
     working_days_left = serializers.SerializerMethodField()
 
@@ -86,11 +86,12 @@ class TaskCompleteSerializer(serializers.Serializer):
 
 
 class TaskFormErrorSerializer(ErrorSerializer):
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                   help_text="the form's errors per field; absent when the engine refused")
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = OfficialRefSerializer(read_only=True)
+    actor = OfficialRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEvent
@@ -100,8 +101,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
 class InstanceSerializer(serializers.ModelSerializer):
     process = serializers.CharField(source="definition.key", read_only=True)
     version = serializers.IntegerField(source="definition.version", read_only=True)
-    applicant = OfficialRefSerializer(read_only=True)
-    department = serializers.StringRelatedField()
+    applicant = OfficialRefSerializer(read_only=True, allow_null=True)
+    department = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ProcessInstance
@@ -130,8 +131,8 @@ class InstanceDetailSerializer(InstanceSerializer):
 class LeaveRequestSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(read_only=True)
     applicant = OfficialRefSerializer(read_only=True)
-    proposed_substitute = OfficialRefSerializer(read_only=True)
-    substitute = OfficialRefSerializer(read_only=True)
+    proposed_substitute = OfficialRefSerializer(read_only=True, allow_null=True)
+    substitute = OfficialRefSerializer(read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
