@@ -13,6 +13,7 @@ from workflows.leave.services import LeaveApplication
 from workflows.org.models import Official
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.selectors import instance_history, instance_tasks, working_days_left
+from workflows.runtime.validators import within_service_years
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -148,9 +149,9 @@ class LeaveRequestCreateSerializer(serializers.Serializer):
     """Shape checks only; the leave rules (dates, overlaps, windows) are the service's."""
 
     leave_type = serializers.ChoiceField(choices=LEAVE_TYPES)
-    first_day = serializers.DateField()
+    first_day = serializers.DateField(validators=[within_service_years])
     first_half = serializers.ChoiceField(choices=HALVES, default="am")
-    last_day = serializers.DateField()
+    last_day = serializers.DateField(validators=[within_service_years])
     last_half = serializers.ChoiceField(choices=HALVES, default="pm")
     reason = serializers.CharField(max_length=2000)
     proposed_substitute = serializers.PrimaryKeyRelatedField(

@@ -23,6 +23,7 @@ from workflows.org.models import Official, Window
 from workflows.runtime.clock import today
 from workflows.runtime.forms import TaskForm
 from workflows.runtime.models import HumanTask
+from workflows.runtime.validators import check_upload_name, within_service_years
 
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -130,6 +131,7 @@ class CaseDatedForm(TaskForm):
 
     def _case_day(self, field: str) -> date:
         day = self.cleaned_data[field]
+        within_service_years(day)
         if day > today():
             raise forms.ValidationError(_("The date cannot be in the future."))
         if self.issued_on is not None and day < self.issued_on:
@@ -229,6 +231,7 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
         for upload in cleaned:
+            check_upload_name(upload.name)
             if upload.size > MAX_ATTACHMENT_BYTES:
                 raise forms.ValidationError(_("%(name)s is larger than 20 MB.") % {"name": upload.name})
         return cleaned

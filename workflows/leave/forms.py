@@ -13,6 +13,7 @@ from workflows.leave.services import LeaveApplication
 from workflows.org.models import Official
 from workflows.runtime.forms import TaskForm
 from workflows.runtime.models import HumanTask
+from workflows.runtime.validators import within_service_years
 
 HALF_CHOICES = [("am", _("Morning")), ("pm", _("Afternoon"))]
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -20,9 +21,9 @@ _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 class LeaveRequestForm(forms.Form):
     leave_type = forms.ChoiceField(label=_("Leave type"), choices=[(t, t) for t in LEAVE_TYPES])
-    first_day = forms.DateField(label=_("First day"), widget=_DATE)
+    first_day = forms.DateField(label=_("First day"), widget=_DATE, validators=[within_service_years])
     first_half = forms.ChoiceField(label=_("From"), choices=HALF_CHOICES, initial="am")
-    last_day = forms.DateField(label=_("Last day"), widget=_DATE)
+    last_day = forms.DateField(label=_("Last day"), widget=_DATE, validators=[within_service_years])
     last_half = forms.ChoiceField(label=_("Until"), choices=HALF_CHOICES, initial="pm")
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     proposed_substitute = forms.ModelChoiceField(
