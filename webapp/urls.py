@@ -34,3 +34,6 @@ urlpatterns = [
     path("definitions/<int:definition_id>/", definitions.definition_detail, name="definition_detail"),
     path("api/", include("webapp.api.urls")),
 ]
+
+# With DEBUG off: the request id, as JSON under /api/, as a page elsewhere (the traceback is in the log).
+handler500 = "webapp.views.errors.server_error"

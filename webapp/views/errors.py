@@ -1,0 +1,22 @@
+"""The 500 answer with DEBUG off: the request id instead of a traceback, JSON for the API, a page otherwise.
+
+Django has logged the traceback (django.request, with the same request id) before calling this. The page does
+not extend base.html: it must render even when what failed is the database its menus read.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+from webapp.request_id import current_request_id
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    request_id = getattr(request, "request_id", None) or current_request_id()
+    if request.path.startswith("/api/"):
+        body = {"detail": _("Server error. Please quote the request id when reporting it."), "request_id": request_id}
+        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
+    page = loader.get_template("500.html").render({"request_id": request_id})
+    return HttpResponse(page, status=500)
