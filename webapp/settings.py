@@ -154,6 +154,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "govflow API",
     "DESCRIPTION": "政务服务中心流程引擎 / workflow engine for government service centres",
     "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe its own endpoint (drf-spectacular's, YAML)
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "webapp.api.schema_hooks.declare_common_errors",

@@ -35,5 +35,6 @@ urlpatterns = [
     path("api/", include("webapp.api.urls")),
 ]
 
-# With DEBUG off: the request id, as JSON under /api/, as a page elsewhere (the traceback is in the log).
+# JSON under /api/, pages elsewhere; a 500 shows the request id (the traceback is in the log).
+handler404 = "webapp.views.errors.page_not_found"
 handler500 = "webapp.views.errors.server_error"

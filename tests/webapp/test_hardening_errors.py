@@ -74,3 +74,15 @@ def test_an_api_500_is_json_with_the_request_id(client_without_raising, log_outp
 def test_log_lines_outside_requests_carry_a_dash(log_output):
     logging.getLogger("govflow.test").warning("from the timer sweep")
     assert "WARNING [-] govflow.test: from the timer sweep" in log_output.getvalue()
+
+
+def test_an_api_url_that_matches_no_route_is_a_json_404(login):
+    response = login("lisi").get("/api/tasks/abc/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "未找到。"}
+
+
+def test_a_page_url_that_matches_nothing_is_the_404_page(login):
+    response = login("lisi").get("/nowhere/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+    assert "您要访问的页面不存在。" in response.content.decode()

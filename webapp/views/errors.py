@@ -1,7 +1,8 @@
-"""The 500 answer with DEBUG off: the request id instead of a traceback, JSON for the API, a page otherwise.
+"""Django's own error answers, JSON under /api/ as the API's schema promises, pages elsewhere.
 
-Django has logged the traceback (django.request, with the same request id) before calling this. The page does
-not extend base.html: it must render even when what failed is the database its menus read.
+500 with DEBUG off: the request id instead of a traceback. Django has logged the traceback (django.request, with
+the same request id) before calling this. The page does not extend base.html: it must render even when what
+failed is the database its menus read. 404: a URL no API route matches (/api/tasks/abc/) is JSON too.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from webapp.request_id import current_request_id
 
@@ -20,3 +22,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
     page = loader.get_template("500.html").render({"request_id": request_id})
     return HttpResponse(page, status=500)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
