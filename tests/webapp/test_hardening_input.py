@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from workflows.discipline.models import Appeal
 from workflows.leave.models import LeaveRequest
+from workflows.runtime.models import ProcessDefinition
 from workflows.runtime.validators import check_upload_name, within_service_years
 
 LEAVE = {"leave_type": "事假", "first_day": "2026-12-01", "last_day": "2026-12-01", "reason": "家中有事"}
@@ -109,3 +110,13 @@ def test_json_within_the_nesting_limit_is_parsed(login, file_leave, open_task):
     response = login("lifzr").post(f"/api/tasks/{task.pk}/complete/", json.dumps(body),
                                    content_type="application/json")
     assert response.status_code == 200, response.json()
+
+
+@pytest.mark.parametrize("name", ['leave".bpmn', "leave\r\nX-Evil: 1.bpmn", "leave\x00.bpmn"])
+def test_deploying_sources_with_a_bad_file_name_is_a_400_and_stores_nothing(login, leave_definition, name):
+    sources = {name: leave_definition.sources["leave_approval.bpmn"],
+               "leave_route_shenxian.dmn": leave_definition.sources["leave_route_shenxian.dmn"]}
+    response = login("zhaobgs").post("/api/definitions/", {"key": "leave_approval", "sources": sources},
+                                     content_type="application/json")
+    assert response.status_code == 400 and response.json()["detail"].startswith("sources: 文件名")
+    assert ProcessDefinition.objects.filter(key="leave_approval").count() == 1

@@ -13,7 +13,7 @@ from workflows.leave.services import LeaveApplication
 from workflows.org.models import Official
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.selectors import instance_history, instance_tasks, working_days_left
-from workflows.runtime.validators import within_service_years
+from workflows.runtime.validators import check_upload_name, within_service_years
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -42,6 +42,12 @@ class DeploySerializer(serializers.Serializer):
     key = serializers.SlugField(max_length=100)
     sources = serializers.DictField(child=serializers.CharField(trim_whitespace=False), allow_empty=False,
                                     help_text="{filename: BPMN/DMN XML text}")
+
+    def validate_sources(self, sources: dict[str, str]) -> dict[str, str]:
+        """File names end up in the BPMN download's Content-Disposition: no control characters or quotes."""
+        for name in sources:
+            check_upload_name(name)
+        return sources
 
 
 class DefinitionErrorSerializer(ErrorSerializer):
