@@ -126,7 +126,10 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("GOVFLOW_LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": [], "level": "INFO"}},  # to the root handler, not Django's defaults
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},  # to the root handler, not Django's defaults
+        "axes.apps": {"level": "WARNING"},  # not its version banner on every manage.py command
+    },
 }
 
 LOGIN_URL = "login"
