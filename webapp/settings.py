@@ -125,7 +125,7 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("GOVFLOW_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("GOVFLOW_LOG_LEVEL", "WARNING")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO"},  # to the root handler, not Django's defaults
         "axes.apps": {"level": "WARNING"},  # not its version banner on every manage.py command
