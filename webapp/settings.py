@@ -114,6 +114,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures are kept (they drive the lockout); successes are not: over HTTP Basic every API request is one.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Every log line goes to stderr with the id of the request it belongs to ("-" outside a request), whatever
 # DEBUG says: Django's default sends a 500's traceback only to mail_admins when DEBUG is off.

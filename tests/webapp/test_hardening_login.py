@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from django.test import Client
 from django.urls import reverse
 
@@ -74,3 +74,9 @@ def test_api_basic_auth_is_throttled_the_same_way(centre):
     assert refused.status_code == 403
     assert refused.json()["detail"] == "密码错误次数过多：该账号在此地址的登录已锁定 30 分钟。"
     assert client.get("/api/tasks/", **_basic("zhangsan", DEMO_PASSWORD)).status_code == 200
+    assert not AccessLog.objects.exists()  # successful requests leave no row each
+
+
+def test_failures_are_kept_per_account_and_address(wrong_five_times):
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.ip_address, attempt.failures_since_start) == ("lisi", "10.0.0.1", 5)
