@@ -12,8 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from workflows.discipline.models import Appeal
+from workflows.discipline.rules import OFFICIAL, WARNING
+from workflows.discipline.selectors import open_step
+from workflows.discipline.services import open_case
 from workflows.leave.models import LeaveRequest
 from workflows.runtime.models import ProcessDefinition
+from workflows.runtime.services.instances import complete_task
 from workflows.runtime.validators import check_upload_name, within_service_years
 
 LEAVE = {"leave_type": "事假", "first_day": "2026-12-01", "last_day": "2026-12-01", "reason": "家中有事"}
@@ -120,3 +124,17 @@ def test_deploying_sources_with_a_bad_file_name_is_a_400_and_stores_nothing(logi
                                      content_type="application/json")
     assert response.status_code == 400 and response.json()["detail"].startswith("sources: 文件名")
     assert ProcessDefinition.objects.filter(key="leave_approval").count() == 1
+
+
+def test_a_task_form_date_in_year_1_is_a_400_naming_the_range(login, discipline, official):
+    case = open_case(target_kind=OFFICIAL, target_official=official("sunqi"), measure=WARNING, rule_code="6.9",
+                     facts="与群众争吵", opened_by=official("zhaobgs"))
+    complete_task(open_step(case.instance, "decide_sanction").pk, official("zhaobgs"),
+                  {"decision": "sanction", "measure": WARNING, "facts": case.facts, "reason": "查实"})
+    talk = open_step(case.instance, "record_talk")
+    response = login("zhaobgs").post(f"/api/tasks/{talk.pk}/complete/",
+                                     {"data": {"talked_on": "0001-01-01", "record": "已谈话"}},
+                                     content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["talked_on"] == ["日期须在 2000-01-01 至 2100-12-31 之间。"]
+    assert open_step(case.instance, "record_talk") is not None
