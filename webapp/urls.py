@@ -36,5 +36,6 @@ urlpatterns = [
 ]
 
 # JSON under /api/, pages elsewhere; a 500 shows the request id (the traceback is in the log).
+handler400 = "webapp.views.errors.bad_request"
 handler404 = "webapp.views.errors.page_not_found"
 handler500 = "webapp.views.errors.server_error"

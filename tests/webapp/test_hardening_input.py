@@ -138,3 +138,22 @@ def test_a_task_form_date_in_year_1_is_a_400_naming_the_range(login, discipline,
     assert response.status_code == 400
     assert response.json()["errors"]["talked_on"] == ["日期须在 2000-01-01 至 2100-12-31 之间。"]
     assert open_step(case.instance, "record_talk") is not None
+
+
+def test_broken_json_is_a_400_saying_where(login):
+    response = login("lisi").post("/api/leave-requests/", '{"leave_type": "事假",\n "reason" "x"}',
+                                  content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求内容不是有效的 JSON（第 2 行第 11 列）。"}
+    assert not LeaveRequest.objects.exists()
+
+
+def test_a_body_over_the_size_limit_is_a_json_400_for_the_api(login, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = login("lisi")
+    response = client.post("/api/leave-requests/", json.dumps({**LEAVE, "reason": "长" * 1000}),
+                           content_type="application/json")
+    assert response.status_code == 400 and response.json() == {"detail": "请求被拒绝：内容过大或格式有误。"}
+    assert not LeaveRequest.objects.exists()
+    page = client.post(reverse("leave_new"), {**LEAVE, "first_half": "am", "last_half": "pm", "reason": "长" * 1000})
+    assert page.status_code == 400 and "请求被拒绝：内容过大或格式有误。" in page.content.decode()

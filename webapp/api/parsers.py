@@ -8,6 +8,7 @@ cost time in every layer that walks it. The depth is counted on the raw text, so
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 from django.conf import settings
@@ -50,4 +51,11 @@ class DepthLimitedJSONParser(JSONParser):
             raise ParseError(_("The request body is not valid %(encoding)s text.") % {"encoding": encoding}) from exc
         if json_nesting_depth(text) > MAX_JSON_DEPTH:
             raise ParseError(_("The JSON body is nested deeper than %(limit)d levels.") % {"limit": MAX_JSON_DEPTH})
-        return super().parse(io.BytesIO(raw), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(raw), media_type, parser_context)
+        except ParseError as exc:  # DRF's message is English; say where the JSON breaks, in the centre's language
+            error = exc.__context__
+            if not isinstance(error, json.JSONDecodeError):
+                raise
+            raise ParseError(_("The request body is not valid JSON (line %(line)d, column %(column)d).")
+                             % {"line": error.lineno, "column": error.colno}) from error

@@ -2,7 +2,8 @@
 
 500 with DEBUG off: the request id instead of a traceback. Django has logged the traceback (django.request, with
 the same request id) before calling this. The page does not extend base.html: it must render even when what
-failed is the database its menus read. 404: a URL no API route matches (/api/tasks/abc/) is JSON too.
+failed is the database its menus read. 404: a URL no API route matches (/api/tasks/abc/) is JSON too, and so is
+a 400 Django gives before any view runs (a body too large).
 """
 
 from __future__ import annotations
@@ -28,3 +29,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404, json_dumps_params={"ensure_ascii": False})
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a forged Host: refused before any view runs."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("The request was refused: too large or malformed.")}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
+    return defaults.bad_request(request, exception)
