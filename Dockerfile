@@ -31,4 +31,5 @@ RUN pip install --no-deps -e . \
 
 USER govflow
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py seed_demo && exec python manage.py serve 0.0.0.0:8000"]
+# The demo centre (and its superuser with the published password) only with GOVFLOW_SEED_DEMO=1.
+CMD ["sh", "-c", "python manage.py migrate --noinput && if [ \"${GOVFLOW_SEED_DEMO:-0}\" = 1 ]; then python manage.py seed_demo; fi && exec python manage.py serve 0.0.0.0:8000"]

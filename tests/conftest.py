@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from django.db.models.signals import post_migrate
 
 from engine.clock import CENTRE_TZ, FrozenClock, SystemClock
 
@@ -16,6 +17,39 @@ BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 def fast_passwords(settings):
     """Seeding hashes 22 demo passwords: PBKDF2 makes that seconds per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _reinstall_audit_triggers(sender, using="default", **kwargs):
+    """A flush ends with post_migrate: put back the audit triggers a transactional test lifted before it."""
+    from django.db import connections
+
+    from workflows.runtime.append_only import install_triggers
+
+    if sender.name == "workflows.runtime":
+        install_triggers(connections[using])
+
+
+post_migrate.connect(_reinstall_audit_triggers, weak=False, dispatch_uid="govflow-tests-audit-triggers")
+
+
+@pytest.fixture(autouse=True)
+def audit_rows_flushable(request):
+    """SQLite empties tables between transactional tests with DELETE, which the audit log's append-only trigger
+    refuses: lift the triggers just before that flush (this teardown runs before pytest-django's); the flush's
+    post_migrate puts them back. PostgreSQL flushes with TRUNCATE, which fires no row trigger."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from django.db import connection
+
+    from workflows.runtime.append_only import uninstall_triggers
+
+    if connection.vendor == "sqlite":
+        uninstall_triggers(connection)
 
 
 @pytest.fixture

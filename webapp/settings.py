@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "axes",
     "workflows.org",
     "workflows.runtime",
     "workflows.leave",
@@ -30,6 +32,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id covers every other middleware and the 500 handler (webapp/request_id.py).
+    "webapp.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -37,10 +41,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:  # in development runserver serves static files from the finders
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "webapp.urls"
 
@@ -96,6 +103,37 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("GOVFLOW_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
+# Login throttling (django-axes): five wrong passwords for one account from one address lock that pair for
+# 30 minutes, on the login page, the admin and the API's HTTP Basic alike; other accounts and addresses go on.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures are kept (they drive the lockout); successes are not: over HTTP Basic every API request is one.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Every log line goes to stderr with the id of the request it belongs to ("-" outside a request), whatever
+# DEBUG says: Django's default sends a 500's traceback only to mail_admins when DEBUG is off.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "webapp.request_id.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("GOVFLOW_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},  # to the root handler, not Django's defaults
+        "axes.apps": {"level": "WARNING"},  # not its version banner on every manage.py command
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -103,18 +141,29 @@ LOGOUT_REDIRECT_URL = "login"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "webapp.api.authentication.LockoutAwareBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "webapp.api.exceptions.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "webapp.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "govflow API",
     "DESCRIPTION": "政务服务中心流程引擎 / workflow engine for government service centres",
     "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe its own endpoint (drf-spectacular's, YAML)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "webapp.api.schema_hooks.declare_common_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "InstanceStatusEnum": "workflows.runtime.models.ProcessInstance.STATUSES",
         "TaskStateEnum": "workflows.runtime.models.HumanTask.STATES",

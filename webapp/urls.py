@@ -22,3 +22,8 @@ urlpatterns = [
     *(path("", include(family.page_urls)) for family in families() if family.page_urls),
     path("api/", include("webapp.api.urls")),
 ]
+
+# JSON under /api/, pages elsewhere; a 500 shows the request id (the traceback is in the log).
+handler400 = "webapp.views.errors.bad_request"
+handler404 = "webapp.views.errors.page_not_found"
+handler500 = "webapp.views.errors.server_error"

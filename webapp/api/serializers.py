@@ -10,6 +10,7 @@ from rest_framework import serializers
 from workflows.org.models import Official
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.selectors import instance_history, instance_tasks, working_days_left
+from workflows.runtime.validators import check_upload_name
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -23,7 +24,7 @@ class OfficialRefSerializer(serializers.ModelSerializer):
 
 
 class DefinitionSerializer(serializers.ModelSerializer):
-    deployed_by = OfficialRefSerializer(read_only=True)
+    deployed_by = OfficialRefSerializer(read_only=True, allow_null=True)
     files = serializers.SerializerMethodField()
 
     class Meta:
@@ -39,6 +40,12 @@ class DeploySerializer(serializers.Serializer):
     sources = serializers.DictField(child=serializers.CharField(trim_whitespace=False), allow_empty=False,
                                     help_text="{filename: BPMN/DMN XML text}")
 
+    def validate_sources(self, sources: dict[str, str]) -> dict[str, str]:
+        """File names end up in the BPMN download's Content-Disposition: no control characters or quotes."""
+        for name in sources:
+            check_upload_name(name)
+        return sources
+
 
 class DefinitionErrorSerializer(ErrorSerializer):
     file = serializers.CharField(required=False)
@@ -48,10 +55,10 @@ class DefinitionErrorSerializer(ErrorSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     instance = serializers.PrimaryKeyRelatedField(read_only=True)
     process = serializers.CharField(source="instance.definition.key", read_only=True)
-    applicant = OfficialRefSerializer(read_only=True)
-    department = serializers.StringRelatedField()
-    assignee = OfficialRefSerializer(read_only=True)
-    completed_by = OfficialRefSerializer(read_only=True)
+    applicant = OfficialRefSerializer(read_only=True, allow_null=True)
+    department = serializers.StringRelatedField(allow_null=True)
+    assignee = OfficialRefSerializer(read_only=True, allow_null=True)
+    completed_by = OfficialRefSerializer(read_only=True, allow_null=True)
     candidates = serializers.SerializerMethodField()
     working_days_left = serializers.SerializerMethodField()
 
@@ -83,11 +90,12 @@ class TaskCompleteSerializer(serializers.Serializer):
 
 
 class TaskFormErrorSerializer(ErrorSerializer):
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                   help_text="the form's errors per field; absent when the engine refused")
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = OfficialRefSerializer(read_only=True)
+    actor = OfficialRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEvent
@@ -97,8 +105,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
 class InstanceSerializer(serializers.ModelSerializer):
     process = serializers.CharField(source="definition.key", read_only=True)
     version = serializers.IntegerField(source="definition.version", read_only=True)
-    applicant = OfficialRefSerializer(read_only=True)
-    department = serializers.StringRelatedField()
+    applicant = OfficialRefSerializer(read_only=True, allow_null=True)
+    department = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ProcessInstance

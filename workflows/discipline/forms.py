@@ -26,6 +26,7 @@ from workflows.org.models import Official, Window
 from workflows.runtime.clock import today
 from workflows.runtime.forms import TaskForm
 from workflows.runtime.models import HumanTask
+from workflows.runtime.validators import check_upload_name, within_service_years
 
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -165,6 +166,7 @@ class CaseDatedForm(MasksComplainant):
 
     def _case_day(self, field: str) -> date:
         day = self.cleaned_data[field]
+        within_service_years(day)
         if day > today():
             raise forms.ValidationError(_("The date cannot be in the future."))
         if self.issued_on is not None and day < self.issued_on:
@@ -276,6 +278,8 @@ class MultipleFileField(forms.FileField):
         """Each file a document or image by its content, within the size and count limits (attachments.py)."""
         files = data if isinstance(data, list | tuple) else [data] if data else []
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        for upload in cleaned:
+            check_upload_name(upload.name)
         try:
             check_attachments(cleaned)
         except AttachmentRefused as exc:

@@ -6,12 +6,10 @@ marked, because the record of what was decided and undone is part of the 台帐.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from io import StringIO
 
 from django.db.models import Count, Q, QuerySet
 
@@ -37,6 +35,7 @@ from workflows.discipline.rules import (
     window_standing,
 )
 from workflows.org.models import Official, Window
+from workflows.runtime.csv_export import csv_bytes
 from workflows.runtime.models import HumanTask, ProcessInstance
 
 SEE_ALL_ROLES = ("centre_office", "efficiency_group")
@@ -252,15 +251,6 @@ def window_ledger(
     return sorted(rows, key=lambda r: (r.window.department_id, r.window.pk))
 
 
-def _csv(header: list[str], rows: list[list]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese correctly."""
-    out = StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
-
-
 def ledger_csv(year: int, **filters: int | None) -> bytes:
     """The 台帐 of the year as CSV: one line per issued case, revoked ones marked."""
     header = ["文号", "登记号", "处理对象", "所在部门", "窗口", "处理措施", "违规条款", "事实", "下达日期", "送达日期",
@@ -278,7 +268,7 @@ def ledger_csv(year: int, **filters: int | None) -> bytes:
             case.delivered_on.isoformat() if case.delivered_on else "", appealed, "已撤销" if case.revoked else "有效",
             case.revoked_reason,
         ])
-    return _csv(header, rows)
+    return csv_bytes(header, rows)
 
 
 def official_ledger_csv(year: int, **filters: int | None) -> bytes:
@@ -290,4 +280,4 @@ def official_ledger_csv(year: int, **filters: int | None) -> bytes:
          r.warnings_last_year, r.consequence.rating, "；".join(r.consequence.reasons)]
         for r in official_ledger(year, **filters)
     ]
-    return _csv(header, rows)
+    return csv_bytes(header, rows)

@@ -113,7 +113,8 @@ class HumanTask(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only history: nothing in the code updates or deletes these rows."""
+    """Append-only history: nothing in the code updates or deletes these rows, and the database refuses to
+    (triggers from migration 0003, workflows/runtime/append_only.py)."""
 
     instance = models.ForeignKey(ProcessInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="audit")
     task = models.ForeignKey(HumanTask, null=True, blank=True, on_delete=models.PROTECT, related_name="audit")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -116,10 +117,18 @@ class AppealViewSet(mixins.ListModelMixin, OfficialViewSet):
         return appeals_visible_to(self.official)
 
 
+class SingleObjectSchema(AutoSchema):
+    """The ledger answers one object at its list URL: no array, no pagination in the schema."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class LedgerViewSet(OfficialViewSet):
     """台帐: the year's counts per official and per window, with what they mean for the yearly rating."""
 
     permission_classes = [IsOfficial, HandlesDiscipline]
+    schema = SingleObjectSchema()
     filter_backends: list = []  # the query is the ledger's own filters, not a queryset's
 
     @extend_schema(parameters=[ds.LedgerQuerySerializer], responses={200: ds.LedgerSerializer, 403: s.ErrorSerializer})

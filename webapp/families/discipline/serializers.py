@@ -18,6 +18,7 @@ from workflows.discipline.models import (
     SanctionCase,
 )
 from workflows.org.models import Official, Window
+from workflows.runtime.validators import MAX_ROW_ID, check_upload_name
 
 
 class WindowRefSerializer(serializers.ModelSerializer):
@@ -30,9 +31,9 @@ class WindowRefSerializer(serializers.ModelSerializer):
 
 class ComplaintSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
-    target_official = OfficialRefSerializer(read_only=True)
-    target_window = WindowRefSerializer(read_only=True)
-    received_by = OfficialRefSerializer(read_only=True)
+    target_official = OfficialRefSerializer(read_only=True, allow_null=True)
+    target_window = WindowRefSerializer(read_only=True, allow_null=True)
+    received_by = OfficialRefSerializer(read_only=True, allow_null=True)
     cases = serializers.PrimaryKeyRelatedField(source="sanction_cases", many=True, read_only=True)
 
     class Meta:
@@ -84,7 +85,7 @@ class AppealAttachmentSerializer(serializers.ModelSerializer):
 
 class AppealSerializer(serializers.ModelSerializer):
     appellant = OfficialRefSerializer(read_only=True)
-    decided_by = OfficialRefSerializer(read_only=True)
+    decided_by = OfficialRefSerializer(read_only=True, allow_null=True)
     attachments = AppealAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -106,6 +107,8 @@ class AppealCreateSerializer(serializers.Serializer):
 
     def validate_files(self, files: list) -> list:
         """The same allow-list, content check and limits as the case page (attachments.py)."""
+        for upload in files:
+            check_upload_name(upload.name)
         try:
             check_attachments(files)
         except AttachmentRefused as exc:
@@ -131,11 +134,11 @@ class WaiveAppealSerializer(serializers.Serializer):
 
 class SanctionCaseSerializer(serializers.ModelSerializer):
     register_number = serializers.CharField(read_only=True)
-    target_official = OfficialRefSerializer(read_only=True)
-    target_window = WindowRefSerializer(read_only=True)
-    department = serializers.StringRelatedField()
+    target_official = OfficialRefSerializer(read_only=True, allow_null=True)
+    target_window = WindowRefSerializer(read_only=True, allow_null=True)
+    department = serializers.StringRelatedField(allow_null=True)
     respondent = OfficialRefSerializer(read_only=True)
-    decided_by = OfficialRefSerializer(read_only=True)
+    decided_by = OfficialRefSerializer(read_only=True, allow_null=True)
     rule_code = serializers.CharField(source="rule.code", read_only=True, allow_null=True, default=None)
     rule_text = serializers.SerializerMethodField()
     letters = LetterSerializer(many=True, read_only=True)
@@ -160,9 +163,11 @@ class SanctionCaseSerializer(serializers.ModelSerializer):
 
 class LedgerQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="default: this year")
-    department = serializers.IntegerField(required=False, allow_null=True, default=None)
-    window = serializers.IntegerField(required=False, allow_null=True, default=None)
-    official = serializers.IntegerField(required=False, allow_null=True, default=None)
+    department = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                          max_value=MAX_ROW_ID)
+    window = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ROW_ID)
+    official = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                        max_value=MAX_ROW_ID)
 
 
 class OfficialLedgerRowSerializer(serializers.Serializer):

@@ -21,8 +21,8 @@ from workflows.org.models import Official
 class LeaveRequestSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(read_only=True)
     applicant = OfficialRefSerializer(read_only=True)
-    proposed_substitute = OfficialRefSerializer(read_only=True)
-    substitute = OfficialRefSerializer(read_only=True)
+    proposed_substitute = OfficialRefSerializer(read_only=True, allow_null=True)
+    substitute = OfficialRefSerializer(read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
