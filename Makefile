@@ -43,6 +43,7 @@ test: install lint
 bench: $(PY_STAMP)
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_inbox.py
+	$(PY) bench/bench_task_completion.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
