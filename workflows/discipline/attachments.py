@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import IO, Protocol
 
 import filetype
+from django.core.exceptions import ValidationError
 
 from workflows.runtime.errors import InvalidInput
+from workflows.runtime.validators import check_upload_name
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -84,6 +86,10 @@ def content_matches(upload: Upload, claimed: str) -> bool:
 
 
 def check_attachment(upload: Upload) -> CheckedFile:
+    try:
+        check_upload_name(upload.name or "")  # control characters or quotes in the name: refused before anything else
+    except ValidationError as exc:
+        raise AttachmentRefused(" ".join(exc.messages)) from exc
     name = os.path.basename(upload.name or "")
     extension = os.path.splitext(name)[1].lower()
     kind = EXTENSIONS.get(extension)

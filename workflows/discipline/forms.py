@@ -26,7 +26,7 @@ from workflows.org.models import Official, Window
 from workflows.runtime.clock import today
 from workflows.runtime.forms import TaskForm
 from workflows.runtime.models import HumanTask
-from workflows.runtime.validators import check_upload_name, within_service_years
+from workflows.runtime.validators import within_service_years
 
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -278,8 +278,6 @@ class MultipleFileField(forms.FileField):
         """Each file a document or image by its content, within the size and count limits (attachments.py)."""
         files = data if isinstance(data, list | tuple) else [data] if data else []
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        for upload in cleaned:
-            check_upload_name(upload.name)
         try:
             check_attachments(cleaned)
         except AttachmentRefused as exc:

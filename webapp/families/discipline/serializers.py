@@ -18,7 +18,7 @@ from workflows.discipline.models import (
     SanctionCase,
 )
 from workflows.org.models import Official, Window
-from workflows.runtime.validators import MAX_ROW_ID, check_upload_name
+from workflows.runtime.validators import MAX_ROW_ID
 
 
 class WindowRefSerializer(serializers.ModelSerializer):
@@ -107,8 +107,6 @@ class AppealCreateSerializer(serializers.Serializer):
 
     def validate_files(self, files: list) -> list:
         """The same allow-list, content check and limits as the case page (attachments.py)."""
-        for upload in files:
-            check_upload_name(upload.name)
         try:
             check_attachments(files)
         except AttachmentRefused as exc:
