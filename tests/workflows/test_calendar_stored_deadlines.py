@@ -1,0 +1,96 @@
+"""A calendar override moves the deadlines a family's service counted and stored as data, not only timer expressions.
+
+The appeal window (第十一条, counted by discipline.record_delivery) moves everywhere it is kept: the case, the
+process variable and the timer that reads it, with one audit entry per moved deadline; removing the override moves
+it back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from discipline_steps import issued
+
+from engine.clock import CENTRE_TZ
+from workflows.discipline.models import Appeal
+from workflows.discipline.services import LateAppeal, file_appeal
+from workflows.org.models import CalendarOverride
+from workflows.runtime.engine_env import runner_for
+from workflows.runtime.models import AuditEvent, HumanTask
+from workflows.runtime.services.calendar import delete_override, save_override
+from workflows.runtime.services.instances import fire_due_timers
+
+
+def at(day: date, hour: int = 9, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=CENTRE_TZ)
+
+
+def close_of(day: date) -> datetime:
+    return at(day, 23, 59, 59)
+
+
+def variable(instance, name: str):
+    """The variable as the instance's open steps see it."""
+    runner = runner_for(instance.definition)
+    return runner.open_data(runner.restore(instance.state))[name]
+
+
+THURSDAY = date(2026, 12, 3)
+
+
+@pytest.fixture
+def delivered(centre, clock, deploy_discipline):
+    """A 诫勉 delivered Monday 2026-11-30: the appeal window closes with the 5th working day, Monday 12-07."""
+    case = issued(centre, "lisi", delivered_on=date(2026, 11, 30))
+    assert case.appeal_deadline == date(2026, 12, 7)
+    assert case.instance.next_timer_at == close_of(date(2026, 12, 7))
+    return case
+
+
+def test_a_holiday_announced_after_delivery_moves_the_appeal_window_and_back(delivered, centre, clock):
+    case = delivered
+    clock.set(at(date(2026, 12, 1)))
+    override = CalendarOverride(day=THURSDAY, kind=CalendarOverride.HOLIDAY, note="临时放假")
+    assert save_override(override, actor=centre["admin"]) == 1
+    case.refresh_from_db()
+    case.instance.refresh_from_db()
+    assert case.appeal_deadline == date(2026, 12, 8)
+    assert case.instance.next_timer_at == close_of(date(2026, 12, 8))
+    assert variable(case.instance, "appeal_deadline") == close_of(date(2026, 12, 8)).isoformat()
+    moved = AuditEvent.objects.get(instance=case.instance, action="deadline_moved")
+    assert moved.message == "申辩期满期限由2026-12-07改为2026-12-08（日历调整：2026-12-03 放假）"
+    assert moved.after == {"due": close_of(date(2026, 12, 8)).isoformat(), "element": "appeal_window_closed"}
+    assert moved.actor == centre["admin"]
+
+    assert delete_override(override, actor=centre["admin"]) == 1
+    case.refresh_from_db()
+    case.instance.refresh_from_db()
+    assert case.appeal_deadline == date(2026, 12, 7)
+    assert case.instance.next_timer_at == close_of(date(2026, 12, 7))
+    assert variable(case.instance, "appeal_deadline") == close_of(date(2026, 12, 7)).isoformat()
+    assert AuditEvent.objects.filter(instance=case.instance, action="deadline_moved").count() == 2
+
+
+def test_an_appeal_on_the_moved_last_day_is_accepted(delivered, centre, clock):
+    save_override(CalendarOverride(day=THURSDAY, kind=CalendarOverride.HOLIDAY))
+    clock.set(at(date(2026, 12, 8), 16))  # the old deadline has passed; the sweep closes nothing
+    fire_due_timers()
+    file_appeal(delivered, centre["lisi"], "事实认定有误")
+    assert Appeal.objects.get(case=delivered).received_on == date(2026, 12, 8)
+
+
+def test_an_appeal_the_day_after_the_moved_deadline_is_refused(delivered, centre, clock):
+    save_override(CalendarOverride(day=THURSDAY, kind=CalendarOverride.HOLIDAY))
+    clock.set(at(date(2026, 12, 9)))
+    with pytest.raises(LateAppeal, match="申辩期限已于2026年12月8日届满"):
+        file_appeal(delivered, centre["lisi"], "事实认定有误")
+    fire_due_timers()
+    assert HumanTask.objects.get(instance=delivered.instance, spec_name="file_appeal").state == HumanTask.CANCELLED
+
+
+def test_a_holiday_after_the_window_moves_nothing(delivered):
+    assert save_override(CalendarOverride(day=date(2026, 12, 10), kind=CalendarOverride.HOLIDAY)) == 0
+    delivered.refresh_from_db()
+    assert delivered.appeal_deadline == date(2026, 12, 7)
+    assert not AuditEvent.objects.filter(action="deadline_moved").exists()
