@@ -1,8 +1,8 @@
 """A calendar override moves the deadlines a family's service counted and stored as data, not only timer expressions.
 
-The appeal window (第十一条, counted by discipline.record_delivery) moves everywhere it is kept: the case, the
-process variable and the timer that reads it, with one audit entry per moved deadline; removing the override moves
-it back.
+The appeal window (第十一条, counted by discipline.record_delivery) and the report-back deadline (counted by
+leave.start) move everywhere they are kept: the record, the process variable, the timers that read it and the due
+date of the task that takes it, with one audit entry per moved deadline; removing the override moves them back.
 """
 
 from __future__ import annotations
@@ -15,11 +15,14 @@ from discipline_steps import issued
 from engine.clock import CENTRE_TZ
 from workflows.discipline.models import Appeal
 from workflows.discipline.services import LateAppeal, file_appeal
+from workflows.leave.models import AbsenceRecord, LeaveRequest
+from workflows.leave.services import LeaveApplication, submit_leave
 from workflows.org.models import CalendarOverride
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.models import AuditEvent, HumanTask
 from workflows.runtime.services.calendar import delete_override, save_override
 from workflows.runtime.services.instances import fire_due_timers
+from workflows.runtime.services.transitions import complete_task
 
 
 def at(day: date, hour: int = 9, minute: int = 0, second: int = 0) -> datetime:
@@ -94,3 +97,53 @@ def test_a_holiday_after_the_window_moves_nothing(delivered):
     delivered.refresh_from_db()
     assert delivered.appeal_deadline == date(2026, 12, 7)
     assert not AuditEvent.objects.filter(action="deadline_moved").exists()
+
+
+@pytest.fixture
+def on_leave(centre, clock, deploy_leave):
+    """李四 on leave Wednesday 12-02 and Thursday 12-03, approved on Monday: she reports back by Friday 12-04."""
+    deploy_leave("shenxian")
+    leave = submit_leave(centre["lisi"], LeaveApplication("事假", date(2026, 12, 2), "am", date(2026, 12, 3), "pm",
+                                                          "家中有事", None, False))
+    task = HumanTask.objects.get(instance=leave.instance, state=HumanTask.OPEN)
+    complete_task(task.pk, task.candidates.first(), {"decision": "approve", "comment": "同意"})
+    clock.set(at(date(2026, 12, 2)))
+    fire_due_timers()
+    leave.refresh_from_db()
+    assert leave.status == LeaveRequest.ACTIVE and leave.report_back_due == close_of(date(2026, 12, 4))
+    return leave
+
+
+def report_back_task(leave: LeaveRequest) -> HumanTask:
+    return HumanTask.objects.get(instance=leave.instance, form="report_back")
+
+
+def test_a_holiday_announced_during_a_leave_moves_the_report_back_deadline_and_back(on_leave, centre, clock):
+    clock.set(at(date(2026, 12, 3)))
+    friday = CalendarOverride(day=date(2026, 12, 4), kind=CalendarOverride.HOLIDAY, note="临时放假")
+    assert save_override(friday, actor=centre["admin"]) == 3  # the 销假 task, its absence timer, its reminder
+    on_leave.refresh_from_db()
+    assert on_leave.report_back_due == close_of(date(2026, 12, 7))
+    assert report_back_task(on_leave).due_at == close_of(date(2026, 12, 7))
+    assert variable(on_leave.instance, "report_back_due") == close_of(date(2026, 12, 7)).isoformat()
+    assert variable(on_leave.instance, "deadline_reminder_at") == at(date(2026, 12, 7), 8).isoformat()
+    messages = set(AuditEvent.objects.filter(action="deadline_moved").values_list("message", flat=True))
+    assert messages == {f"{what}期限由2026-12-04改为2026-12-07（日历调整：2026-12-04 放假）"
+                        for what in ("销假", "销假期限已过", "销假期限当天")}
+
+    assert delete_override(friday, actor=centre["admin"]) == 3
+    on_leave.refresh_from_db()
+    assert on_leave.report_back_due == close_of(date(2026, 12, 4))
+    assert report_back_task(on_leave).due_at == close_of(date(2026, 12, 4))
+    assert AuditEvent.objects.filter(action="deadline_moved").count() == 6
+
+
+def test_the_absence_timer_follows_the_moved_deadline(on_leave, clock):
+    save_override(CalendarOverride(day=date(2026, 12, 4), kind=CalendarOverride.HOLIDAY))
+    clock.set(at(date(2026, 12, 5), 0, 0, 1))  # the old deadline has passed: no absence
+    fire_due_timers()
+    assert not AbsenceRecord.objects.exists()
+    assert report_back_task(on_leave).state == HumanTask.OPEN
+    clock.set(at(date(2026, 12, 8), 0, 0, 1))
+    fire_due_timers()
+    assert AbsenceRecord.objects.get().day == date(2026, 12, 7)
