@@ -8,6 +8,7 @@ date of the task that takes it, with one audit entry per moved deadline; removin
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from discipline_steps import issued
@@ -21,6 +22,7 @@ from workflows.org.models import CalendarOverride
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.models import AuditEvent, HumanTask
 from workflows.runtime.services.calendar import delete_override, save_override
+from workflows.runtime.services.definitions import deploy_definition
 from workflows.runtime.services.instances import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
@@ -97,6 +99,41 @@ def test_a_holiday_after_the_window_moves_nothing(delivered):
     delivered.refresh_from_db()
     assert delivered.appeal_deadline == date(2026, 12, 7)
     assert not AuditEvent.objects.filter(action="deadline_moved").exists()
+
+
+def test_a_holiday_after_the_appeal_was_filed_leaves_the_window_and_moves_the_decision_timers(delivered, centre,
+                                                                                               clock):
+    clock.set(at(date(2026, 12, 1)))
+    file_appeal(delivered, centre["lisi"], "事实认定有误")
+    save_override(CalendarOverride(day=THURSDAY, kind=CalendarOverride.HOLIDAY))
+    delivered.refresh_from_db()
+    assert delivered.appeal_deadline == date(2026, 12, 7)  # the appeal was in time: its window is history
+    elements = {event.after["element"] for event in
+                AuditEvent.objects.filter(instance=delivered.instance, task=None, action="deadline_moved")}
+    assert elements == {"appeal_decision_reminder", "appeal_decision_overdue"}
+
+
+def test_an_instance_of_an_older_definition_version_moves_too(delivered, settings):
+    source = (Path(settings.GOVFLOW_BPMN_DIR) / "sanction.bpmn").read_text(encoding="utf-8")
+    newer = deploy_definition("sanction", {"sanction.bpmn": source.replace('name="申辩期满"', 'name="申辩期限届满"')})
+    assert newer.version == delivered.instance.definition.version + 1
+    assert save_override(CalendarOverride(day=THURSDAY, kind=CalendarOverride.HOLIDAY)) == 1
+    delivered.refresh_from_db()
+    assert delivered.appeal_deadline == date(2026, 12, 8)
+    assert AuditEvent.objects.get(action="deadline_moved").message.startswith("申辩期满期限由2026-12-07改为2026-12-08")
+
+
+def test_the_admin_moves_the_appeal_window(delivered, centre, client):
+    user = centre["admin"].user
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    response = client.post("/admin/org/calendaroverride/add/",
+                           {"day": "2026-12-03", "kind": "holiday", "note": "临时放假"})
+    assert response.status_code == 302
+    delivered.refresh_from_db()
+    assert delivered.appeal_deadline == date(2026, 12, 8)
+    assert AuditEvent.objects.get(action="deadline_moved").actor == centre["admin"]
 
 
 @pytest.fixture
