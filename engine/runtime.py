@@ -231,6 +231,30 @@ class ProcessRunner:
         return moved
 
     @staticmethod
+    def open_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+        """What the open steps (ready tasks, waiting events) see: the data a stored deadline is counted again from."""
+        data: dict[str, Any] = {}
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            data.update(task.data)
+        return data
+
+    @staticmethod
+    def set_variables(workflow: BpmnWorkflow, values: Mapping[str, Any]) -> list[str]:
+        """Give every unfinished task holding one of these variables its new value; returns the names that changed.
+
+        A deadline a service counted and stored as data is moved here, before `recompute_timers`, so the timers that
+        read it and the steps still to come see the moved value; finished tasks keep what they saw.
+        """
+        stored = as_stored(dict(values))
+        changed: set[str] = set()
+        for task in workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
+            for name, value in stored.items():
+                if name in task.data and task.data[name] != value:
+                    task.data[name] = value
+                    changed.add(name)
+        return sorted(changed)
+
+    @staticmethod
     def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
         due = [
             datetime.fromisoformat(e.value)

@@ -46,3 +46,21 @@ def test_an_expression_on_today_counts_from_the_day_the_timer_started_not_from_n
     with_holiday = ProcessRunner(bundle, EngineEnvironment(clock, WorkingCalendar(extra_holidays=[date(2026, 12, 1)])))
     [moved] = with_holiday.recompute_timers(workflow)
     assert moved.new_due == close_of(date(2026, 12, 3))  # Monday + 2 working days without Tuesday, not Wed + 2
+
+
+def test_a_deadline_stored_as_data_moves_its_timer_once_the_variable_moves():
+    """A service counted the deadline and stored it; the family moves the variable, the timer that reads it follows."""
+    source = TWO_STEP.replace("working_days_after(received_on, 5)", "due")
+    runner = ProcessRunner(load_bundle({"two_step.bpmn": source}),
+                           EngineEnvironment(FrozenClock(MONDAY), WorkingCalendar()))
+    workflow = runner.start({"received_on": "2026-11-30", "due": close_of(date(2026, 12, 7))})
+    [receive] = runner.ready_human_tasks(workflow)
+    runner.complete(workflow, receive.id, {}, 1, [1])
+    assert runner.open_data(workflow)["due"] == close_of(date(2026, 12, 7))
+    assert runner.recompute_timers(workflow) == []  # the expression reads data: a calendar alone does not move it
+    assert runner.set_variables(workflow, {"due": close_of(date(2026, 12, 8)), "absent": "x"}) == ["due"]
+    assert runner.set_variables(workflow, {"due": close_of(date(2026, 12, 8))}) == []  # already so
+    assert "absent" not in runner.open_data(workflow)  # only variables the steps hold are set
+    [moved] = runner.recompute_timers(workflow)
+    assert (moved.old_due, moved.new_due) == (close_of(date(2026, 12, 7)), close_of(date(2026, 12, 8)))
+    assert runner.next_timer_due(workflow).isoformat() == close_of(date(2026, 12, 8))

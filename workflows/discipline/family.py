@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from workflows.discipline.access import can_see_ledger, handles_discipline
+from workflows.discipline.deadlines import APPEAL_WINDOW
 from workflows.discipline.definitions import deploy_discipline_processes
 from workflows.discipline.demo import seed_discipline_demo
 from workflows.discipline.forms import (
@@ -100,4 +101,5 @@ DISCIPLINE_FAMILY = ProcessFamily(
     api_routes="webapp.families.discipline.api_urls",
     deploy=deploy_discipline_processes,
     seed_demo=_seed_demo,
+    stored_deadlines=APPEAL_WINDOW,
 )

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from engine.calendar import WorkingCalendar
 from workflows.discipline.issuing import issue_reply_letter, issue_sanction_letter
 from workflows.discipline.letters import chinese_date
 from workflows.discipline.models import Appeal, Complaint, SanctionCase
 from workflows.discipline.privacy import masked
-from workflows.discipline.rules import OFFICIAL, appeal_deadline
+from workflows.discipline.rules import OFFICIAL, appeal_closes_at, appeal_deadline
 from workflows.discipline.selectors import open_step, window_head
 from workflows.discipline.services import flag_escalations_without_basis, open_case, open_escalation_if_due
 from workflows.org.selectors import working_calendar
@@ -142,13 +141,14 @@ def record_delivery(context: dict[str, Any], case_id: int) -> dict:
     """送达: the five working days to appeal run from here (第十一条)."""
     case = _case(case_id)
     case.delivered_on = _as_date((context.get("delivery") or {}).get("delivered_on"))
-    case.appeal_deadline = appeal_deadline(working_calendar(), case.delivered_on)
+    calendar = working_calendar()
+    case.appeal_deadline = appeal_deadline(calendar, case.delivered_on)
     case.status = SanctionCase.DELIVERED
     case.save(update_fields=["delivered_on", "appeal_deadline", "status"])
     audit.record("letter_delivered", instance=case.instance,
                  message=f"{case.number} 于{chinese_date(case.delivered_on)}送达，申辩期限至"
                          f"{chinese_date(case.appeal_deadline)} / delivered; appeal until {case.appeal_deadline}")
-    return {"appeal_deadline": WorkingCalendar.close_of(case.appeal_deadline).isoformat()}
+    return {"appeal_deadline": appeal_closes_at(calendar, case.delivered_on).isoformat()}
 
 
 def record_filing(context: dict[str, Any], case_id: int) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from engine.calendar import WorkingCalendar
 
@@ -95,6 +95,11 @@ def window_standing(window_total: Counts, officials: Iterable[Counts]) -> Window
 def appeal_deadline(calendar: WorkingCalendar, delivered_on: date) -> date:
     """第十一条: the last day to appeal, the 5th working day after the letter was received."""
     return calendar.add_working_days(delivered_on, APPEAL_WORKING_DAYS)
+
+
+def appeal_closes_at(calendar: WorkingCalendar, delivered_on: date) -> datetime:
+    """第十一条: the appeal window closes at the close of its last day (the timer appeal_window_closed)."""
+    return calendar.close_of(appeal_deadline(calendar, delivered_on))
 
 
 def appeal_is_late(calendar: WorkingCalendar, delivered_on: date, day: date) -> bool:

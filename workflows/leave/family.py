@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from workflows.leave.deadlines import REPORT_BACK
 from workflows.leave.forms import ConfirmSubstituteForm, ReportBackForm
 from workflows.leave.handlers import SERVICES
 from workflows.leave.selectors import leave_request_of_instance
@@ -43,4 +44,5 @@ LEAVE_FAMILY = ProcessFamily(
     page_urls="webapp.families.leave.urls",
     api_routes="webapp.families.leave.api",
     deploy=deploy_leave_process,
+    stored_deadlines=REPORT_BACK,
 )

@@ -66,6 +66,24 @@ class ServiceCompletedStep:
 
 
 @dataclass(frozen=True)
+class StoredDeadlines:
+    """Deadlines a family's service counts and keeps as process data (and on its record), not in a timer expression.
+
+    A calendar override entered later must move them like any deadline counted in working days
+    (runtime.services.calendar). `recount(instance, data)` counts the instance's open ones again by the family's
+    own rules, from `data` (what its open steps see) and its record, and returns those the current calendar
+    moves as {variable: ISO time}; `store(instance, moved)` writes them onto the record, under the instance
+    lock. The generic code puts them into the process data, where the timers and the task due dates
+    (`due_variable`) that read them follow, and audits each moved deadline. Reading variables rather than
+    repeating the count in timer expressions keeps the rule in one place and moves instances of every
+    definition version.
+    """
+
+    recount: Callable[[Any, Mapping[str, Any]], Mapping[str, str]]
+    store: Callable[[Any, Mapping[str, str]], None]
+
+
+@dataclass(frozen=True)
 class ProcessFamily:
     name: str
     label: Any
@@ -81,6 +99,7 @@ class ProcessFamily:
     api_routes: str | None = None  # dotted module with `routes`: [(prefix, viewset, basename)]
     deploy: Callable[[], list[Any]] | None = None  # deploys the family's shipped definitions
     seed_demo: Callable[[], list[str]] | None = None  # demo data; returns lines to print
+    stored_deadlines: StoredDeadlines | None = None  # deadlines kept as data that a calendar override moves
 
 
 _families: dict[str, ProcessFamily] = {}

@@ -3,6 +3,9 @@
 Task due dates and pending timers were counted in working days when they were set; an override
 entered later (a holiday announced late, a make-up working day) moves each open one that came from
 the calendar, with one audit entry per moved deadline (old → new). Counting rule: engine.calendar.
+A deadline a family's service counted and stored as data (an appeal window, a report-back deadline)
+is counted again by the family's rules (registry.StoredDeadlines) and moved in the data, on its record,
+in the timers that read it and in the due date of a task that takes it (`due_variable`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from workflows.runtime import audit
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.registry import StoredDeadlines, family_of
 
 # The instance-lock write path of runtime.services.instances: lock, run, save state and next_timer_at, bump revision.
 from workflows.runtime.services.instances import write_instance
@@ -53,7 +57,7 @@ def _describe(override: CalendarOverride) -> str:
 def move_deadlines(reason: str, actor: Official | None = None) -> int:
     """Recount every open deadline that came from the calendar; returns how many moved."""
     return _move_task_due_dates(reason, actor) + sum(
-        _move_timers(instance_id, reason, actor)
+        _move_instance_deadlines(instance_id, reason, actor)
         for instance_id in ProcessInstance.objects.filter(status=ProcessInstance.RUNNING, next_timer_at__isnull=False)
         .values_list("pk", flat=True)
     )
@@ -83,24 +87,65 @@ def _move_task_due_dates(reason: str, actor: Official | None) -> int:
     return moved
 
 
-def _move_timers(instance_id: int, reason: str, actor: Official | None) -> int:
+def _stored_deadlines(instance: ProcessInstance) -> StoredDeadlines | None:
+    family = family_of(instance.definition.key)
+    return family.stored_deadlines if family else None
+
+
+def _recount(instance: ProcessInstance, runner: ProcessRunner, workflow) -> tuple[dict[str, str], list[MovedTimer]]:
+    """Move `workflow`'s deadlines: the family's stored ones first (timers read them), then every pending timer."""
+    moved_values: dict[str, str] = {}
+    stored = _stored_deadlines(instance)
+    if stored is not None:
+        values = stored.recount(instance, runner.open_data(workflow))
+        moved_values = {name: values[name] for name in runner.set_variables(workflow, values)}
+    return moved_values, runner.recompute_timers(workflow)
+
+
+def _move_due_variables(instance: ProcessInstance, runner: ProcessRunner, workflow, reason: str,
+                        actor: Official | None) -> int:
+    """Open tasks due at a variable's time (`due_variable`) follow the variable when it moved."""
+    dues = {ready.id: datetime.fromisoformat(ready.data[ready.meta.due_variable])
+            for ready in runner.ready_human_tasks(workflow)
+            if ready.meta.due_variable and ready.data.get(ready.meta.due_variable)}
+    moved = 0
+    tasks = HumanTask.objects.filter(instance=instance, state=HumanTask.OPEN, due_at__isnull=False,
+                                     engine_task_id__in=list(dues))
+    for task in tasks:
+        due = dues[task.engine_task_id]
+        if due == task.due_at:
+            continue
+        old = task.due_at
+        task.due_at = due
+        task.save(update_fields=["due_at"])
+        audit.record("deadline_moved", task=task, actor=actor, message=_moved(task.title, old, due, reason),
+                     before={"due": old.astimezone(CENTRE_TZ).isoformat()}, after={"due": due.isoformat()})
+        moved += 1
+    return moved
+
+
+def _move_instance_deadlines(instance_id: int, reason: str, actor: Official | None) -> int:
     instance = ProcessInstance.objects.select_related("definition").get(pk=instance_id)
     runner = runner_for(instance.definition)
-    if not runner.recompute_timers(runner.restore(instance.state)):  # a look without the lock spares most writes
+    values, timers = _recount(instance, runner, runner.restore(instance.state))
+    if not values and not timers:  # a look without the lock spares most writes
         return 0
-    moved: list[MovedTimer] = []
+    moved: list[int] = []
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
-        moved.extend(runner.recompute_timers(workflow))
-        for timer in moved:
+        values, timers = _recount(instance, runner, workflow)
+        if values:
+            _stored_deadlines(instance).store(instance, values)
+        for timer in timers:
             message = _moved(timer.name, datetime.fromisoformat(timer.old_due), datetime.fromisoformat(timer.new_due),
                              reason)
             audit.record("deadline_moved", instance=instance, actor=actor, message=message,
                          before={"due": timer.old_due, "element": timer.element_id},
                          after={"due": timer.new_due, "element": timer.element_id})
+        moved.append(len(timers) + _move_due_variables(instance, runner, workflow, reason, actor))
 
     try:
         write_instance(instance_id, work)
     except (Conflict, ExecutionError):  # stopped or errored meanwhile: its timers wait for a retry, not for this
         return 0
-    return len(moved)
+    return sum(moved)
