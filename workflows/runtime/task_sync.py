@@ -138,7 +138,7 @@ def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunn
     _apply(task, resolution)
     audit.record("task_created", task=task, message=task.title, after=_describe(resolution))
     if resolution.substitutions:
-        audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗 / A post on leave, B post acts",
+        audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗",
                      after=_describe(resolution))
     _audit_detour(task, resolution)
 
