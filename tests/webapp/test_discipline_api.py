@@ -109,7 +109,8 @@ def test_the_appeal_task_is_not_completed_through_the_task_api(login, delivered_
 
 def test_ledger_is_for_the_two_roles(login, delivered_case):
     assert login("lisi").get("/api/ledger/").status_code == 403
-    assert login("zhangsan").get("/api/ledger/").status_code == 403
+    refused = login("zhangsan").get("/api/ledger/")
+    assert refused.status_code == 403 and refused.json()["detail"] == "仅中心办公室和效能建设领导小组可用"
     ledger = login("qianxn").get("/api/ledger/").json()
     assert ledger["year"] == 2026
     [row] = ledger["officials"]
