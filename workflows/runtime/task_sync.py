@@ -178,7 +178,7 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
         try:
             resolution = _resolve(task, org)
         except ExecutionError as exc:  # the post is vacant now: the task stays where it is until it is filled
-            audit.record("task_post_vacant", task=task, actor=actor, message=f"{reason}: {exc.message}")
+            audit.record("task_post_vacant", task=task, actor=actor, message=f"{reason}：{exc.message}")
             continue
         if sorted(resolution.candidates) == before:
             continue
