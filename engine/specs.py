@@ -97,7 +97,7 @@ def _parse_xml(filename: str, source: str | bytes) -> etree._Element:
         raw.decode("utf-8")  # sources are stored as text; other encodings also hide a DOCTYPE from the check below
     except UnicodeDecodeError as exc:
         raise DefinitionError(
-            filename, None, f"文件须为 UTF-8 编码（第 {exc.start} 字节处编码无效，从 0 起算）"
+            filename, None, f"文件须为 UTF-8 编码（偏移量 {exc.start} 处有无效字节）"
         ) from exc
     no_dtd = "不允许 DTD 或实体声明"
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:

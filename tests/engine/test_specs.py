@@ -139,8 +139,11 @@ def test_doctype_spelled_in_utf7_is_refused():
 
 def test_file_that_is_not_utf8_is_refused_with_a_definition_error():
     source = mutate(TWO_STEP, 'encoding="UTF-8"', 'encoding="GBK"')
-    error = refused("gbk.bpmn", source.encode("gbk"))
-    assert "UTF-8" in error.reason
+    raw = source.encode("gbk")
+    with pytest.raises(UnicodeDecodeError) as bad:
+        raw.decode("utf-8")
+    error = refused("gbk.bpmn", raw)
+    assert error.reason == f"文件须为 UTF-8 编码（偏移量 {bad.value.start} 处有无效字节）"
 
 
 # --- schema ---------------------------------------------------------------------------------
