@@ -103,13 +103,13 @@ class AssignmentRule:
     @classmethod
     def of(cls, role: str, scope: str | None = None) -> AssignmentRule:
         if role not in DEFAULT_SCOPE:
-            raise AssignmentError(f"未知角色 / unknown role '{role}'")
+            raise AssignmentError(f"未知角色“{role}”")
         scope = scope or DEFAULT_SCOPE[role]
         if scope not in SCOPES:
-            raise AssignmentError(f"未知范围 / unknown scope '{scope}'")
+            raise AssignmentError(f"未知范围“{scope}”")
         if (role == "applicant") != (scope == "applicant"):
             # post_holders would silently read it as the whole centre, or ignore the scope.
-            raise AssignmentError(f"角色 {role} 不能用范围 {scope} / role '{role}' cannot take scope '{scope}'")
+            raise AssignmentError(f"角色“{role}”不能使用范围“{scope}”")
         return cls(role, scope)
 
 
@@ -169,7 +169,7 @@ def resolve(rule: AssignmentRule, case: CaseContext, org: OrgSnapshot, day: date
     holders = post_holders(rule, case, org)
     if not holders:
         raise AssignmentError(
-            f"组织架构中无人担任 {rule.role}（{rule.scope}）/ nobody holds {rule.role} for scope {rule.scope}"
+            f"组织架构中无人担任 {rule.role}（范围：{rule.scope}）"
         )
     personal = rule.role == "applicant"  # the applicant's own steps: no B post takes them, nobody is excluded
     excluded = frozenset() if personal else case.excluded_ids

@@ -30,7 +30,7 @@ class WorkingCalendar:
         both = self._extra_holidays & self._extra_working_days
         if both:
             day = min(both).isoformat()
-            raise ValueError(f"{day} 不能同时是假日和工作日 / {day} cannot be both a holiday and a working day")
+            raise ValueError(f"{day} 不能同时是假日和工作日")
 
     def is_working_day(self, day: date) -> bool:
         if day in self._extra_working_days:

@@ -1,10 +1,10 @@
-"""Engine errors. Each carries a bilingual message an administrator can act on."""
+"""Engine errors. Each carries a message in Chinese that an administrator can act on."""
 
 from __future__ import annotations
 
 
 class EngineError(Exception):
-    """Base class; `str()` gives Chinese then English."""
+    """Base class; `str()` gives the message, in Chinese."""
 
 
 class DefinitionError(EngineError):
@@ -19,11 +19,11 @@ class DefinitionError(EngineError):
         self.element_id = element_id
         self.reason = reason
         self.problems: list[DefinitionError] = [self]
-        super().__init__(f"流程定义无效 / invalid definition: {self.location}: {reason}")
+        super().__init__(f"流程定义无效：{self.location}：{reason}")
 
     @property
     def location(self) -> str:
-        return f"{self.filename}" + (f" 元素/element '{self.element_id}'" if self.element_id else "")
+        return f"{self.filename}" + (f" 元素“{self.element_id}”" if self.element_id else "")
 
     @classmethod
     def of(cls, problems: list[DefinitionError]) -> DefinitionError:
@@ -33,7 +33,7 @@ class DefinitionError(EngineError):
         first = problems[0]
         error = cls(first.filename, first.element_id, first.reason)
         error.problems = list(problems)
-        listed = "\n".join(f"{n}. {p.location}: {p.reason}" for n, p in enumerate(problems, 1))
+        listed = "\n".join(f"{n}. {p.location}：{p.reason}" for n, p in enumerate(problems, 1))
         error.args = (f"流程定义有 {len(problems)} 处问题：\n{listed}",)
         return error
 
@@ -42,13 +42,13 @@ class TaskNotReady(EngineError):
     def __init__(self, task_id: str, state: str) -> None:
         self.task_id = task_id
         self.state = state
-        super().__init__(f"任务不可办理（状态 {state}）/ task {task_id} is not ready (state {state})")
+        super().__init__(f"任务 {task_id} 当前不可办理（状态：{state}）")
 
 
 class NotAllowed(EngineError):
     def __init__(self, actor_id: int, task_name: str) -> None:
         self.actor_id = actor_id
-        super().__init__(f"您无权办理此任务 / official {actor_id} may not act on task '{task_name}'")
+        super().__init__(f"您无权办理任务“{task_name}”（工作人员编号 {actor_id}）")
 
 
 class UnsafeScript(EngineError):
@@ -61,7 +61,7 @@ class ExecutionError(EngineError):
     def __init__(self, element_id: str | None, message: str) -> None:
         self.element_id = element_id
         self.message = message
-        super().__init__(f"流程执行出错 / execution failed at '{element_id}': {message}")
+        super().__init__(f"流程在环节“{element_id}”执行出错：{message}")
 
 
 class BudgetExceeded(EngineError):

@@ -79,7 +79,7 @@ class GovScriptEngine(PythonScriptEngine):
             raise
         except Exception as err:
             raise WorkflowTaskException(
-                f"服务调用失败 / service '{kwargs.get('operation_name')}' failed: {err}", task=task, exception=err
+                f"服务“{kwargs.get('operation_name')}”调用失败：{err}", task=task, exception=err
             ) from err
 
 
@@ -103,7 +103,7 @@ class ReadyTask:
         role = self.meta.role or self.data.get(self.meta.role_variable or "")
         if not role:
             raise ExecutionError(
-                self.meta.spec_name, f"角色变量为空 / role variable '{self.meta.role_variable}' is empty"
+                self.meta.spec_name, f"角色变量“{self.meta.role_variable}”为空"
             )
         try:
             return AssignmentRule.of(role, self.meta.scope)

@@ -175,13 +175,13 @@ def _refuse_visible_excess(tree: ast.AST) -> None:
 def _refuse_forbidden_names(source: str) -> None:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            raise UnsafeScript("禁止导入模块 / imports are not allowed in definitions")
+            raise UnsafeScript("流程定义中禁止导入模块")
         if isinstance(node, ast.While):
             # An unbounded loop would hang the worker that runs the step; `for` loops are bounded
             # because range() is limited to 1,000 items.
-            raise UnsafeScript("禁止使用 while 循环 / while loops are not allowed in definitions")
+            raise UnsafeScript("流程定义中禁止使用 while 循环")
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
-            raise UnsafeScript(f"禁止使用 '{node.id}' / '{node.id}' is not allowed in definitions")
+            raise UnsafeScript(f"流程定义中禁止使用“{node.id}”")
 
 
 @lru_cache(maxsize=4096)
@@ -189,7 +189,7 @@ def _compile(source: str, mode: str) -> CodeType:
     try:
         _refuse_forbidden_names(source)
     except SyntaxError as exc:
-        raise UnsafeScript(f"语法错误 / syntax error: {exc.msg} (line {exc.lineno})") from exc
+        raise UnsafeScript(f"语法错误（第 {exc.lineno} 行）：{exc.msg}") from exc
     try:
         _refuse_visible_excess(ast.parse(source, mode=mode))
     except SyntaxError:
@@ -258,6 +258,6 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def call_service(self, context: dict, operation_name: str, operation_params: dict, **_: Any) -> str:
         handler = self.services.get(operation_name)
         if handler is None:
-            raise KeyError(f"未注册的服务 / no service registered as '{operation_name}'")
+            raise KeyError(f"未注册的服务“{operation_name}”")
         params = {name: spec["value"] for name, spec in operation_params.items()}
         return handler(context, **params)

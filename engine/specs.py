@@ -97,15 +97,15 @@ def _parse_xml(filename: str, source: str | bytes) -> etree._Element:
         raw.decode("utf-8")  # sources are stored as text; other encodings also hide a DOCTYPE from the check below
     except UnicodeDecodeError as exc:
         raise DefinitionError(
-            filename, None, f"文件须为 UTF-8 编码 / the file must be UTF-8 (invalid byte at offset {exc.start})"
+            filename, None, f"文件须为 UTF-8 编码（偏移量 {exc.start} 处有无效字节）"
         ) from exc
-    no_dtd = "不允许 DTD 或实体声明 / DTDs and entities are not allowed"
+    no_dtd = "不允许 DTD 或实体声明"
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         raise DefinitionError(filename, None, no_dtd)
     try:
         root = etree.fromstring(raw, _SAFE_XML)
     except etree.XMLSyntaxError as exc:
-        raise DefinitionError(filename, None, f"XML 格式错误 / malformed XML, line {exc.lineno}: {exc.msg}") from exc
+        raise DefinitionError(filename, None, f"XML 格式错误，第 {exc.lineno} 行：{exc.msg}") from exc
     if root.getroottree().docinfo.doctype:  # spelled in e.g. UTF-7 it escapes the byte check
         raise DefinitionError(filename, None, no_dtd)
     return root
@@ -139,8 +139,7 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         problems.append(DefinitionError(filename, task_spec.bpmn_id, reason))
 
     if not props.get("role") and not props.get("role_variable"):
-        problem("用户任务缺少分派规则（role 或 role_variable）/ user task has no assignment rule "
-                "(role or role_variable)")
+        problem("用户任务缺少分派规则（role 或 role_variable）")
     if props.get("role"):
         try:
             AssignmentRule.of(props["role"], props.get("scope"))  # a typo would only fail when the task is reached
@@ -255,8 +254,7 @@ def _calendar_timer_problem(filename: str, task_spec) -> DefinitionError | None:
     if isinstance(event_definition, DurationTimerEventDefinition | CycleTimerEventDefinition):
         return DefinitionError(
             filename, task_spec.bpmn_id,
-            "计时器须用 timeDate 与工作日函数（如 working_days_after）/ timers must be timeDate expressions "
-            "using the working-day functions (e.g. working_days_after), not durations or cycles",
+            "计时器须用 timeDate 与工作日函数（如 working_days_after），不能用时长（timeDuration）或周期（timeCycle）",
         )
     return None
 
@@ -308,7 +306,8 @@ def load_bundle(
     if process_id is None:
         ids = parser.get_process_ids()
         if len(ids) != 1:
-            raise DefinitionError(", ".join(bpmn_files), None, f"需要恰好一个流程 / expected one process, found {ids}")
+            found = "、".join(ids) or "无"
+            raise DefinitionError(", ".join(bpmn_files), None, f"需要恰好一个流程，实际有 {len(ids)} 个：{found}")
         process_id = ids[0]
     try:
         spec = parser.get_spec(process_id)

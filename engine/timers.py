@@ -36,7 +36,7 @@ class ClockedTimeDateEventDefinition(TimeDateEventDefinition):
             due = datetime.fromisoformat(str(value))
         except ValueError as exc:
             raise WorkflowTaskException(
-                f"计时器须给出 ISO 8601 时间 / timer expression must give an ISO 8601 time, got {value!r}",
+                f"计时器表达式须给出 ISO 8601 格式的时间，实际得到 {value!r}",
                 task=my_task, exception=exc,
             ) from exc
         return due if due.tzinfo else due.replace(tzinfo=CENTRE_TZ)

@@ -157,7 +157,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "govflow API",
-    "DESCRIPTION": "政务服务中心流程引擎 / workflow engine for government service centres",
+    "DESCRIPTION": "政务服务中心流程引擎",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe its own endpoint (drf-spectacular's, YAML)
     "POSTPROCESSING_HOOKS": [

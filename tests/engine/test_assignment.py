@@ -207,7 +207,7 @@ def test_applicant_steps_are_never_substituted():
 def test_no_holder_is_an_assignment_error_naming_role_and_scope():
     social_org = OrgSnapshot({o.id: o for o in OFFICIALS if o.id != 4})
     social_case = CaseContext(applicant_id=6, department_id=SOCIAL, window_id=SOCIAL_WINDOW)
-    with pytest.raises(AssignmentError, match="nobody holds window_head for scope applicant.window") as info:
+    with pytest.raises(AssignmentError, match=r"^组织架构中无人担任 window_head（范围：applicant\.window）$") as info:
         resolve(AssignmentRule.of("window_head"), social_case, social_org, DURING)
     assert "无人担任" in str(info.value)
 

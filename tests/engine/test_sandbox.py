@@ -58,7 +58,7 @@ def test_a_statement_is_not_an_expression():
 
 
 def test_syntax_error_is_refused_with_its_line():
-    with pytest.raises(UnsafeScript, match="line 2"):
+    with pytest.raises(UnsafeScript, match=r"^语法错误（第 2 行）："):
         check_script("x = 1\nif x\n    y = 2")
 
 

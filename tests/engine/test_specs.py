@@ -79,7 +79,7 @@ def test_time_date_timers_ask_the_engine_clock():
 def test_two_processes_need_a_process_id():
     other = TWO_STEP.replace('id="two_step"', 'id="other_step"').replace("Definitions_two_step", "Definitions_o")
     sources = {"a.bpmn": TWO_STEP, "b.bpmn": other}
-    with pytest.raises(DefinitionError, match="expected one process"):
+    with pytest.raises(DefinitionError, match="需要恰好一个流程，实际有 2 个：two_step、other_step"):
         load_bundle(sources)
     assert load_bundle(sources, process_id="other_step").process_id == "other_step"
 
@@ -98,8 +98,8 @@ def test_broken_xml_names_the_file_and_the_line():
     line = next(i for i, text in enumerate(source.splitlines(), 1) if "exclusiveGatway" in text)
     error = refused("broken.bpmn", source)
     assert error.element_id is None
-    assert f"line {line}" in error.reason
-    assert "malformed XML" in str(error)
+    assert error.reason.startswith(f"XML 格式错误，第 {line} 行：")
+    assert str(error).startswith(f"流程定义无效：broken.bpmn：XML 格式错误，第 {line} 行：")
 
 
 def test_doctype_with_entities_is_refused():
@@ -139,8 +139,11 @@ def test_doctype_spelled_in_utf7_is_refused():
 
 def test_file_that_is_not_utf8_is_refused_with_a_definition_error():
     source = mutate(TWO_STEP, 'encoding="UTF-8"', 'encoding="GBK"')
-    error = refused("gbk.bpmn", source.encode("gbk"))
-    assert "UTF-8" in error.reason
+    raw = source.encode("gbk")
+    with pytest.raises(UnicodeDecodeError) as bad:
+        raw.decode("utf-8")
+    error = refused("gbk.bpmn", raw)
+    assert error.reason == f"文件须为 UTF-8 编码（偏移量 {bad.value.start} 处有无效字节）"
 
 
 # --- schema ---------------------------------------------------------------------------------
@@ -288,7 +291,7 @@ def test_every_problem_of_a_definition_is_reported_at_once_each_with_its_element
     assert (error.filename, error.element_id) == (error.problems[0].filename, error.problems[0].element_id)
     assert "3 处问题" in str(error)
     for element in ("approve", "decide", "wait_five_days"):
-        assert f"'{element}'" in str(error)
+        assert f"many.bpmn 元素“{element}”：" in str(error)
     assert "乘方" in str(error)
 
 

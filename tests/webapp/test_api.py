@@ -101,8 +101,8 @@ def test_definitions_read_bpmn_and_deploy(login, leave_definition):
     assert b'id="approve_leave"' in bpmn.content
 
     sources = dict(leave_definition.sources)
-    assert client.post("/api/definitions/", {"key": "copy", "sources": sources},
-                       content_type="application/json").status_code == 403
+    refused = client.post("/api/definitions/", {"key": "copy", "sources": sources}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["detail"] == "仅中心办公室可部署流程"
     sources["leave_approval.bpmn"] += "\n<!-- 第二版 -->\n"
     deployed = login("zhaobgs").post("/api/definitions/", {"key": "leave_approval", "sources": sources},
                                      content_type="application/json")

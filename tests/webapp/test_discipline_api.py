@@ -70,14 +70,14 @@ def test_a_late_appeal_is_a_400_naming_the_deadline(login, delivered_case, clock
     clock.set(LATE)
     response = login("lisi").post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "不服"})
     assert response.status_code == 400
-    assert response.json()["detail"] == "申辩期限已于2026年12月2日届满 / the appeal deadline was 2026-12-02"
+    assert response.json()["detail"] == "申辩期限已于2026年12月2日届满"
     assert not Appeal.objects.exists()
 
 
 def test_only_the_sanctioned_official_appeals_or_waives(login, delivered_case):
     assert login("sunqi").post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "x"}).status_code == 404
     refused = login("zhaobgs").post(f"/api/cases/{delivered_case.pk}/waive-appeal/", {"confirm": True})
-    assert refused.status_code == 400 and "only the sanctioned official" in refused.json()["detail"]
+    assert refused.status_code == 400 and refused.json()["detail"] == "只有被处理人本人可以申辩"
     waived = login("lisi").post(f"/api/cases/{delivered_case.pk}/waive-appeal/", {"confirm": True})
     assert waived.status_code == 200
     assert login("lisi").post(f"/api/cases/{delivered_case.pk}/appeal/", {"text": "又想申辩"}).status_code == 409
@@ -109,7 +109,8 @@ def test_the_appeal_task_is_not_completed_through_the_task_api(login, delivered_
 
 def test_ledger_is_for_the_two_roles(login, delivered_case):
     assert login("lisi").get("/api/ledger/").status_code == 403
-    assert login("zhangsan").get("/api/ledger/").status_code == 403
+    refused = login("zhangsan").get("/api/ledger/")
+    assert refused.status_code == 403 and refused.json()["detail"] == "仅中心办公室和效能建设领导小组可用"
     ledger = login("qianxn").get("/api/ledger/").json()
     assert ledger["year"] == 2026
     [row] = ledger["officials"]
@@ -134,7 +135,7 @@ def test_complaints_list_and_create_for_the_two_roles(login, discipline, officia
     assert [c["number"] for c in listed] == [created.json()["number"]]
     no_target = login("zhaobgs").post("/api/complaints/", {**body, "target_official": None},
                                       content_type="application/json")
-    assert no_target.status_code == 400 and "name the official" in no_target.json()["detail"]
+    assert no_target.status_code == 400 and no_target.json()["detail"] == "请指定被投诉（处理）的工作人员"
 
 
 def test_the_complaint_api_refuses_contradictory_targets_and_bad_numbers(login, discipline, official):

@@ -97,6 +97,7 @@ def test_confirmer_answers_no_without_naming_anyone(login, file_leave, official)
 
     no_reason = client.post(url, {"data": {"confirmed": False}}, content_type="application/json")
     assert no_reason.status_code == 400 and set(no_reason.json()["errors"]) == {"comment"}
+    assert no_reason.json()["detail"] == "表单有误"
     nobody = client.post(url, {"data": {"confirmed": True, "comment": ""}}, content_type="application/json")
     assert nobody.status_code == 400 and set(nobody.json()["errors"]) == {"substitute_id"}
     outsider = client.post(url, {"data": {"confirmed": True, "substitute_id": official("wangwu").pk}},

@@ -113,5 +113,5 @@ def test_claiming_from_the_inbox(login, file_leave, open_task, official):
 
     refused = login("zhangsan").post(reverse("task_claim", args=[task.pk]), follow=True)
     assert refused.redirect_chain[-1][0] == reverse("inbox")
-    assert "您无权办理此任务" in refused.content.decode()
+    assert f"您无权办理任务“{task.title}”（工作人员编号 {official('zhangsan').pk}）" in refused.content.decode()
     assert login("lifzr").post(reverse("task_claim", args=[task.pk])).status_code == 302  # claiming again is fine

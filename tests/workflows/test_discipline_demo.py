@@ -29,7 +29,7 @@ def test_an_appeal_that_fails_leaves_no_attachment_files_behind(centre, clock, s
     files_before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
 
     def lost_race(*args, **kwargs):
-        raise Conflict("流程已被他人更新 / the instance changed meanwhile")
+        raise Conflict("流程已被他人更新，请刷新后重试")
 
     monkeypatch.setattr(services, "complete_task", lost_race)
     with pytest.raises(Conflict):

@@ -103,6 +103,6 @@ def test_the_catalogue_loads_idempotently_and_a_malformed_file_is_refused(tmp_pa
     assert ViolationRule.objects.get(code="6.13").text == "一年内累计被诫勉教育达二次的"
     bad = tmp_path / "violation_catalogue.json"
     bad.write_text('[{"code": "5.1", "article": 5, "item": 2, "measure": "诫勉教育", "text": "x"}]', encoding="utf-8")
-    with pytest.raises(ValueError, match="article.item"):
+    with pytest.raises(ValueError, match=r"^条目编号 5\.1 与条、项不符（应为 5\.2）："):
         sync_violation_rules(path=bad)
     assert ViolationRule.objects.get(code="5.1").item == 1

@@ -13,7 +13,7 @@ from django.db import connection
 from engine.clock import CENTRE_TZ
 from engine.errors import DefinitionError, ExecutionError, NotAllowed
 from workflows.org.models import Role
-from workflows.runtime.errors import Conflict
+from workflows.runtime.errors import Conflict, InvalidInput
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition, deploy_from_files
 from workflows.runtime.services.instances import retry_instance, start_process
@@ -155,13 +155,21 @@ def test_a_new_window_head_takes_over_the_open_tasks_of_the_post(review, centre)
                         actor=centre["admin"])
     assert moved == 0  # the window has no head now: the task stays where it is, and that is on record
     assert HumanTask.objects.get(pk=task.pk).assignee == zhangsan
-    assert AuditEvent.objects.filter(task=task, action="task_post_vacant").count() == 1
+    [vacant] = AuditEvent.objects.filter(task=task, action="task_post_vacant")
+    assert vacant.message == f"{zhangsan.name} 岗位变动：组织架构中无人担任 window_head（范围：applicant.window）"
     moved = change_post(chensx, roles=["window_staff", "window_head"], department=chensx.department,
                         window=chensx.window, actor=centre["admin"])
     task.refresh_from_db()
     assert moved == 1 and task.assignee == chensx and list(task.candidates.all()) == [chensx]
-    assert AuditEvent.objects.filter(task=task, action="task_reassigned").count() == 1
+    assert AuditEvent.objects.get(task=task, action="task_reassigned").message == f"{chensx.name} 岗位变动"
     assert AuditEvent.objects.filter(action="post_changed").count() == 2
+
+
+def test_a_post_change_names_every_unknown_role(centre):
+    zhangsan = centre["zhangsan"]
+    with pytest.raises(InvalidInput, match="^未知角色：“chief”、“deputy”$"):
+        change_post(zhangsan, roles=["window_staff", "deputy", "chief"], department=zhangsan.department,
+                    window=zhangsan.window)
 
 
 def test_editing_an_official_in_the_admin_goes_through_the_post_change(review, centre, client):

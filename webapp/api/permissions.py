@@ -7,7 +7,7 @@ from workflows.org.selectors import official_of
 
 
 class IsOfficial(BasePermission):
-    message = "需要工作人员账号 / an official's account is required"
+    message = "需要工作人员账号"
 
     def has_permission(self, request, view) -> bool:
         return official_of(request.user) is not None
@@ -16,7 +16,7 @@ class IsOfficial(BasePermission):
 class CanDeployOrReadOnly(BasePermission):
     """Anyone may read definitions (task pages draw their diagrams); only the centre office deploys."""
 
-    message = "仅中心办公室可部署流程 / only the centre office may deploy definitions"
+    message = "仅中心办公室可部署流程"
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or can_manage_definitions(request.user, official_of(request.user))

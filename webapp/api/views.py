@@ -83,7 +83,7 @@ class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offici
         """The BPMN XML of this version, for diagram viewers."""
         source = bpmn_source(self.get_object())
         if source is None:
-            raise NotFound("该流程定义没有 BPMN 文件 / this definition has no BPMN file")
+            raise NotFound("该流程定义没有 BPMN 文件")
         filename, text = source
         response = HttpResponse(text, content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -174,7 +174,7 @@ class TaskViewSet(OfficialViewSet):
         body.is_valid(raise_exception=True)
         form = task_form(task, body.validated_data["data"])
         if not form.is_valid():
-            return Response({"detail": "表单有误 / invalid form data", "errors": form.errors},
+            return Response({"detail": "表单有误", "errors": form.errors},
                             status=status.HTTP_400_BAD_REQUEST)
         complete_task(task.pk, self.official, form.payload())
         return self._task_now(task.pk)

@@ -22,7 +22,7 @@ _DIGITS = "零一二三四五六七八九"
 def chinese_numeral(n: int) -> str:
     """1–99 as written in the rule book: 五, 十三, 二十一."""
     if not 0 < n < 100:
-        raise ValueError(f"超出范围 / out of range: {n}")
+        raise ValueError(f"{n} 超出范围（须在 1 至 99 之间）")
     tens, units = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
     return head + (_DIGITS[units] if units else "")
@@ -47,9 +47,10 @@ def read_catalogue(path: Path | None = None) -> list[dict]:
     entries = json.loads(path.read_text(encoding="utf-8"))
     for entry in entries:
         if {"code", "article", "item", "measure", "text"} - entry.keys() or entry["measure"] not in MEASURES:
-            raise ValueError(f"违规目录条目无效 / invalid catalogue entry in {path.name}: {entry}")
-        if entry["code"] != f"{entry['article']}.{entry['item']}":
-            raise ValueError(f"条目编号与条、项不符 / code does not match article.item: {entry}")
+            raise ValueError(f"{path.name} 中的违规目录条目无效：{entry}")
+        expected = f"{entry['article']}.{entry['item']}"
+        if entry["code"] != expected:
+            raise ValueError(f"条目编号 {entry['code']} 与条、项不符（应为 {expected}）：{entry}")
     return entries
 
 

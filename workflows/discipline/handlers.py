@@ -64,7 +64,7 @@ def open_case_from_complaint(context: dict[str, Any], complaint_id: int) -> dict
     measure = context.get("measure") or investigation.get("proposed_measure") or ""
     if not measure:
         audit.record("complaint_founded", instance=complaint.instance,
-                     message="投诉属实，未提出处理措施 / founded, no measure proposed")
+                     message="投诉属实，未提出处理措施")
         return {"case_id": None}
     target_kind = context.get("measure_target") or investigation.get("target_kind") or complaint.target_kind
     rule_code = context.get("measure_rule_code") or investigation.get("rule_code") or ""
@@ -80,7 +80,7 @@ def open_case_from_complaint(context: dict[str, Any], complaint_id: int) -> dict
         facts=facts, origin=SanctionCase.COMPLAINT, origin_complaint=complaint,
     )
     audit.record("sanction_case_opened", instance=complaint.instance,
-                 message=f"已立案 {case.register_number}（{measure}）/ case opened",
+                 message=f"已立案 {case.register_number}（{measure}）",
                  after={"case_id": case.pk, "measure": measure, "rule_code": rule_code})
     return {"case_id": case.pk, "case_number": case.register_number}
 
@@ -112,7 +112,7 @@ def dismiss(context: dict[str, Any], case_id: int) -> dict:
     case.status = SanctionCase.DISMISSED
     case.save(update_fields=["measure", "facts", "decision_reason", "decided_at", "decided_by", "status"])
     audit.record("sanction_dismissed", instance=case.instance, actor=case.decided_by,
-                 message=f"不予处理 / dismissed: {case.decision_reason}")
+                 message=f"不予处理：{case.decision_reason}")
     return {"status": case.status}
 
 
@@ -147,7 +147,7 @@ def record_delivery(context: dict[str, Any], case_id: int) -> dict:
     case.save(update_fields=["delivered_on", "appeal_deadline", "status"])
     audit.record("letter_delivered", instance=case.instance,
                  message=f"{case.number} 于{chinese_date(case.delivered_on)}送达，申辩期限至"
-                         f"{chinese_date(case.appeal_deadline)} / delivered; appeal until {case.appeal_deadline}")
+                         f"{chinese_date(case.appeal_deadline)}")
     return {"appeal_deadline": appeal_closes_at(calendar, case.delivered_on).isoformat()}
 
 
@@ -158,7 +158,7 @@ def record_filing(context: dict[str, Any], case_id: int) -> dict:
     case.department_notified_on = _as_date(filing.get("department_notified_on"))
     case.filed_with_county_on = _as_date(filing.get("filed_with_county_on"))
     case.save(update_fields=["department_notified_on", "filed_with_county_on"])
-    audit.record("sanction_filed", instance=case.instance, message=f"{case.number} 已通报并备案 / notified and filed")
+    audit.record("sanction_filed", instance=case.instance, message=f"{case.number} 已通报并备案")
     return {"filed_with_county_on": case.filed_with_county_on.isoformat() if case.filed_with_county_on else None}
 
 
@@ -170,9 +170,9 @@ def remind_appeal_decider(context: dict[str, Any], case_id: int) -> dict:
         return {"notified": 0}
     recipients = [task.assignee_id] if task.assignee_id else list(task.candidates.values_list("pk", flat=True))
     due = case.appeal.due_on
-    notify(recipients, f"{case.respondent.name}对{case.number}的书面申辩须于{chinese_date(due)}前作出复核决定"
-                       f" / the appeal decision is due on {due.isoformat()}", task=task)
-    audit.record("appeal_reminder_sent", task=task, message=f"提醒 / reminded {len(recipients)}")
+    notify(recipients, f"{case.respondent.name}对{case.number}的书面申辩须于{chinese_date(due)}前作出复核决定",
+                       task=task)
+    audit.record("appeal_reminder_sent", task=task, message=f"已提醒 {len(recipients)} 人")
     return {"notified": len(recipients)}
 
 
@@ -192,7 +192,7 @@ def apply_appeal_decision(context: dict[str, Any], case_id: int) -> dict:
         case.revoked_reason = appeal.reasons
         case.save(update_fields=["revoked", "revoked_at", "revoked_reason"])
         audit.record("sanction_revoked", instance=case.instance, actor=appeal.decided_by,
-                     message=f"{case.number} 经申辩撤销 / revoked on appeal: {appeal.reasons}")
+                     message=f"{case.number} 经申辩撤销：{appeal.reasons}")
         flag_escalations_without_basis(case)
     audit.record("appeal_decided", instance=case.instance, actor=appeal.decided_by, message=str(letter),
                  after={"decision": appeal.decision, "number": letter.number, "sha256": letter.sha256})

@@ -30,7 +30,7 @@ INCOMPETENT = "不称职"
 def deciding_role(target_kind: str) -> str:
     """第四条: the efficiency group (效能建设领导小组) decides on a window, the centre office on an official."""
     if target_kind not in TARGET_KINDS:
-        raise ValueError(f"未知的处理对象类别 / unknown target kind '{target_kind}'")
+        raise ValueError(f"未知的处理对象类别“{target_kind}”")
     return "efficiency_group" if target_kind == WINDOW else "centre_office"
 
 

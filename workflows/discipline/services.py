@@ -62,7 +62,7 @@ WAIVER_CONSEQUENCE = "请确认放弃申辩：确认后处理决定维持不变�
 
 
 class DisciplineRefused(InvalidInput):
-    """The request breaks a discipline rule; the message says which, in Chinese and English."""
+    """The request breaks a discipline rule; the message says which, in Chinese."""
 
 
 class LateAppeal(DisciplineRefused):
@@ -73,15 +73,15 @@ def _target(target_kind: str, official: Official | None, window: Window | None) 
     """The official (None for a window) and the window the case or complaint is about."""
     if target_kind == OFFICIAL:
         if official is None:
-            raise DisciplineRefused("请指定被投诉（处理）的工作人员 / name the official")
+            raise DisciplineRefused("请指定被投诉（处理）的工作人员")
         if official.window is None:
-            raise DisciplineRefused(f"{official.name}不是窗口工作人员 / {official.name} works at no window")
+            raise DisciplineRefused(f"{official.name}不是窗口工作人员")
         return official, official.window
     if target_kind == WINDOW:
         if window is None:
-            raise DisciplineRefused("请指定窗口 / name the window")
+            raise DisciplineRefused("请指定窗口")
         return None, window
-    raise DisciplineRefused(f"未知的对象类别 / unknown target kind '{target_kind}'")
+    raise DisciplineRefused(f"未知的对象类别“{target_kind}”")
 
 
 def _respondent(official: Official | None, window: Window) -> Official:
@@ -90,7 +90,7 @@ def _respondent(official: Official | None, window: Window) -> Official:
         return official
     head = window_head(window)
     if head is None:
-        raise DisciplineRefused(f"{window}没有窗口负责人 / window {window} has no head to answer for it")
+        raise DisciplineRefused(f"{window}没有窗口负责人，无人代表该窗口接受处理")
     return head
 
 
@@ -108,9 +108,9 @@ def file_complaint(
 ) -> Complaint:
     """Register a complaint and start its handling (investigate → reply); every complaint gets an answer."""
     if source not in dict(Complaint.SOURCES):
-        raise DisciplineRefused(f"未知的投诉来源 / unknown source '{source}'")
+        raise DisciplineRefused(f"未知的投诉来源“{source}”")
     if not summary.strip():
-        raise DisciplineRefused("请填写投诉内容 / the complaint needs a summary")
+        raise DisciplineRefused("请填写投诉内容")
     contradiction = target_problem(target_kind, target_official, target_window)
     if contradiction is not None:
         raise DisciplineRefused(contradiction[1])
@@ -140,11 +140,11 @@ def file_complaint(
 def _rule(rule_code: str, other_text: str) -> ViolationRule | None:
     if not rule_code:
         if not other_text.strip():
-            raise DisciplineRefused("请选择违规条目或说明其他情形 / choose a catalogue item or describe the breach")
+            raise DisciplineRefused("请选择违规条目或说明其他情形")
         return None
     rule = ViolationRule.objects.filter(code=rule_code).first()
     if rule is None:
-        raise DisciplineRefused(f"违规目录中没有条目 {rule_code} / no catalogue item '{rule_code}'")
+        raise DisciplineRefused(f"违规目录中没有条目“{rule_code}”")
     return rule
 
 
@@ -171,11 +171,11 @@ def open_case(
     if origin == SanctionCase.MANUAL and (
         opened_by is None or not opened_by.roles.filter(code="centre_office").exists()
     ):
-        raise DisciplineRefused("只有中心办公室可以立案 / only the centre office opens a case")
+        raise DisciplineRefused("只有中心办公室可以立案")
     if measure not in MEASURES:
-        raise DisciplineRefused(f"处理措施须为诫勉教育或效能告诫 / unknown measure '{measure}'")
+        raise DisciplineRefused(f"处理措施须为诫勉教育或效能告诫，不能是“{measure}”")
     if not facts.strip():
-        raise DisciplineRefused("请填写违规事实 / the case needs its facts")
+        raise DisciplineRefused("请填写违规事实")
     rule = _rule(rule_code, other_text)
     official, window = _target(target_kind, target_official, target_window)
     respondent = _respondent(official, window)
@@ -219,8 +219,7 @@ def open_escalation_if_due(case: SanctionCase) -> SanctionCase | None:
     )
     audit.record(
         "escalation_proposed", instance=case.instance,
-        message=f"第六条（十三）：{official.name}年内第二次诫勉教育，已提请效能告诫（{proposal.register_number}）"
-                f" / second 诫勉 this year: 效能告诫 proposed",
+        message=f"第六条（十三）：{official.name}{year}年内第二次诫勉教育，已提请效能告诫（{proposal.register_number}）",
         after={"case_id": proposal.pk, "case_number": proposal.register_number},
     )
     return proposal
@@ -241,7 +240,7 @@ def flag_escalations_without_basis(revoked: SanctionCase) -> list[SanctionCase]:
     if not undecided or effective_jiemian_count(official.pk, year) // 2 >= standing_escalations(official.pk, year):
         return []
     message = (f"{revoked.number}已经申辩撤销，{official.name}{year}年内有效的诫勉教育不足二次，"
-               f"请复核效能告诫建议 / a 诫勉 was revoked on appeal: review this 效能告诫 proposal")
+               "请复核效能告诫建议")
     for proposal in undecided:
         step = open_step(proposal.instance, "decide_sanction")
         notify([o.pk for o in step.candidates.all()] if step else [], message, instance=proposal.instance, task=step)
@@ -260,15 +259,15 @@ def _sha256(upload: File) -> str:
 
 def _check_appellant(case: SanctionCase, official: Official) -> None:
     if official.pk != case.respondent_id:
-        raise DisciplineRefused("只有被处理人本人可以申辩 / only the sanctioned official may appeal")
+        raise DisciplineRefused("只有被处理人本人可以申辩")
     if case.delivered_on is None:
-        raise DisciplineRefused("处理决定书尚未送达 / the letter has not been delivered yet")
+        raise DisciplineRefused("处理决定书尚未送达")
 
 
 def _open_appeal_step(case: SanctionCase) -> HumanTask:
     task = open_step(case.instance, FILE_APPEAL_STEP)
     if task is None:
-        raise Conflict("申辩已提出、已放弃或期限已过 / the appeal was already filed, waived or has closed")
+        raise Conflict("申辩已提出、已放弃或期限已过")
     return task
 
 
@@ -276,14 +275,14 @@ def _check_in_time(case: SanctionCase) -> None:
     calendar = working_calendar()
     if appeal_is_late(calendar, case.delivered_on, today()):
         deadline = appeal_deadline(calendar, case.delivered_on)
-        raise LateAppeal(f"申辩期限已于{chinese_date(deadline)}届满 / the appeal deadline was {deadline.isoformat()}")
+        raise LateAppeal(f"申辩期限已于{chinese_date(deadline)}届满")
 
 
 def _check_appeal(case: SanctionCase, official: Official, text: str) -> None:
     _check_appellant(case, official)
     _check_in_time(case)
     if not text.strip():
-        raise DisciplineRefused("请填写申辩理由 / the appeal needs its reasons")
+        raise DisciplineRefused("请填写申辩理由")
 
 
 @dataclass(frozen=True)
@@ -323,7 +322,7 @@ def file_appeal(case: SanctionCase, official: Official, text: str, attachments: 
                     appeal = Appeal.objects.create(case=case, appellant=official, text=text.strip(),
                                                    received_on=day, due_on=appeal_decision_due(working_calendar(), day))
             except IntegrityError as exc:  # the same appeal submitted twice at once
-                raise Conflict("申辩已提出 / the appeal was already filed") from exc
+                raise Conflict("申辩已提出") from exc
             for upload, check in zip(attachments, checked, strict=True):
                 attachment = AppealAttachment.objects.create(appeal=appeal, file=upload, sha256=_sha256(upload),
                                                              original_name=check.name, kind=check.kind)
@@ -380,7 +379,7 @@ def prepare_appeal(case: SanctionCase, official: Official, text: str, attachment
 def send_appeal(draft: AppealDraft, official: Official) -> Appeal:
     """Step two: file exactly what the preview showed (the draft's text and files), then drop the draft."""
     if draft.appellant_id != official.pk:
-        raise DisciplineRefused("只有被处理人本人可以申辩 / only the sanctioned official may appeal")
+        raise DisciplineRefused("只有被处理人本人可以申辩")
     files = list(draft.files.all())
     uploads = [File(draft_file.file.open("rb"), name=draft_file.original_name) for draft_file in files]
     try:

@@ -113,7 +113,7 @@ def start(context: dict[str, Any], leave_request_id: int) -> dict:
     request.status = LeaveRequest.ACTIVE
     request.report_back_due = due
     request.save(update_fields=["status", "report_back_due"])
-    moved = reassign_open_tasks([request.applicant_id], f"{request.applicant.name} 请假生效，待办转交B岗 / leave began")
+    moved = reassign_open_tasks([request.applicant_id], f"{request.applicant.name} 请假生效，待办转交B岗")
     return {
         "status": request.status,
         "tasks_moved": moved,
@@ -166,7 +166,7 @@ def end(context: dict[str, Any], leave_request_id: int) -> dict:
     request.save(update_fields=["status", "returned_on", "has_sick_certificate", "counted_as"])
     if back_on <= request.last_day:
         _end_leave_period(request, back_on - timedelta(days=1))
-    moved = reassign_open_tasks([request.applicant_id], f"{request.applicant.name} 已销假，待办交回 / back from leave")
+    moved = reassign_open_tasks([request.applicant_id], f"{request.applicant.name} 已销假，待办交回")
     audit.record("leave_returned", instance=request.instance, message=_absence_note(request),
                  after={"counted_as": request.counted_as})
     return {"status": request.status, "counted_as": request.counted_as, "tasks_moved": moved}
@@ -182,12 +182,12 @@ def record_absence(context: dict[str, Any], leave_request_id: int) -> dict:
     record, created = AbsenceRecord.objects.get_or_create(
         leave_request=request,
         defaults={"official": request.applicant, "day": missed_day, "recorded_at": now(),
-                  "reason": "逾期未销假 / no report-back after leave"},
+                  "reason": "请假结束后逾期未销假"},
     )
     request.status = LeaveRequest.ABSENT
     request.counted_as = sick_leave_counts_as(request.leave_type, request.has_sick_certificate)
     request.save(update_fields=["status", "counted_as"])
-    reassign_open_tasks([request.applicant_id], f"{request.applicant.name} 请假期满，待办交回 / leave over")
+    reassign_open_tasks([request.applicant_id], f"{request.applicant.name} 请假期满，待办交回")
     if created:
         audit.record("absence_recorded", instance=request.instance,
                      message=f"{request.applicant.name} 旷工 {missed_day}")

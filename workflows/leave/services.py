@@ -74,7 +74,7 @@ def _validate_dates(app: LeaveApplication) -> None:
     """
     today_ = today()
     if (app.first_day, app.first_half) > (app.last_day, app.last_half):
-        raise LeaveRefused("结束时间早于开始时间 / the leave ends before it starts", "last_day")
+        raise LeaveRefused("结束时间早于开始时间", "last_day")
     latest = _one_year_after(today_)
     for field, day in (("first_day", app.first_day), ("last_day", app.last_day)):
         if day > latest:
@@ -117,14 +117,14 @@ def _validate(applicant: Official, app: LeaveApplication) -> None:
     if app.leave_type not in LEAVE_TYPES:
         raise LeaveRefused(f"未知的请假类型「{app.leave_type}」", "leave_type")
     if applicant.window_id is None:
-        raise LeaveRefused("本流程供窗口工作人员请假使用 / only window officials file leave here", None)
+        raise LeaveRefused("本流程仅供窗口工作人员请假使用", None)
     _validate_dates(app)
     calendar = working_calendar()
     for field, day in (("first_day", app.first_day), ("last_day", app.last_day)):
         if not calendar.is_working_day(day):
-            raise LeaveRefused(f"{day} 不是工作日，请假起止日须为工作日 / {day} is not a working day", field)
+            raise LeaveRefused(f"{day} 不是工作日，请假起止日须为工作日", field)
     if app.proposed_substitute is not None and app.proposed_substitute.pk == applicant.pk:
-        raise LeaveRefused("顶岗人员不能是本人 / the substitute cannot be yourself", "proposed_substitute")
+        raise LeaveRefused("顶岗人员不能是本人", "proposed_substitute")
     if app.proposed_substitute is not None and not substitute_choices(applicant).filter(
         pk=app.proposed_substitute.pk
     ).exists():
@@ -150,7 +150,7 @@ def submit_leave(applicant: Official, app: LeaveApplication) -> LeaveRequest:
     _validate(applicant, app)
     days = leave_days(working_calendar(), app.first_day, app.first_half, app.last_day, app.last_half)
     if days <= 0:
-        raise LeaveRefused("请假时段内没有工作日 / the period contains no working time", "last_day")
+        raise LeaveRefused("请假时段内没有工作日", "last_day")
     _validate_length(app, days)
     with transaction.atomic():
         request = LeaveRequest.objects.create(

@@ -1,4 +1,4 @@
-"""Errors the runtime services raise; messages are Chinese then English."""
+"""Errors the runtime services raise; messages are in Chinese."""
 
 from engine.errors import EngineError
 

@@ -138,7 +138,7 @@ def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunn
     _apply(task, resolution)
     audit.record("task_created", task=task, message=task.title, after=_describe(resolution))
     if resolution.substitutions:
-        audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗 / A post on leave, B post acts",
+        audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗",
                      after=_describe(resolution))
     _audit_detour(task, resolution)
 
@@ -178,7 +178,7 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
         try:
             resolution = _resolve(task, org)
         except ExecutionError as exc:  # the post is vacant now: the task stays where it is until it is filled
-            audit.record("task_post_vacant", task=task, actor=actor, message=f"{reason}: {exc.message}")
+            audit.record("task_post_vacant", task=task, actor=actor, message=f"{reason}：{exc.message}")
             continue
         if sorted(resolution.candidates) == before:
             continue

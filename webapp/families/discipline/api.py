@@ -33,7 +33,7 @@ from workflows.runtime.clock import today
 
 
 class HandlesDiscipline(BasePermission):
-    message = "仅中心办公室和效能建设领导小组可用 / only the centre office and the efficiency group"
+    message = "仅中心办公室和效能建设领导小组可用"
 
     def has_permission(self, request, view) -> bool:
         return handles_discipline(official_of(request.user))

@@ -14,12 +14,12 @@ class Command(BaseCommand):
         officials = seed_demo_centre()
         for family in families():  # the leave rule set comes from GOVFLOW_LEAVE_RULE_SET
             for definition in family.deploy() if family.deploy else []:
-                self.stdout.write(f"已部署 / deployed: {definition}")
+                self.stdout.write(f"已部署：{definition}")
         for family in families():
             for line in family.seed_demo() if family.seed_demo else []:
                 self.stdout.write(line)
-        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins (password {DEMO_PASSWORD}):")
-        self.stdout.write("  admin  系统管理员 (superuser)")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write("  admin  系统管理员（超级用户）")
         for demo in officials:
             roles = "、".join(ROLE_LABELS[r] for r in demo.roles)
             self.stdout.write(f"  {demo.username:<10} {demo.name}  {roles}")

@@ -15,5 +15,5 @@ class Command(RunserverCommand):
         # runserver's autoreloader runs this in the child process only: one runner per server.
         if not settings.REDIS_URL and os.environ.get("GOVFLOW_EMBEDDED_TIMERS", "1") == "1":
             EmbeddedTimerRunner().start()
-            self.stdout.write("内置定时器已启动（每分钟） / embedded timer runner started (every minute)")
+            self.stdout.write("内置定时器已启动（每分钟运行一次）")
         return super().inner_run(*args, **options)

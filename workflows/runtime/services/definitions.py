@@ -51,7 +51,7 @@ def deploy_definition(
     """
     texts = {name: (s.decode("utf-8") if isinstance(s, bytes) else s) for name, s in sources.items()}
     if not any(name.endswith(".bpmn") for name in texts):
-        raise InvalidInput("需要一个 .bpmn 文件 / a .bpmn file is required")
+        raise InvalidInput("需要一个 .bpmn 文件")
     bundle = load_bundle(texts, key, vocabulary=deploy_vocabulary())
     checksum = _checksum(texts)
     with transaction.atomic():
@@ -80,5 +80,5 @@ def deploy_from_files(key: str, paths: list[Path], deployed_by: Official | None 
 def latest_definition(key: str) -> ProcessDefinition:
     definition = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
     if definition is None:
-        raise InvalidInput(f"流程未部署 / process '{key}' is not deployed")
+        raise InvalidInput(f"流程“{key}”尚未部署")
     return definition

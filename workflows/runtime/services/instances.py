@@ -44,7 +44,7 @@ def _save(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         revision=F("revision") + 1, **fields
     )
     if not updated:
-        raise Conflict("流程已被他人更新，请刷新后重试 / the instance changed meanwhile; reload and retry")
+        raise Conflict("流程已被他人更新，请刷新后重试")
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.revision += 1
@@ -77,7 +77,7 @@ def write_instance(instance_id: int, work: Callable[[ProcessInstance, ProcessRun
         with transaction.atomic():
             instance = lock_instance(instance_id)
             if instance is None or instance.status != ProcessInstance.RUNNING:
-                raise Conflict("流程不在运行中 / the instance is not running")
+                raise Conflict("流程不在运行中")
             runner = runner_for(instance.definition)
             workflow = runner.restore(instance.state)
             work(instance, runner, workflow)
@@ -169,6 +169,6 @@ def retry_instance(instance_id: int, actor: Official) -> ProcessInstance:
             status=ProcessInstance.RUNNING, error_message="", error_element=""
         )
         if not updated:
-            raise Conflict("流程未处于出错状态 / the instance is not in error")
+            raise Conflict("流程未处于出错状态")
         audit.record("instance_retried", instance=ProcessInstance.objects.get(pk=instance_id), actor=actor)
     return write_instance(instance_id, lambda instance, runner, workflow: runner.fire_due_timers(workflow))

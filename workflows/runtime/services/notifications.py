@@ -30,7 +30,7 @@ def mark_read(notification_id: int, official: Official) -> Notification:
     """The recipient opened it; reading it again keeps the first time."""
     notification = Notification.objects.filter(pk=notification_id, recipient=official).first()
     if notification is None:
-        raise InvalidInput("通知不存在 / no such notification")
+        raise InvalidInput("通知不存在")
     if notification.read_at is None:
         notification.read_at = now()
         notification.save(update_fields=["read_at"])

@@ -30,9 +30,9 @@ def change_post(
     codes = set(roles)
     known = {r.code: r for r in Role.objects.filter(code__in=codes)}
     if codes - set(known):
-        raise InvalidInput(f"未知角色 / unknown roles: {', '.join(sorted(codes - set(known)))}")
+        raise InvalidInput("未知角色：" + "、".join(f"“{code}”" for code in sorted(codes - set(known))))
     if window is not None and department is not None and window.department_id != department.pk:
-        raise InvalidInput(f"{window}不属于{department} / the window belongs to another department")
+        raise InvalidInput(f"{window}不属于{department}")
     with transaction.atomic():
         official = Official.objects.select_for_update().get(pk=official.pk)
         before = {"roles": sorted(official.roles.values_list("code", flat=True)),
@@ -48,4 +48,4 @@ def change_post(
         affected = (set(before["roles"]) | codes) if moved_place else (set(before["roles"]) ^ codes)
         audit.record("post_changed", actor=actor, message=official.name, before=before, after=after)
         scoped = {role for role in affected if role in DEFAULT_SCOPE}
-        return reassign_open_tasks_of_roles(scoped, f"{official.name} 岗位变动 / post changed", actor)
+        return reassign_open_tasks_of_roles(scoped, f"{official.name} 岗位变动", actor)
