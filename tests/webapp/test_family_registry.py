@@ -58,8 +58,7 @@ class InspectionForm(TaskForm):
 @pytest.fixture
 def inspection_family(monkeypatch, centre):
     """A family registered the way leave and discipline register, for the window_review process."""
-    for name in ("_families", "_services", "_process_keys"):
-        monkeypatch.setattr(registry, name, dict(getattr(registry, name)))
+    monkeypatch.setattr(registry, "_families", dict(registry._families))
     family = ProcessFamily(
         name="inspection",
         label="窗口检查",

@@ -103,36 +103,34 @@ class ProcessFamily:
 
 
 _families: dict[str, ProcessFamily] = {}
-_services: dict[str, ServiceHandler] = {}
-_process_keys: dict[str, str] = {}
 
 
 class RegistryError(RuntimeError):
     """Two families claim the same process key, form key or service operator: a start-up error."""
 
 
+def _names(family: ProcessFamily) -> dict[str, set[str]]:
+    """What a family claims, by kind; no two families may claim the same name."""
+    return {
+        "process key": set(family.process_keys),
+        "form key": set(family.task_forms) | set(family.service_completed),
+        "service operator": set(family.services),
+    }
+
+
 def register_family(family: ProcessFamily) -> None:
     """Register a family; names shared with another family are refused (one rule lives in one place)."""
     if family.name in _families and _families[family.name] is not family:
         raise RegistryError(f"process family '{family.name}' registered twice")
-    for key in family.process_keys:
-        owner = _process_keys.get(key)
-        if owner not in (None, family.name):
-            raise RegistryError(f"process key '{key}' belongs to '{owner}' and '{family.name}'")
-    for kind, names in (("form key", set(family.task_forms) | set(family.service_completed)),
-                        ("service operator", set(family.services))):
-        for other in _families.values():
-            if other.name == family.name:
-                continue
-            other_names = (set(other.task_forms) | set(other.service_completed)) if kind == "form key" \
-                else set(other.services)
-            clash = names & other_names
+    claimed = _names(family)
+    for other in _families.values():
+        if other.name == family.name:
+            continue
+        for kind, names in _names(other).items():
+            clash = names & claimed[kind]
             if clash:
                 raise RegistryError(f"{kind} {sorted(clash)} registered by '{other.name}' and '{family.name}'")
     _families[family.name] = family
-    _process_keys.update(dict.fromkeys(family.process_keys, family.name))
-    for name, handler in family.services.items():
-        register_service(name, handler)
 
 
 def families() -> Iterator[ProcessFamily]:
@@ -140,17 +138,12 @@ def families() -> Iterator[ProcessFamily]:
 
 
 def family_of(process_key: str) -> ProcessFamily | None:
-    name = _process_keys.get(process_key)
-    return _families.get(name) if name else None
-
-
-def register_service(name: str, handler: ServiceHandler) -> None:
-    """A service-task operator outside any family (tests register their own)."""
-    _services[name] = handler
+    return next((f for f in _families.values() if process_key in f.process_keys), None)
 
 
 def service_handlers() -> dict[str, ServiceHandler]:
-    return dict(_services)
+    """Every family's service-task operators, by name."""
+    return {name: handler for family in _families.values() for name, handler in family.services.items()}
 
 
 def task_form_class(form_key: str) -> type | None:
