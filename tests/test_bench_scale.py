@@ -26,6 +26,8 @@ EXPECTED = [
     "complete 1 task, instance with 4 open tasks",
     "4 vs 2 open tasks, p95 of a completion",
     "start an instance with 4 open tasks",
+    "timer sweep: 5 due timers, 1 worker(s)",
+    "timer sweep: each instance fired exactly once",
     "services: leave lifecycle, 40 officials + 30 past A/B pairs",
     "large centre vs demo centre lifecycle",
     "inbox query: my tasks, first page (200 open + 400 closed)",
@@ -47,6 +49,8 @@ def test_the_tiny_run_measures_every_line_of_the_table():
     assert all(row.value for row in rows)
     targeted = {row.measurement for row in rows if row.met is not None}
     assert "SQL statements per task completion" in targeted and "large centre vs demo centre lifecycle" in targeted
+    exactly_once = next(row for row in rows if row.measurement == "timer sweep: each instance fired exactly once")
+    assert (exactly_once.value, exactly_once.met) == ("5 once, 0 twice, 0 lost", True)
     table = render(rows).splitlines()
     assert table[0].startswith("| measurement") and len(table) == len(EXPECTED) + 2
 

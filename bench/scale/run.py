@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench.scale import inbox, open_tasks
+from django.db import connection
+
+from bench.scale import inbox, open_tasks, sweep
 from bench.scale.lifecycle import FILED_AT, EngineAlone, through_services
 from bench.scale.report import Row, as_engine, mean, p95, timed_ms
 from bench.scale.seed import fill_inbox, grow_centre
@@ -41,13 +43,16 @@ class Scale:
     completions_per_instance: int = 30
     open_tasks: int = 10_000
     closed_tasks: int = 100_000
+    due_timers: int = 2_000
+    sweep_workers: int = 2
     repeat: int = 30
 
 
 DEFAULT = Scale()
-FULL = replace(DEFAULT, open_tasks=100_000, closed_tasks=1_000_000)  # the issue's inbox size
+FULL = replace(DEFAULT, open_tasks=100_000, closed_tasks=1_000_000, due_timers=10_000)  # the issue's sizes
 TINY = Scale(lifecycles=2, engine_runs=3, officials=40, past_pairs=30, few_tasks=2, many_tasks=4, few_instances=1,
-             completions_per_instance=2, open_tasks=200, closed_tasks=400, repeat=3)
+             completions_per_instance=2, open_tasks=200, closed_tasks=400, due_timers=5, sweep_workers=1, repeat=3)
+ISSUE_DUE_TIMERS = 10_000
 
 
 def _ms(samples: list[float]) -> str:
@@ -107,6 +112,20 @@ def _measure(scale: Scale, clock: FrozenClock) -> list[Row]:
             p95(many.services_ms) / p95(few.services_ms) <= 1.5),
         Row(f"start an instance with {scale.many_tasks} open tasks",
             f"{mean(many.start_ms):.0f} ms, {as_engine(mean(many.start_ms), unit)}"),
+    ]
+
+    workers = scale.sweep_workers if connection.vendor == "postgresql" else 1  # SQLite: one writer at a time
+    drained = sweep.drain(scale.due_timers, workers, clock)
+    rate = drained.count / drained.seconds
+    per_fire = 1000 * drained.seconds * workers / drained.count
+    rows += [
+        Row(f"timer sweep: {drained.count:,} due timers, {workers} worker(s)",
+            f"{drained.seconds:.1f} s, {rate:.0f} /s, {per_fire:.1f} ms per fire ({as_engine(per_fire, unit)}); "
+            f"{ISSUE_DUE_TIMERS:,} at this rate: {ISSUE_DUE_TIMERS / rate:.0f} s",
+            f"{ISSUE_DUE_TIMERS:,} in ≤ 30 s by 2 workers", ISSUE_DUE_TIMERS / rate <= 30),
+        Row("timer sweep: each instance fired exactly once",
+            f"{drained.once:,} once, {drained.twice} twice, {drained.lost} lost", "none twice, none lost",
+            drained.once == drained.count and not drained.twice and not drained.lost),
     ]
 
     added = grow_centre(scale.officials, scale.past_pairs)
