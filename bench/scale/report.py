@@ -42,6 +42,12 @@ def as_engine(ms: float, engine_ms: float) -> str:
     return f"{ms / engine_ms:.2f}× engine"
 
 
+def stage(text: str) -> None:
+    """Say on stderr what is being measured now: the default run takes minutes."""
+    sys.stderr.write(f"{text}…\n")
+    sys.stderr.flush()
+
+
 class Progress:
     """A progress line on stderr for bulk seeding (tqdm is not a dependency): label, rows done, percent."""
 
