@@ -2,6 +2,7 @@
 #   make run    install, migrate, seed the demo centre, serve on http://127.0.0.1:8000
 #   make test   install, ruff, pytest (SQLite by default; DATABASE_URL / REDIS_URL switch to the real services)
 #   make bench  engine and inbox benchmarks
+#   make bench-scale  issue 7's table: the services against the engine alone, on PostgreSQL (DATABASE_URL)
 
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -12,7 +13,7 @@ ADDR   ?= 127.0.0.1:8000
 PY_STAMP   := $(VENV)/.govflow-installed
 NODE_STAMP := node_modules/.govflow-installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-scale clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -44,6 +45,10 @@ bench: $(PY_STAMP)
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_inbox.py
 	$(PY) bench/bench_task_completion.py
+
+# BENCH_FLAGS=--full for the issue's 100k open + 1M closed inbox tasks; --tiny for a smoke run (SQLite allowed).
+bench-scale: $(PY_STAMP)
+	$(PY) -m bench.scale $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -125,7 +125,7 @@ def test_dockerignore_keeps_local_environments_out():
 
 def test_makefile_has_the_targets():
     targets = set(re.findall(r"^([A-Za-z][\w.-]*)\s*:(?!=)", read("Makefile"), flags=re.MULTILINE))
-    assert {"install", "run", "test", "bench"} <= targets
+    assert {"install", "run", "test", "bench", "bench-scale"} <= targets
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
@@ -135,6 +135,7 @@ def test_makefile_has_the_targets():
         ("test", ["ruff check .", "pytest"]),
         ("run", ["manage.py migrate", "manage.py seed_demo", "manage.py serve 127.0.0.1:8000"]),
         ("bench", ["bench/bench_engine.py"]),
+        ("bench-scale", ["-m bench.scale"]),
     ],
 )
 def test_make_dry_run(target, expected):

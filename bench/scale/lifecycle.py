@@ -1,0 +1,146 @@
+"""One leave request from filing to report-back, through the services and in the engine alone.
+
+Both sides run the same definition (bpmn/leave_approval.bpmn with one routing DMN) on the same data: the engine
+starts from the exact data `submit_leave` handed the process, its service tasks answer what the leave handlers
+answered, and its state is dumped to JSON text and restored after every step, as a write does.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from engine.calendar import WorkingCalendar
+from engine.clock import CENTRE_TZ, FrozenClock
+from engine.runtime import EngineEnvironment, ProcessRunner
+from engine.serializer import dumps
+from engine.specs import SpecBundle
+from workflows.leave.models import LeaveRequest
+from workflows.leave.rules import deadline_day_reminder_at, leave_ends_at, report_back_deadline
+from workflows.leave.services import LeaveApplication, submit_leave
+from workflows.org.models import Official
+from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.runtime.services.instances import fire_due_timers
+from workflows.runtime.services.transitions import complete_task
+
+# Filed on a Monday for Wednesday to Friday: three days, so the window head confirms the substitute and two more
+# tiers approve (the longest route of the shipped rule sets), then the leave-start timer and the report-back.
+FILED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=CENTRE_TZ)
+FIRST_DAY, LAST_DAY = date(2026, 3, 4), date(2026, 3, 6)
+END_EVENT = "leave_closed"
+
+
+def answer(form: str, request: LeaveRequest) -> dict[str, Any]:
+    """What an official types into each form of the route: approve, confirm the substitute, report back."""
+    return {
+        "approval": {"decision": "approve", "comment": "同意"},
+        "confirm_substitute": {"confirmed": True, "substitute_id": request.proposed_substitute_id,
+                               "comment": "已安排顶岗"},
+        "report_back": {"sick_certificate_supplied": False, "comment": "已返岗"},
+    }[form]
+
+
+@dataclass
+class ServicesRun:
+    """What one lifecycle through the services cost: time inside the services, steps, SQL per completion."""
+
+    request: LeaveRequest
+    ms: float = 0.0
+    steps: int = 0
+    statements: list[int] = field(default_factory=list)
+
+
+def _next_task(request: LeaveRequest) -> HumanTask | None:
+    return HumanTask.objects.filter(instance_id=request.instance_id, state=HumanTask.OPEN).order_by("id").first()
+
+
+def _actor(task: HumanTask) -> Official:
+    return task.assignee or task.candidates.order_by("pk").first()
+
+
+def through_services(applicant: Official, substitute: Official, clock: FrozenClock, count_sql: bool = False
+                     ) -> ServicesRun:
+    """submit_leave, every approval with complete_task, the leave-start timer with fire_due_timers, report back.
+
+    Only the service calls are timed; reading which task is next and who holds it is the driver's, not theirs.
+    """
+    clock.set(FILED_AT)
+    started = time.perf_counter()
+    application = LeaveApplication("事假", FIRST_DAY, "am", LAST_DAY, "pm", "回老家办理房产过户手续", substitute)
+    request = submit_leave(applicant, application)
+    run = ServicesRun(request, ms=(time.perf_counter() - started) * 1000)
+    while True:
+        task = _next_task(request)
+        if task is not None:
+            actor, data = _actor(task), answer(task.form, request)
+            connection.queries_log.clear()  # the log is bounded: count this completion's statements from empty
+            with CaptureQueriesContext(connection) if count_sql else nullcontext() as queries:  # capturing costs time
+                started = time.perf_counter()
+                complete_task(task.pk, actor, data)
+                run.ms += (time.perf_counter() - started) * 1000
+            if count_sql:
+                run.statements.append(len(queries.captured_queries))
+        else:
+            due = ProcessInstance.objects.values_list("next_timer_at", flat=True).get(pk=request.instance_id)
+            if due is None:
+                break
+            clock.set(due + timedelta(seconds=1))
+            started = time.perf_counter()
+            fire_due_timers()
+            run.ms += (time.perf_counter() - started) * 1000
+        run.steps += 1
+    end = ProcessInstance.objects.values_list("end_event", flat=True).get(pk=request.instance_id)
+    assert end == END_EVENT, f"the lifecycle ended at {end!r}, not {END_EVENT}"
+    return run
+
+
+class EngineAlone:
+    """The same lifecycle in the engine: no database, state dumped to text and restored after every step."""
+
+    def __init__(self, bundle: SpecBundle, calendar: WorkingCalendar, run: ServicesRun) -> None:
+        self.clock = FrozenClock(FILED_AT)
+        self.data = AuditEvent.objects.get(instance_id=run.request.instance_id, action="instance_started").after
+        starts = datetime.fromisoformat(self.data["starts_at"])
+        due = report_back_deadline(calendar, LAST_DAY, FILED_AT.date())
+        started = {"status": "active", "tasks_moved": 0, "report_back_due": due.isoformat(),
+                   "leave_ends_at": leave_ends_at(LAST_DAY, "pm").isoformat(),
+                   "deadline_reminder_at": deadline_day_reminder_at(due, starts + timedelta(seconds=1)).isoformat()}
+        results = {"leave.record_approvers": {"approver_ids": run.request.approver_ids},
+                   "leave.approve": {"status": "approved", "approved_on": FILED_AT.date().isoformat()},
+                   "leave.start": started, "leave.end": {"status": "returned", "counted_as": "事假", "tasks_moved": 0}}
+        services = {name: (lambda context, _r=result, **params: _r) for name, result in results.items()}
+        for name in ("leave.reject", "leave.send_back", "leave.remind_report_back", "leave.record_absence"):
+            services[name] = lambda context, **params: {"ok": True}
+        self.runner = ProcessRunner(bundle, EngineEnvironment(self.clock, calendar, services))
+        self.request = run.request
+
+    def _saved(self, workflow):
+        return self.runner.restore(json.loads(dumps(self.runner.dump(workflow))))
+
+    def lifecycle(self) -> int:
+        """Returns the steps taken after the start, to check it walked the same route as the services."""
+        self.clock.set(FILED_AT)
+        workflow = self._saved(self.runner.start(self.data))
+        steps = 0
+        while True:
+            ready = self.runner.ready_human_tasks(workflow)
+            if ready:
+                task = ready[0]
+                self.runner.complete(workflow, task.id, answer(task.meta.form, self.request), 0, (0,))
+            else:
+                due = self.runner.next_timer_due(workflow)
+                if due is None:
+                    break
+                self.clock.set(due + timedelta(seconds=1))
+                self.runner.fire_due_timers(workflow)
+            workflow = self._saved(workflow)
+            steps += 1
+        assert self.runner.end_event(workflow) == END_EVENT, self.runner.end_event(workflow)
+        return steps
