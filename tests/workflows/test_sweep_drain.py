@@ -1,0 +1,115 @@
+"""The sweep drains everything due: batch after batch, under a time budget, each instance fired exactly once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from tests.workflows.test_timer_sweep import TIMER_BPMN
+from workflows.runtime.models import AuditEvent, ProcessInstance
+from workflows.runtime.services.definitions import deploy_definition
+from workflows.runtime.services.instances import start_process
+from workflows.runtime.services.sweep import drain, fire_due_timers
+from workflows.runtime.timer_runner import EmbeddedTimerRunner
+
+
+def _waiting(count: int) -> list[int]:
+    """`count` instances waiting on the same timer: one started for real, the others copies of its row."""
+    deploy_definition("wait_two_working_days", {"wait.bpmn": TIMER_BPMN})
+    first = start_process("wait_two_working_days", data={}, business_key="W-0")
+    copies = ProcessInstance.objects.bulk_create(
+        ProcessInstance(definition_id=first.definition_id, business_key=f"W-{n}", state=first.state,
+                        next_timer_at=first.next_timer_at, started_at=first.started_at)
+        for n in range(1, count)
+    )
+    return [first.pk, *(c.pk for c in copies)]
+
+
+def _fired_once_each(ids: list[int]) -> None:
+    fired = dict(AuditEvent.objects.filter(action="timers_fired").values("instance_id")
+                 .annotate(n=Count("id")).values_list("instance_id", "n"))
+    assert fired == dict.fromkeys(ids, 1)
+    assert set(ProcessInstance.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"completed"}
+
+
+def test_one_sweep_drains_more_than_a_batch_and_more_than_the_old_ceiling(db, clock):
+    ids = _waiting(230)
+    clock.advance(days=3)
+    assert fire_due_timers(batch_size=40) == 230
+    _fired_once_each(ids)
+    assert fire_due_timers() == 0
+
+
+def test_the_batch_budget_commits_early_and_the_drain_goes_on(db, clock):
+    ids = _waiting(5)
+    clock.advance(days=3)
+    assert fire_due_timers(batch_size=5, batch_seconds=0) == 5  # one instance per batch, still all of them
+    _fired_once_each(ids)
+
+
+def test_a_drain_out_of_time_says_work_is_still_due(db, clock):
+    _waiting(3)
+    clock.advance(days=3)
+    result = drain(batch_size=1, total_seconds=0)
+    assert (result.fired, result.more_due) == (1, True)
+    assert drain().fired == 2
+
+
+def test_a_batch_costs_a_bounded_number_of_statements_per_instance(db, clock):
+    _waiting(20)
+    clock.advance(days=3)
+    with CaptureQueriesContext(connection) as queries:
+        assert fire_due_timers(batch_size=20) == 20
+    # per batch: its transaction, the claim, the definitions, the calendar (and one more, empty, batch to see
+    # nothing is left); per instance: its savepoint, the state save, its open tasks, two audit rows
+    assert len(queries) <= 8 + 6 * 20
+
+
+@pytest.mark.django_db(transaction=True)  # the runner closes stale connections, as its own thread must
+def test_the_embedded_runner_drains_all_due_work_in_one_pass(clock):
+    ids = _waiting(210)
+    clock.advance(days=3)
+    assert EmbeddedTimerRunner().sweep() == 210
+    _fired_once_each(ids)
+
+
+def test_the_celery_task_drains_a_backlog(db, clock, monkeypatch):
+    from webapp.celery import app
+    from workflows.runtime.tasks import fire_due_timers as sweep_task
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # the helper it sends runs here, not on a broker
+    ids = _waiting(60)  # more than one batch: the task asks for a helper, which drains it all
+    clock.advance(days=3)
+    assert sweep_task.delay().get() == 0  # the helper ran first (eagerly) and left nothing for it
+    _fired_once_each(ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweepers_at_once_fire_each_instance_exactly_once(clock):
+    ids = _waiting(120)
+    clock.advance(days=3)
+    counts: list[int] = []
+    errors: list[BaseException] = []
+    go = threading.Barrier(2)
+
+    def sweeper() -> None:
+        try:
+            go.wait(10)
+            counts.append(fire_due_timers(batch_size=10))
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweeper) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors
+    assert sum(counts) == 120
+    _fired_once_each(ids)
