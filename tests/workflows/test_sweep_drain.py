@@ -5,16 +5,28 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from tests.workflows.test_timer_sweep import TIMER_BPMN
-from workflows.runtime.models import AuditEvent, ProcessInstance
+from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition
 from workflows.runtime.services.instances import start_process
 from workflows.runtime.services.sweep import drain, fire_due_timers
 from workflows.runtime.timer_runner import EmbeddedTimerRunner
+
+WAIT_THEN_TASK = TIMER_BPMN.replace("wait_two_working_days", "wait_then_approve").replace(
+    'targetRef="waited"/>', 'targetRef="approve"/>').replace(
+    '<bpmn:endEvent id="waited"><bpmn:incoming>to_end</bpmn:incoming></bpmn:endEvent>',
+    """<bpmn:userTask id="approve" name="中心主任审批">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="role" value="centre_director"/>
+        <spiffworkflow:property name="form" value="approval"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>to_end</bpmn:incoming>
+    </bpmn:userTask>""").replace(
+    'id="wait_defs"', 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="wait_defs"')
 
 
 def _waiting(count: int) -> list[int]:
@@ -30,7 +42,7 @@ def _waiting(count: int) -> list[int]:
 
 
 def _fired_once_each(ids: list[int]) -> None:
-    fired = dict(AuditEvent.objects.filter(action="timers_fired").values("instance_id")
+    fired = dict(AuditEvent.objects.filter(action="timers_fired", instance__in=ids).values("instance_id")
                  .annotate(n=Count("id")).values_list("instance_id", "n"))
     assert fired == dict.fromkeys(ids, 1)
     assert set(ProcessInstance.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"completed"}
@@ -59,14 +71,40 @@ def test_a_drain_out_of_time_says_work_is_still_due(db, clock):
     assert drain().fired == 2
 
 
-def test_a_batch_costs_a_bounded_number_of_statements_per_instance(db, clock):
-    _waiting(20)
+@pytest.mark.parametrize("count", [3, 40])
+def test_a_batch_of_plain_fires_costs_the_same_statements_whatever_its_size(db, clock, count):
+    _waiting(count)
     clock.advance(days=3)
     with CaptureQueriesContext(connection) as queries:
-        assert fire_due_timers(batch_size=20) == 20
-    # per batch: its transaction, the claim, the definitions, the calendar (and one more, empty, batch to see
-    # nothing is left); per instance: its savepoint, the state save, its open tasks, two audit rows
-    assert len(queries) <= 8 + 6 * 20
+        assert fire_due_timers(batch_size=50) == count
+    # its transaction, the claim, the definitions, the calendar, the open tasks, and in a savepoint one UPDATE
+    # of every state and one INSERT of every audit row
+    assert len(queries) == 10
+
+
+def test_a_timer_that_opens_a_task_gets_its_task_row_in_the_same_batch_as_plain_ones(centre, clock):
+    ids = _waiting(3)
+    deploy_definition("wait_then_approve", {"approve.bpmn": WAIT_THEN_TASK})
+    lisi = centre["lisi"]
+    with_task = start_process("wait_then_approve", data={}, business_key="A-1", applicant=lisi, started_by=lisi)
+    clock.advance(days=3)
+    assert fire_due_timers() == 4
+    _fired_once_each(ids)
+    task = HumanTask.objects.get(instance=with_task)
+    assert (task.state, task.spec_name, task.candidates.exists()) == ("open", "approve", True)
+    assert AuditEvent.objects.filter(instance=with_task, action="timers_fired").count() == 1
+
+
+def test_a_failed_batch_write_falls_back_to_one_write_per_instance(db, clock, monkeypatch):
+    ids = _waiting(6)
+    clock.advance(days=3)
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("the batch UPDATE was refused")
+
+    monkeypatch.setattr(ProcessInstance.objects, "bulk_update", refuse)
+    assert fire_due_timers() == 6
+    _fired_once_each(ids)
 
 
 @pytest.mark.django_db(transaction=True)  # the runner closes stale connections, as its own thread must

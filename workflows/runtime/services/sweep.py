@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
@@ -24,7 +25,7 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
-from workflows.runtime.models import ProcessDefinition, ProcessInstance
+from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.services.instances import _mark_errored, _save
 
 log = logging.getLogger(__name__)
@@ -83,24 +84,52 @@ def _runners(instances: list[ProcessInstance]) -> dict[int, ProcessRunner]:
 
 
 def _batch(result: Drain, batch_size: int, batch_seconds: float) -> tuple[int, int]:
-    """One transaction: claim, fire each instance in its own savepoint until the budget is spent, commit.
-    Returns (claimed, reached): how many rows it locked and how many of them it got to."""
+    """One transaction: claim, run the engine on each instance until the budget is spent, write, commit.
+    Returns (claimed, reached): how many rows it locked and how many of them it got to.
+
+    Instances whose fire neither touches an open task nor makes a new one (most timers: a deadline passes, a
+    reminder goes out, the process ends) are written together, one UPDATE and one audit INSERT for the batch;
+    the others go through the full write (task sync) one by one, each in its savepoint."""
     with transaction.atomic():
         started = time.monotonic()
         instances = _claim(batch_size, result.passed)
         if not instances:
             return 0, 0
         runners = _runners(instances)
+        with_tasks = set(HumanTask.objects.filter(instance__in=instances, state=HumanTask.OPEN)
+                         .values_list("instance_id", flat=True))
+        plain: list[_Run] = []
         reached = 0
         for instance in instances:
             if reached and time.monotonic() - started >= batch_seconds:
                 break
             reached += 1
-            fired = _fire(instance, runners[instance.definition_id])
-            result.fired += fired is True
-            if fired is None or (fired and _still_due(instance)):
-                result.passed.add(instance.pk)
+            run = _run(instance, runners[instance.definition_id])
+            if run is None:
+                continue
+            if instance.pk in with_tasks or run.runner.ready_human_tasks(run.workflow):
+                _count(result, instance, _write_one(run))
+            else:
+                plain.append(run)
+        for run in _write_plain(plain):
+            if run.workflow is None:  # the batch write failed: these go again, one by one
+                _count(result, run.instance, _write_one(_run(run.instance, run.runner)))
+            else:
+                _count(result, run.instance, True)
         return len(instances), reached
+
+
+@dataclass
+class _Run:
+    instance: ProcessInstance
+    runner: ProcessRunner
+    workflow: Any  # the engine's workflow; None once a failed batch write sent it back to be run again
+
+
+def _count(result: Drain, instance: ProcessInstance, fired: bool | None) -> None:
+    result.fired += fired is True
+    if fired is None or (fired and _still_due(instance)):
+        result.passed.add(instance.pk)
 
 
 def _still_due(instance: ProcessInstance) -> bool:
@@ -108,32 +137,89 @@ def _still_due(instance: ProcessInstance) -> bool:
             and instance.next_timer_at <= now())
 
 
-def _fire(instance: ProcessInstance, runner: ProcessRunner) -> bool | None:
-    """Fire one instance's due timers in a savepoint; a failure is that instance's alone (see the module doc).
-    True: fired; False: marked errored; None: skipped (a database error), for the next sweep to retry."""
+def _run(instance: ProcessInstance, runner: ProcessRunner) -> _Run | None:
+    """The engine's part, no database: restore and fire. A failure marks the instance errored (None)."""
+    try:
+        workflow = runner.restore(instance.state)
+        runner.fire_due_timers(workflow)
+        return _Run(instance, runner, workflow)
+    except Exception as exc:  # one instance must never stop the sweep of the others
+        _fail(instance, exc)
+        return None
+
+
+def _fail(instance: ProcessInstance, exc: Exception) -> None:
+    """Mark the instance errored for an administrator: its definition stopped it, or it is damaged."""
+    if isinstance(exc, ExecutionError):
+        error = exc
+        log.warning("timer sweep: instance %s stopped by its definition: %s", instance.pk, exc)
+    else:
+        error = ExecutionError(None, f"{type(exc).__name__}: {exc}")
+        log.exception("timer sweep: instance %s failed", instance.pk)
+    try:
+        _mark_errored(instance.pk, error)
+        instance.status = ProcessInstance.ERRORED
+    except DatabaseError:
+        log.exception("timer sweep could not mark instance %s errored", instance.pk)
+
+
+def _write_one(run: _Run | None) -> bool | None:
+    """The full write of one fired instance (state, task sync, audit) in its savepoint. True: written; None:
+    skipped on a database error, for the next sweep to retry; False: it failed and is marked errored."""
+    if run is None:
+        return False
     try:
         with transaction.atomic():
-            workflow = runner.restore(instance.state)
-            runner.fire_due_timers(workflow)
-            _save(instance, runner, workflow)
-            audit.record("timers_fired", instance=instance)
+            _save(run.instance, run.runner, run.workflow)
+            audit.record("timers_fired", instance=run.instance)
         return True
     except (DatabaseError, Conflict):
-        log.exception("timer sweep skipped instance %s (database error; the next sweep retries it)", instance.pk)
+        log.exception("timer sweep skipped instance %s (database error; the next sweep retries it)", run.instance.pk)
         return None
-    except Exception as exc:  # one instance must never stop the sweep of the others
-        if isinstance(exc, ExecutionError):
-            error = exc
-            log.warning("timer sweep: instance %s stopped by its definition: %s", instance.pk, exc)
-        else:
-            error = ExecutionError(None, f"{type(exc).__name__}: {exc}")
-            log.exception("timer sweep: instance %s failed", instance.pk)
-        try:
-            _mark_errored(instance.pk, error)
-            instance.status = ProcessInstance.ERRORED
-        except DatabaseError:
-            log.exception("timer sweep could not mark instance %s errored", instance.pk)
-    return False
+    except Exception as exc:  # e.g. a new task nobody may take: the instance stops, the batch goes on
+        _fail(run.instance, exc)
+        return False
+
+
+def _write_plain(runs: list[_Run]) -> list[_Run]:
+    """Save the instances whose fire touched no task in one UPDATE and their audit rows in one INSERT.
+
+    No revision check is needed: the claim holds their row locks (on SQLite, the IMMEDIATE transaction) since
+    it read them. Returns the runs written, their workflow set to None if this write failed: they are then
+    re-run and written one by one, so one bad row cannot lose the others."""
+    if not runs:
+        return []
+    saved = [(run.instance, {name: getattr(run.instance, name) for name in _SAVED}) for run in runs]
+    at = now()
+    events = []
+    for run in runs:
+        instance, runner, workflow = run.instance, run.runner, run.workflow
+        completed = workflow.completed
+        instance.state = runner.dump(workflow)
+        instance.next_timer_at = None if completed else runner.next_timer_due(workflow)
+        instance.status = ProcessInstance.COMPLETED if completed else ProcessInstance.RUNNING
+        instance.end_event = runner.end_event(workflow) or ""
+        instance.ended_at = at if completed else None
+        instance.revision += 1
+        if completed:
+            events.append(audit.event("instance_completed", instance=instance,
+                                      message=runner.element_name(instance.end_event),
+                                      after={"end_event": instance.end_event}))
+        events.append(audit.event("timers_fired", instance=instance))
+    try:
+        with transaction.atomic():
+            ProcessInstance.objects.bulk_update([run.instance for run in runs], _SAVED)
+            audit.record_all(events)
+    except DatabaseError:
+        log.exception("timer sweep: the batch write failed; writing its %d instances one by one", len(runs))
+        for instance, values in saved:
+            for name, value in values.items():
+                setattr(instance, name, value)
+        return [_Run(run.instance, run.runner, None) for run in runs]
+    return runs
+
+
+_SAVED = ("state", "next_timer_at", "status", "end_event", "ended_at", "revision")
 
 
 def backlog(batch_size: int = BATCH_SIZE) -> bool:
