@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.workflows.test_timer_sweep import TIMER_BPMN
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.runtime.services import sweep
 from workflows.runtime.services.definitions import deploy_definition
 from workflows.runtime.services.instances import start_process
 from workflows.runtime.services.sweep import drain, fire_due_timers
@@ -102,7 +103,7 @@ def test_a_failed_batch_write_falls_back_to_one_write_per_instance(db, clock, mo
     def refuse(*args, **kwargs):
         raise DatabaseError("the batch UPDATE was refused")
 
-    monkeypatch.setattr(ProcessInstance.objects, "bulk_update", refuse)
+    monkeypatch.setattr(sweep, "_update_rows", refuse)
     assert fire_due_timers() == 6
     _fired_once_each(ids)
 

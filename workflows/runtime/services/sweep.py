@@ -208,7 +208,7 @@ def _write_plain(runs: list[_Run]) -> list[_Run]:
         events.append(audit.event("timers_fired", instance=instance))
     try:
         with transaction.atomic():
-            ProcessInstance.objects.bulk_update([run.instance for run in runs], _SAVED)
+            _update_rows([run.instance for run in runs])
             audit.record_all(events)
     except DatabaseError:
         log.exception("timer sweep: the batch write failed; writing its %d instances one by one", len(runs))
@@ -220,6 +220,19 @@ def _write_plain(runs: list[_Run]) -> list[_Run]:
 
 
 _SAVED = ("state", "next_timer_at", "status", "end_event", "ended_at", "revision")
+
+
+def _update_rows(instances: list[ProcessInstance]) -> None:
+    """The saved fields of many rows in one executemany of a plain UPDATE (the driver pipelines it). Not
+    `bulk_update`: its CASE per field and row cost more Python than the engine's own work (profiled)."""
+    meta = ProcessInstance._meta
+    fields = [meta.get_field(name) for name in _SAVED]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    rows = [[f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields] + [i.pk] for i in instances]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def backlog(batch_size: int = BATCH_SIZE) -> bool:
