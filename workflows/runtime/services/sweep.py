@@ -2,9 +2,10 @@
 
 Why batches: a worker claims up to `batch_size` due rows in one statement (`FOR UPDATE SKIP LOCKED`, so two
 workers never take the same row and never wait for each other) and fires them in one transaction, paying one
-commit per batch instead of one per instance. Each instance runs in its own savepoint: whatever one raises
-rolls back that instance alone, which is then marked errored (or, on a database error, left for the next sweep)
-while the batch goes on. Why a time budget: a batch stops taking instances once `batch_seconds` have passed and
+commit per batch instead of one per instance. Each instance's engine run is in its own savepoint: whatever one
+raises rolls back that instance alone (with what its service tasks wrote), which is then marked errored (or, on
+a database error, left for the next sweep) while the batch goes on; the fired instances are then written
+together (see `_batch`). Why a time budget: a batch stops taking instances once `batch_seconds` have passed and
 commits what it fired, so locks are held briefly and a slow instance delays only its own batch; the claimed rows
 it did not reach are released by the commit for the next batch. A drain keeps claiming batches until nothing it
 may take is due: there is no per-minute ceiling. On SQLite the IMMEDIATE transaction serialises sweepers instead.
@@ -104,17 +105,18 @@ def _batch(result: Drain, batch_size: int, batch_seconds: float) -> tuple[int, i
             if reached and time.monotonic() - started >= batch_seconds:
                 break
             reached += 1
-            run = _run(instance, runners[instance.definition_id])
+            run = _run(result, instance, runners[instance.definition_id])
             if run is None:
                 continue
             if instance.pk in with_tasks or run.runner.ready_human_tasks(run.workflow):
                 _count(result, instance, _write_one(run))
             else:
                 plain.append(run)
-        for run in _write_plain(plain):
-            if run.workflow is None:  # the batch write failed: these go again, one by one
-                _count(result, run.instance, _write_one(_run(run.instance, run.runner)))
-            else:
+        if not _write_plain(plain):  # the batch write failed: the same runs are written one by one
+            for run in plain:
+                _count(result, run.instance, _write_one(run))
+        else:
+            for run in plain:
                 _count(result, run.instance, True)
         return len(instances), reached
 
@@ -123,7 +125,8 @@ def _batch(result: Drain, batch_size: int, batch_seconds: float) -> tuple[int, i
 class _Run:
     instance: ProcessInstance
     runner: ProcessRunner
-    workflow: Any  # the engine's workflow; None once a failed batch write sent it back to be run again
+    workflow: Any  # the engine's workflow after the fire
+    fields: dict[str, Any]  # what the instance row becomes
 
 
 def _count(result: Drain, instance: ProcessInstance, fired: bool | None) -> None:
@@ -137,15 +140,29 @@ def _still_due(instance: ProcessInstance) -> bool:
             and instance.next_timer_at <= now())
 
 
-def _run(instance: ProcessInstance, runner: ProcessRunner) -> _Run | None:
-    """The engine's part, no database: restore and fire. A failure marks the instance errored (None)."""
+def _run(result: Drain, instance: ProcessInstance, runner: ProcessRunner) -> _Run | None:
+    """The engine's part: restore, fire, dump, in a savepoint so that what its service tasks wrote goes with
+    it if it fails. A failure marks the instance errored; a database error leaves it to the next sweep."""
     try:
-        workflow = runner.restore(instance.state)
-        runner.fire_due_timers(workflow)
-        return _Run(instance, runner, workflow)
+        with transaction.atomic():
+            workflow = runner.restore(instance.state)
+            runner.fire_due_timers(workflow)
+            completed = workflow.completed
+            fields = {
+                "state": runner.dump(workflow),
+                "next_timer_at": None if completed else runner.next_timer_due(workflow),
+                "status": ProcessInstance.COMPLETED if completed else ProcessInstance.RUNNING,
+                "end_event": runner.end_event(workflow) or "",
+                "ended_at": now() if completed else None,
+                "revision": instance.revision + 1,
+            }
+        return _Run(instance, runner, workflow, fields)
+    except DatabaseError:
+        log.exception("timer sweep skipped instance %s (database error; the next sweep retries it)", instance.pk)
+        result.passed.add(instance.pk)
     except Exception as exc:  # one instance must never stop the sweep of the others
         _fail(instance, exc)
-        return None
+    return None
 
 
 def _fail(instance: ProcessInstance, exc: Exception) -> None:
@@ -163,11 +180,9 @@ def _fail(instance: ProcessInstance, exc: Exception) -> None:
         log.exception("timer sweep could not mark instance %s errored", instance.pk)
 
 
-def _write_one(run: _Run | None) -> bool | None:
+def _write_one(run: _Run) -> bool | None:
     """The full write of one fired instance (state, task sync, audit) in its savepoint. True: written; None:
     skipped on a database error, for the next sweep to retry; False: it failed and is marked errored."""
-    if run is None:
-        return False
     try:
         with transaction.atomic():
             _save(run.instance, run.runner, run.workflow)
@@ -181,48 +196,38 @@ def _write_one(run: _Run | None) -> bool | None:
         return False
 
 
-def _write_plain(runs: list[_Run]) -> list[_Run]:
-    """Save the instances whose fire touched no task in one UPDATE and their audit rows in one INSERT.
+def _write_plain(runs: list[_Run]) -> bool:
+    """Save the instances whose fire touched no task in one UPDATE and their audit rows in one INSERT; False
+    (nothing written, the instances as they were) if that failed.
 
     No revision check is needed: the claim holds their row locks (on SQLite, the IMMEDIATE transaction) since
-    it read them. Returns the runs written, their workflow set to None if this write failed: they are then
-    re-run and written one by one, so one bad row cannot lose the others."""
+    it read them."""
     if not runs:
-        return []
-    saved = [(run.instance, {name: getattr(run.instance, name) for name in _SAVED}) for run in runs]
-    at = now()
+        return True
     events = []
     for run in runs:
-        instance, runner, workflow = run.instance, run.runner, run.workflow
-        completed = workflow.completed
-        instance.state = runner.dump(workflow)
-        instance.next_timer_at = None if completed else runner.next_timer_due(workflow)
-        instance.status = ProcessInstance.COMPLETED if completed else ProcessInstance.RUNNING
-        instance.end_event = runner.end_event(workflow) or ""
-        instance.ended_at = at if completed else None
-        instance.revision += 1
-        if completed:
-            events.append(audit.event("instance_completed", instance=instance,
-                                      message=runner.element_name(instance.end_event),
-                                      after={"end_event": instance.end_event}))
-        events.append(audit.event("timers_fired", instance=instance))
+        if run.fields["status"] == ProcessInstance.COMPLETED:
+            events.append(audit.event("instance_completed", instance=run.instance,
+                                      message=run.runner.element_name(run.fields["end_event"]),
+                                      after={"end_event": run.fields["end_event"]}))
+        events.append(audit.event("timers_fired", instance=run.instance))
     try:
         with transaction.atomic():
-            _update_rows([run.instance for run in runs])
+            _update_rows(runs)
             audit.record_all(events)
     except DatabaseError:
         log.exception("timer sweep: the batch write failed; writing its %d instances one by one", len(runs))
-        for instance, values in saved:
-            for name, value in values.items():
-                setattr(instance, name, value)
-        return [_Run(run.instance, run.runner, None) for run in runs]
-    return runs
+        return False
+    for run in runs:
+        for name, value in run.fields.items():
+            setattr(run.instance, name, value)
+    return True
 
 
 _SAVED = ("state", "next_timer_at", "status", "end_event", "ended_at", "revision")
 
 
-def _update_rows(instances: list[ProcessInstance]) -> None:
+def _update_rows(runs: list[_Run]) -> None:
     """The saved fields of many rows in one executemany of a plain UPDATE (the driver pipelines it). Not
     `bulk_update`: its CASE per field and row cost more Python than the engine's own work (profiled)."""
     meta = ProcessInstance._meta
@@ -230,7 +235,7 @@ def _update_rows(instances: list[ProcessInstance]) -> None:
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    rows = [[f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields] + [i.pk] for i in instances]
+    rows = [[f.get_db_prep_save(run.fields[f.name], connection) for f in fields] + [run.instance.pk] for run in runs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
