@@ -73,14 +73,14 @@ def test_a_drain_out_of_time_says_work_is_still_due(db, clock):
 
 
 @pytest.mark.parametrize("count", [3, 40])
-def test_a_batch_of_plain_fires_writes_all_its_rows_in_two_statements(db, clock, count):
+def test_a_batch_of_plain_fires_costs_the_same_statements_whatever_its_size(db, clock, count):
     _waiting(count)
     clock.advance(days=3)
     with CaptureQueriesContext(connection) as queries:
         assert fire_due_timers(batch_size=50) == count
     # its transaction, the claim, the definitions, the calendar, the open tasks, and in a savepoint one UPDATE
-    # of every state and one INSERT of every audit row; per instance only the savepoint its engine run is in
-    assert len(queries) == 10 + 2 * count
+    # of every state and one INSERT of every audit row (no savepoint per engine run: the process calls no service)
+    assert len(queries) == 10
 
 
 def test_a_timer_that_opens_a_task_gets_its_task_row_in_the_same_batch_as_plain_ones(centre, clock):
@@ -152,3 +152,40 @@ def test_two_sweepers_at_once_fire_each_instance_exactly_once(clock):
     assert not errors
     assert sum(counts) == 120
     _fired_once_each(ids)
+
+
+WAIT_THEN_SERVICE = TIMER_BPMN.replace("wait_two_working_days", "wait_then_notify").replace(
+    'id="wait_defs"', 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="wait_defs"').replace(
+    'targetRef="waited"/>', 'targetRef="notify"/>').replace(
+    '<bpmn:endEvent id="waited"><bpmn:incoming>to_end</bpmn:incoming></bpmn:endEvent>',
+    """<bpmn:serviceTask id="notify" name="通知">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="test.notify" resultVariable="sent">
+          <spiffworkflow:parameters/></spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+      <bpmn:incoming>to_end</bpmn:incoming><bpmn:outgoing>to_divide</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="to_divide" sourceRef="notify" targetRef="divide"/>
+    <bpmn:scriptTask id="divide" name="计算"><bpmn:incoming>to_divide</bpmn:incoming>
+      <bpmn:outgoing>to_done</bpmn:outgoing><bpmn:script>share = 1 // divisor</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="to_done" sourceRef="divide" targetRef="waited"/>
+    <bpmn:endEvent id="waited"><bpmn:incoming>to_done</bpmn:incoming></bpmn:endEvent>""")
+
+
+def test_a_failed_run_takes_what_its_services_wrote_with_it_and_the_batch_goes_on(centre, clock, monkeypatch):
+    from workflows.runtime import registry
+    from workflows.runtime.models import Notification
+
+    def notify(context, **params) -> dict:
+        Notification.objects.create(recipient=centre["lisi"], message="到期提醒", created_at=clock.now())
+        return {}
+
+    monkeypatch.setitem(registry._services, "test.notify", notify)
+    deploy_definition("wait_then_notify", {"notify.bpmn": WAIT_THEN_SERVICE})
+    failing = start_process("wait_then_notify", data={"divisor": 0}, business_key="N-1")
+    passing = start_process("wait_then_notify", data={"divisor": 1}, business_key="N-2")
+    clock.advance(days=3)
+    assert fire_due_timers() == 1
+    status = dict(ProcessInstance.objects.filter(pk__in=[failing.pk, passing.pk]).values_list("pk", "status"))
+    assert status == {failing.pk: "errored", passing.pk: "completed"}
+    assert Notification.objects.count() == 1  # the failing run's notification was rolled back with it

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,13 +76,15 @@ def _claim(batch_size: int, passed: set[int]) -> list[ProcessInstance]:
     return list(qs.order_by("next_timer_at")[:batch_size])
 
 
-def _runners(instances: list[ProcessInstance]) -> dict[int, ProcessRunner]:
-    """One runner per definition in the batch (the calendar read once), definitions without their sources."""
+def _runners(instances: list[ProcessInstance]) -> dict[int, tuple[ProcessRunner, bool]]:
+    """One runner per definition in the batch (the calendar read once), definitions without their sources; with
+    it, whether the definition calls services (then each engine run needs a savepoint, see `_run`)."""
     ids = {i.definition_id for i in instances}
     definitions = ProcessDefinition.objects.defer("sources").in_bulk(ids)
     for instance in instances:
         instance.definition = definitions[instance.definition_id]
-    return {pk: runner_for(definition) for pk, definition in definitions.items()}
+    runners = {pk: runner_for(definition) for pk, definition in definitions.items()}
+    return {pk: (runner, runner.calls_services()) for pk, runner in runners.items()}
 
 
 def _batch(result: Drain, batch_size: int, batch_seconds: float) -> tuple[int, int]:
@@ -105,7 +108,7 @@ def _batch(result: Drain, batch_size: int, batch_seconds: float) -> tuple[int, i
             if reached and time.monotonic() - started >= batch_seconds:
                 break
             reached += 1
-            run = _run(result, instance, runners[instance.definition_id])
+            run = _run(result, instance, *runners[instance.definition_id])
             if run is None:
                 continue
             if instance.pk in with_tasks or run.runner.ready_human_tasks(run.workflow):
@@ -140,11 +143,12 @@ def _still_due(instance: ProcessInstance) -> bool:
             and instance.next_timer_at <= now())
 
 
-def _run(result: Drain, instance: ProcessInstance, runner: ProcessRunner) -> _Run | None:
-    """The engine's part: restore, fire, dump, in a savepoint so that what its service tasks wrote goes with
-    it if it fails. A failure marks the instance errored; a database error leaves it to the next sweep."""
+def _run(result: Drain, instance: ProcessInstance, runner: ProcessRunner, calls_services: bool) -> _Run | None:
+    """The engine's part: restore, fire, dump. If the definition calls services, in a savepoint, so that what
+    they wrote goes with the run if it fails; without services the engine touches no table (and needs none).
+    A failure marks the instance errored; a database error leaves it to the next sweep."""
     try:
-        with transaction.atomic():
+        with transaction.atomic() if calls_services else nullcontext():
             workflow = runner.restore(instance.state)
             runner.fire_due_timers(workflow)
             completed = workflow.completed
