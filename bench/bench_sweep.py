@@ -8,7 +8,7 @@ copies of its row (same state, same due time), moves the clock past the deadline
 (default 2) that each drain with `services.sweep.drain` at the same moment. Prints one table comparing
   engine alone      restore the stored state, fire the timer, dump (no database), per instance;
   one per commit    the sweep with batches of one (a transaction per instance, as the sweep was), one worker;
-  W workers         the sweep as shipped (batches of 50, 2 s budget), W workers at once over all N,
+  W workers         the sweep as shipped (its batch size and time budget), W workers at once over all N,
 each as instances per second and its ratio to the engine alone. It then checks every instance: exactly one
 `timers_fired` audit row, completed at its end event, nothing left due. Not part of the tests.
 """
@@ -142,6 +142,7 @@ def _verify(ids: list[int]) -> list[str]:
 def main(n: int, workers: int, sample: int = 1000) -> None:
     from workflows.runtime.clock import set_clock
     from workflows.runtime.models import ProcessInstance
+    from workflows.runtime.services.sweep import BATCH_SIZE
 
     clock = FrozenClock(START)
     set_clock(clock)
@@ -155,7 +156,7 @@ def main(n: int, workers: int, sample: int = 1000) -> None:
     ProcessInstance.objects.filter(pk__in=shipped).update(next_timer_at=due_at + timedelta(days=30))
     rows = [("1 worker, a commit per instance", *_sweep(1, 1), old_shape)]
     ProcessInstance.objects.filter(pk__in=shipped).update(next_timer_at=due_at)
-    rows.append((f"{workers} workers, batches of 50", *_sweep(workers, 50), shipped))
+    rows.append((f"{workers} workers, batches of {BATCH_SIZE}", *_sweep(workers, BATCH_SIZE), shipped))
 
     print(f"timer sweep of due instances of a one-timer process ({connection.vendor}, {os.cpu_count()} cores)")
     print(f"| {'measurement':<34} | {'fired':>6} | {'wall s':>7} | {'per s':>7} | {'vs engine':>9} | {'checked':<40} |")

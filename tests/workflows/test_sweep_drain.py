@@ -121,7 +121,7 @@ def test_the_celery_task_drains_a_backlog(db, clock, monkeypatch):
     from workflows.runtime.tasks import fire_due_timers as sweep_task
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)  # the helper it sends runs here, not on a broker
-    ids = _waiting(60)  # more than one batch: the task asks for a helper, which drains it all
+    ids = _waiting(sweep.BATCH_SIZE + 1)  # more than one batch: the task asks for a helper, which drains it all
     clock.advance(days=3)
     assert sweep_task.delay().get() == 0  # the helper ran first (eagerly) and left nothing for it
     _fired_once_each(ids)

@@ -32,8 +32,8 @@ from workflows.runtime.services.instances import _mark_errored, _save
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 50
-BATCH_SECONDS = 2.0
+BATCH_SIZE = 200  # measured (bench_sweep): 200 drains ~25% faster than 50; the time budget bounds the lock
+BATCH_SECONDS = 1.0  # how long a batch may hold its row locks (SQLite: the write lock) at most
 
 
 @dataclass
