@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import pytest
@@ -124,6 +125,19 @@ def test_the_celery_task_drains_a_backlog(db, clock, monkeypatch):
     ids = _waiting(sweep.BATCH_SIZE + 1)  # more than one batch: the task asks for a helper, which drains it all
     clock.advance(days=3)
     assert sweep_task.delay().get() == 0  # the helper ran first (eagerly) and left nothing for it
+    _fired_once_each(ids)
+
+
+def test_a_celery_sweep_out_of_time_sends_itself_again_until_nothing_is_due(db, clock, monkeypatch):
+    from webapp.celery import app
+    from workflows.runtime import tasks
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(tasks, "SWEEP_SECONDS", 0)  # every round stops after one batch
+    ids = _waiting(5)
+    clock.advance(days=3)
+    monkeypatch.setattr(sweep, "drain", functools.partial(sweep.drain, batch_size=2))
+    assert tasks.fire_due_timers.delay().get() == 2  # its own round; the rounds it sent fired the other three
     _fired_once_each(ids)
 
 
