@@ -10,6 +10,7 @@ from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 
 
 def record(action: str, **fields: Any) -> AuditEvent:
+    """Write one audit row now; `fields` as `event` takes them."""
     entry = event(action, **fields)
     entry.save(force_insert=True)
     return entry
