@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import TerminateEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
@@ -262,6 +263,12 @@ class ProcessRunner:
             if "Time" in e.event_type and isinstance(e.value, str)
         ]
         return min(due) if due else None
+
+    def calls_services(self) -> bool:
+        """Whether the definition has a service task: only a service can write outside the workflow's state."""
+        return any(isinstance(task_spec, ServiceTask)
+                   for process_spec in [self.bundle.spec, *self.bundle.subprocess_specs.values()]
+                   for task_spec in process_spec.task_specs.values())
 
     def element_name(self, bpmn_id: str) -> str:
         """The name a BPMN element shows readers (e.g. an end event's 结案), or its id when it has none."""

@@ -1,4 +1,4 @@
-"""Celery app: the worker runs timer sweeps that beat schedules every minute (Redis broker)."""
+"""Celery app: workers drain the timer sweeps that beat starts every minute (Redis broker)."""
 
 import os
 

@@ -180,6 +180,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fire-due-timers": {"task": "workflows.runtime.tasks.fire_due_timers", "schedule": 60.0},
 }
+# How many Celery workers a timer backlog is spread over (each drains batches claimed with SKIP LOCKED).
+GOVFLOW_TIMER_SWEEPERS = int(os.environ.get("GOVFLOW_TIMER_SWEEPERS", "2"))
 
 # Which leave rule set (DMN next to bpmn/leave_approval.bpmn) the demo centre deploys.
 GOVFLOW_LEAVE_RULE_SET = os.environ.get("GOVFLOW_LEAVE_RULE_SET", "shenxian")

@@ -300,7 +300,7 @@ def test_notifications_show_in_the_inbox_until_marked_read(login, delivered_case
 
 def test_the_director_supervising_an_overdue_appeal_may_read_the_case(login, delivered_case, clock, centre):
     from workflows.discipline.services import file_appeal
-    from workflows.runtime.services.instances import fire_due_timers
+    from workflows.runtime.services.sweep import fire_due_timers
 
     file_appeal(delivered_case, centre["lisi"], "请求撤销。")
     letter = delivered_case.letters.get()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from engine.clock import CENTRE_TZ
 from workflows.leave.models import LeaveRequest
 from workflows.runtime.models import HumanTask, ProcessInstance
-from workflows.runtime.services.instances import fire_due_timers
+from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
 BODY = {"leave_type": "事假", "first_day": "2026-12-01", "last_day": "2026-12-01", "reason": "家中有事"}

@@ -14,7 +14,7 @@ import workflows
 from engine.clock import CENTRE_TZ
 from workflows.runtime.models import HumanTask
 from workflows.runtime.registry import labels
-from workflows.runtime.services.instances import fire_due_timers
+from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
 HISTORY = re.compile(r'<table class="history">(.*?)</table>', re.S)

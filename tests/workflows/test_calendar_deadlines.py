@@ -17,7 +17,8 @@ from workflows.org.models import CalendarOverride
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.calendar import delete_override, save_override
 from workflows.runtime.services.definitions import deploy_definition, deploy_from_files
-from workflows.runtime.services.instances import fire_due_timers, start_process
+from workflows.runtime.services.instances import start_process
+from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
 ENGINE_FIXTURES = Path(__file__).resolve().parent.parent / "engine" / "fixtures"

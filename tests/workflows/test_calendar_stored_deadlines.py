@@ -23,7 +23,7 @@ from workflows.runtime.engine_env import runner_for
 from workflows.runtime.models import AuditEvent, HumanTask
 from workflows.runtime.services.calendar import delete_override, save_override
 from workflows.runtime.services.definitions import deploy_definition
-from workflows.runtime.services.instances import fire_due_timers
+from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
 

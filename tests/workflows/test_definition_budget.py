@@ -10,7 +10,8 @@ import pytest
 from engine.errors import DefinitionError, ExecutionError
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition
-from workflows.runtime.services.instances import fire_due_timers, start_process
+from workflows.runtime.services.instances import start_process
+from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -19,8 +19,8 @@ from workflows.discipline.services import DisciplineRefused, LateAppeal, file_ap
 from workflows.runtime.errors import Conflict, InvalidInput
 from workflows.runtime.models import AuditEvent, HumanTask, Notification
 from workflows.runtime.selectors import my_tasks, unread_notifications
-from workflows.runtime.services.instances import fire_due_timers
 from workflows.runtime.services.notifications import mark_read
+from workflows.runtime.services.sweep import fire_due_timers
 
 NUMBER = "尼勒克县行政服务中心 诫字〔2026〕第{}号"
 FINDINGS = "经查看监控并询问当事人，李四与办事群众发生争吵，属实。"

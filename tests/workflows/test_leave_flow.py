@@ -15,7 +15,8 @@ from workflows.leave.services import LeaveApplication, LeaveRefused, submit_leav
 from workflows.org.selectors import working_calendar
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_from_files
-from workflows.runtime.services.instances import fire_due_timers, start_process
+from workflows.runtime.services.instances import start_process
+from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
 FIXTURES = Path(__file__).parent / "fixtures"

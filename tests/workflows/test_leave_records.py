@@ -15,7 +15,7 @@ from workflows.leave.forms import LeaveRequestForm
 from workflows.leave.models import AbsenceRecord, LeaveRequest
 from workflows.leave.services import LeaveApplication, LeaveRefused, submit_leave
 from workflows.runtime.models import AuditEvent, HumanTask, Notification, ProcessInstance
-from workflows.runtime.services.instances import fire_due_timers
+from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
 

@@ -10,7 +10,8 @@ from django.db import connection, transaction
 
 from workflows.runtime.models import ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition
-from workflows.runtime.services.instances import fire_due_timers, start_process
+from workflows.runtime.services.instances import start_process
+from workflows.runtime.services.sweep import fire_due_timers
 
 TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -9,7 +9,19 @@ from workflows.runtime.clock import now
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 
 
-def record(
+def record(action: str, **fields: Any) -> AuditEvent:
+    """Write one audit row now; `fields` as `event` takes them."""
+    entry = event(action, **fields)
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_all(events: list[AuditEvent]) -> None:
+    """Many rows in one insert (the timer sweep writes a whole batch's at once)."""
+    AuditEvent.objects.bulk_create(events)
+
+
+def event(
     action: str,
     *,
     instance: ProcessInstance | None = None,
@@ -19,7 +31,8 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """An audit row not yet written: `record` writes it at once, `record_all` together with others."""
+    return AuditEvent(
         instance=instance or (task.instance if task else None),
         task=task,
         actor=actor,

@@ -1,4 +1,8 @@
-"""The embedded timer runner: the same sweep as Celery beat, in a thread, when no broker is configured."""
+"""The embedded timer runner: the same sweep as the Celery task, in a thread, when no broker is configured.
+
+Every interval it drains everything due (batch after batch, see services.sweep), so a day's deadlines falling
+due together are all fired in one pass rather than a fixed number per minute.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import threading
 
 from django.db import close_old_connections
 
-from workflows.runtime.services.instances import fire_due_timers
+from workflows.runtime.services.sweep import fire_due_timers
 
 log = logging.getLogger(__name__)
 
@@ -18,17 +22,23 @@ class EmbeddedTimerRunner(threading.Thread):
         self.interval = interval_seconds
         self._stop_event = threading.Event()
 
+    def sweep(self) -> int:
+        """One pass: drain all due timers; a failure is logged and the next pass tries again."""
+        try:
+            close_old_connections()
+            fired = fire_due_timers()
+            if fired:
+                log.info("fired timers of %d instance(s)", fired)
+            return fired
+        except Exception:  # keep sweeping; the failure is logged and instances keep their error state
+            log.exception("timer sweep failed")
+            return 0
+        finally:
+            close_old_connections()
+
     def run(self) -> None:
         while not self._stop_event.is_set():
-            try:
-                close_old_connections()
-                fired = fire_due_timers()
-                if fired:
-                    log.info("fired timers of %d instance(s)", fired)
-            except Exception:  # keep sweeping; the failure is logged and instances keep their error state
-                log.exception("timer sweep failed")
-            finally:
-                close_old_connections()
+            self.sweep()
             self._stop_event.wait(self.interval)
 
     def stop(self) -> None:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from engine.errors import ExecutionError
@@ -115,51 +115,6 @@ def start_process(
         workflow = runner.start(data)
         _save(instance, runner, workflow)
     return instance
-
-
-def fire_due_timers(limit: int = 200) -> int:
-    """Fire every due timer; two sweepers never take the same instance (SKIP LOCKED). Returns instances fired.
-
-    Instances are isolated from each other: whatever one raises is logged and handled there, and the sweep
-    goes on. An engine error or any other failure of the instance itself (damaged state, a bug in a
-    handler) marks it errored for an administrator to see and retry; a database error (a lock timeout, a
-    lost connection) only skips it, since the next sweep may well succeed. A slow instance cannot hold
-    the others back for long either: each engine step runs under the definition budget (engine.budget).
-    """
-    due = list(
-        ProcessInstance.objects.filter(status=ProcessInstance.RUNNING, next_timer_at__lte=now())
-        .order_by("next_timer_at").values_list("pk", flat=True)[:limit]
-    )
-    fired = 0
-    for instance_id in due:
-        try:
-            with transaction.atomic():
-                instance = lock_instance(instance_id, skip_locked=True)
-                if (instance is None or instance.status != ProcessInstance.RUNNING
-                        or instance.next_timer_at is None or instance.next_timer_at > now()):
-                    continue
-                runner = runner_for(instance.definition)
-                workflow = runner.restore(instance.state)
-                runner.fire_due_timers(workflow)
-                _save(instance, runner, workflow)
-                audit.record("timers_fired", instance=instance)
-                fired += 1
-        except Conflict:
-            continue
-        except DatabaseError:
-            log.exception("timer sweep skipped instance %s (database error; the next sweep retries it)", instance_id)
-        except Exception as exc:  # one instance must never stop the sweep of the others
-            if isinstance(exc, ExecutionError):
-                error = exc
-                log.warning("timer sweep: instance %s stopped by its definition: %s", instance_id, exc)
-            else:
-                error = ExecutionError(None, f"{type(exc).__name__}: {exc}")
-                log.exception("timer sweep: instance %s failed", instance_id)
-            try:
-                _mark_errored(instance_id, error)
-            except DatabaseError:
-                log.exception("timer sweep could not mark instance %s errored", instance_id)
-    return fired
 
 
 def retry_instance(instance_id: int, actor: Official) -> ProcessInstance:
