@@ -27,7 +27,7 @@ from workflows.leave.rules import deadline_day_reminder_at, leave_ends_at, repor
 from workflows.leave.services import LeaveApplication, submit_leave
 from workflows.org.models import Official
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
-from workflows.runtime.services.instances import fire_due_timers
+from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 
 # Filed on a Monday for Wednesday to Friday: three days, so the window head confirms the substitute and two more

@@ -19,7 +19,8 @@ from django.db.models import Count
 from bench.scale.seed import bulk_insert, next_id, reset_sequences
 from workflows.runtime.models import AuditEvent, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition
-from workflows.runtime.services.instances import fire_due_timers, start_process
+from workflows.runtime.services.instances import start_process
+from workflows.runtime.services.sweep import fire_due_timers
 
 KEY = "bench_wait"
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>

@@ -194,7 +194,9 @@ def test_a_failed_run_takes_what_its_services_wrote_with_it_and_the_batch_goes_o
         Notification.objects.create(recipient=centre["lisi"], message="到期提醒", created_at=clock.now())
         return {}
 
-    monkeypatch.setitem(registry._services, "test.notify", notify)
+    monkeypatch.setattr(registry, "_families", dict(registry._families))
+    registry.register_family(registry.ProcessFamily(name="sweep_test", label="测试", process_keys=("wait_then_notify",),
+                                                    services={"test.notify": notify}))
     deploy_definition("wait_then_notify", {"notify.bpmn": WAIT_THEN_SERVICE})
     failing = start_process("wait_then_notify", data={"divisor": 0}, business_key="N-1")
     passing = start_process("wait_then_notify", data={"divisor": 1}, business_key="N-2")
