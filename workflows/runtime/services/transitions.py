@@ -27,7 +27,7 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
-from workflows.runtime.services.instances import lock_instance, write_instance
+from workflows.runtime.services.instances import instance_of_task, lock_instance, write_instance
 
 
 class TaskTaken(Conflict):
@@ -89,7 +89,7 @@ def _task_row(task_id: int) -> HumanTask:
 def claim_task(task_id: int, actor: Official) -> HumanTask:
     """Take an unclaimed task of one of the actor's roles; claiming one's own claimed task again is a no-op."""
     with transaction.atomic():
-        lock_instance(HumanTask.objects.values_list("instance_id", flat=True).get(pk=task_id))
+        lock_instance(instance_of_task(task_id))
         task = _task_row(task_id)
         _refuse_if_taken(task, actor)
         if task.assignee_id == actor.pk:
@@ -106,7 +106,6 @@ def _outcome(form_data: Mapping[str, Any]) -> str:
 
 def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -> HumanTask:
     """Complete an open task as `actor`; whoever comes second gets TaskTaken naming the first."""
-    instance_id = HumanTask.objects.values_list("instance_id", flat=True).get(pk=task_id)
     result: dict[str, HumanTask] = {}
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
@@ -122,5 +121,5 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
         audit.record("task_completed", task=task, actor=actor, message=task.title, after=dict(form_data))
         result["task"] = task
 
-    write_instance(instance_id, work)
+    write_instance(instance_of_task(task_id), work)
     return result["task"]
