@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from engine.assignment import (
     ESCALATION_RULE,
@@ -22,15 +22,18 @@ from workflows.org.models import Absence, CalendarOverride, Official
 
 
 def org_for(rules: Iterable[AssignmentRule], case: CaseContext, day: date) -> OrgSnapshot:
-    """The part of the org chart that can decide these rules for this case on `day`, in two indexed queries.
+    """The part of the org chart that can decide these rules for this case on `day`, in one or two queries.
 
     Never the whole chart: a centre with thousands of officials and years of A/B pairs must cost what the
-    demo centre costs. The snapshot holds the active officials who hold a rule's role in its scope (and the
+    demo centre costs. Usually one query: the absences and A/B pairs are read only when one of those officials
+    is absent on `day`. The snapshot holds the active officials who hold a rule's role in its scope (and the
     centre office, the last tier), the applicant, the absences covering `day` and, for the officials absent
     that day only, their A/B pairs valid on `day` whose B post is active. B posts come in with their names and
     no roles, so the pure rules in engine.assignment give the same answer as on the whole chart.
     """
-    officials = _holders([*rules, ESCALATION_RULE], case)
+    officials, anyone_away = _holders([*rules, ESCALATION_RULE], case, day)
+    if not anyone_away:  # nobody who could take the task is absent: no B post can come into it
+        return OrgSnapshot(officials=officials)
     leaves, pairs = _absences_and_b_posts(day, officials)
     return OrgSnapshot(officials=officials, ab_posts=pairs, leaves=leaves)
 
@@ -46,21 +49,26 @@ def _scope(rule: AssignmentRule, case: CaseContext) -> Q | None:
     return Q(roles__code=rule.role)
 
 
-def _holders(rules: Iterable[AssignmentRule], case: CaseContext) -> dict[int, OfficialInfo]:
+def _holders(rules: Iterable[AssignmentRule], case: CaseContext, day: date) -> tuple[dict[int, OfficialInfo], bool]:
+    """The officials who may hold one of `rules` for the case, and whether any of them is absent on `day`."""
     wanted = Q(pk=case.applicant_id) if case.applicant_id is not None else Q(pk__in=[])
     for rule in rules:
         scoped = _scope(rule, case)
         if scoped is not None:
             wanted |= scoped
     rows: dict[int, tuple[str, int | None, int | None, set[str]]] = {}
-    query = Official.objects.filter(wanted, active=True).values_list("pk", "name", "department_id", "window_id",
-                                                                      "roles__code")
-    for pk, name, department_id, window_id, code in query:
+    away = Absence.objects.filter(official=OuterRef("pk"), first_day__lte=day, last_day__gte=day)
+    query = (Official.objects.filter(wanted, active=True).annotate(away=Exists(away))
+             .values_list("pk", "name", "department_id", "window_id", "roles__code", "away"))
+    anyone_away = False
+    for pk, name, department_id, window_id, code, is_away in query:
         row = rows.setdefault(pk, (name, department_id, window_id, set()))
         if code:
             row[3].add(code)
-    return {pk: OfficialInfo(pk, name, frozenset(codes), department_id, window_id)
-            for pk, (name, department_id, window_id, codes) in rows.items()}
+        anyone_away = anyone_away or is_away
+    officials = {pk: OfficialInfo(pk, name, frozenset(codes), department_id, window_id)
+                 for pk, (name, department_id, window_id, codes) in rows.items()}
+    return officials, anyone_away
 
 
 def _absences_and_b_posts(day: date, officials: dict[int, OfficialInfo]) -> tuple[list[LeavePeriod], list[ABPost]]:
