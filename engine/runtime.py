@@ -166,18 +166,11 @@ class ProcessRunner:
     def dump(workflow: BpmnWorkflow) -> dict[str, Any]:
         return dump_state(workflow)
 
-    def ready_human_tasks(self, workflow: BpmnWorkflow, only: Collection[str] | None = None) -> list[ReadyTask]:
-        """The READY user tasks (those whose ids are in `only`, when given: their data is copied, the others'
-        is not, so a step of an instance with hundreds of open tasks copies only what it needs)."""
+    def ready_human_tasks(self, workflow: BpmnWorkflow) -> list[ReadyTask]:
         return [
             ReadyTask(str(t.id), self.bundle.human_tasks[t.task_spec.name], dict(t.data))
             for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-            if only is None or str(t.id) in only
         ]
-
-    @staticmethod
-    def ready_human_task_ids(workflow: BpmnWorkflow) -> set[str]:
-        return {str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
 
     def complete(
         self,

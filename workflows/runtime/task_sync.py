@@ -177,7 +177,7 @@ def sync_human_tasks(instance: ProcessInstance, runner: ProcessRunner, workflow)
     One query reads the open rows' engine ids (and titles, for the audit line of a cancelled one); the rows
     that changed are written in one statement per table, so a step costs the same with 10 or 400 open tasks.
     """
-    ready = runner.ready_human_task_ids(workflow)
+    ready = {t.id: t for t in runner.ready_human_tasks(workflow)}
     open_rows = {engine_id: (pk, title) for pk, engine_id, title
                  in instance.tasks.filter(state=HumanTask.OPEN).values_list("pk", "engine_task_id", "title")}
     gone = [(pk, title) for engine_id, (pk, title) in open_rows.items() if engine_id not in ready]
@@ -185,9 +185,9 @@ def sync_human_tasks(instance: ProcessInstance, runner: ProcessRunner, workflow)
         HumanTask.objects.filter(pk__in=[pk for pk, _ in gone]).update(state=HumanTask.CANCELLED, completed_at=now())
         for pk, title in gone:
             audit.record("task_cancelled", task=HumanTask(pk=pk, instance_id=instance.pk), message=title)
-    new = ready - open_rows.keys()
+    new = [t for engine_id, t in ready.items() if engine_id not in open_rows]
     if new:
-        _create_rows(instance, runner.ready_human_tasks(workflow, only=new), runner)
+        _create_rows(instance, new, runner)
 
 
 def reassign_open_tasks(official_ids: Iterable[int], reason: str, actor: Official | None = None) -> int:
