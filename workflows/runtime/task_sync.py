@@ -172,10 +172,11 @@ def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: Proc
 
 
 def sync_human_tasks(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
-    """Close the rows whose engine task went away and create rows for new ones; untouched rows are not loaded.
+    """Close the rows whose engine task went away and create rows for new ones.
 
-    One query reads the open rows' engine ids (and titles, for the audit line of a cancelled one); the rows
-    that changed are written in one statement per table, so a step costs the same with 10 or 400 open tasks.
+    The open rows are not loaded as models: one query reads their ids, engine ids and titles (the title for
+    the audit line of a cancelled one). Only the rows that changed are written, in one statement per table,
+    so a step issues the same statements with 10 or 400 open tasks.
     """
     ready = {t.id: t for t in runner.ready_human_tasks(workflow)}
     open_rows = {engine_id: (pk, title) for pk, engine_id, title
