@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from engine.assignment import AssignmentError, AssignmentRule, CaseContext, resolve
+from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule, CaseContext, resolve
 from engine.clock import CENTRE_TZ
 from workflows.leave.models import AbsenceRecord, LeaveRequest
 from workflows.leave.rules import (
@@ -18,7 +18,7 @@ from workflows.leave.rules import (
     sick_leave_counts_as,
 )
 from workflows.org.models import ABPair, Absence
-from workflows.org.selectors import org_snapshot, working_calendar
+from workflows.org.selectors import org_for, working_calendar
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.services.notifications import notify
@@ -43,11 +43,13 @@ def record_approvers(context: dict[str, Any], leave_request_id: int) -> dict:
     request = _request(leave_request_id)
     applicant = request.applicant  # the instance is not linked yet: this runs while it starts
     case = CaseContext(applicant_id=applicant.pk, department_id=applicant.department_id, window_id=applicant.window_id)
-    org, day = org_snapshot(today()), today()
+    day = today()
+    rules = [AssignmentRule.of(role) for role in context.get("approver_chain") or [] if role in DEFAULT_SCOPE]
+    org = org_for(rules, case, day)
     approver_ids: set[int] = set()
-    for role in context.get("approver_chain") or []:
+    for rule in rules:
         try:
-            resolution = resolve(AssignmentRule.of(role), case, org, day)
+            resolution = resolve(rule, case, org, day)
         except AssignmentError:  # a vacant post: the approval step itself reports it when it is reached
             continue
         approver_ids.update(resolution.holders, resolution.candidates)

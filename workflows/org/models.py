@@ -81,6 +81,8 @@ class ABPair(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "AB岗"
         constraints = [models.CheckConstraint(condition=~models.Q(a=models.F("b")), name="ab_pair_distinct")]
+        # assignment reads the pairs of an absent official valid on one day (workflows.org.selectors.org_for)
+        indexes = [models.Index(fields=["a", "valid_to", "valid_from"], name="abpair_of_a_valid")]
 
     def __str__(self) -> str:
         return f"{self.a} → {self.b}（{self.get_kind_display()}）"
@@ -96,7 +98,9 @@ class Absence(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "请假离岗"
-        indexes = [models.Index(fields=["first_day", "last_day"])]
+        # last_day first: "covering today" then skips every absence that ended, however many years of them
+        indexes = [models.Index(fields=["first_day", "last_day"]),
+                   models.Index(fields=["last_day", "first_day"], name="absence_not_ended")]
 
     def __str__(self) -> str:
         return f"{self.official} {self.first_day.isoformat()}至{self.last_day.isoformat()}"

@@ -2,36 +2,98 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
-from engine.assignment import ABPost, LeavePeriod, OfficialInfo, OrgSnapshot
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
+
+from engine.assignment import (
+    ESCALATION_RULE,
+    ABPost,
+    AssignmentRule,
+    CaseContext,
+    LeavePeriod,
+    OfficialInfo,
+    OrgSnapshot,
+)
 from engine.calendar import WorkingCalendar
-from workflows.org.models import ABPair, Absence, CalendarOverride, Official
+from workflows.org.models import Absence, CalendarOverride, Official
 
 
-def org_snapshot(day: date) -> OrgSnapshot:
-    """Everything assignment needs for `day`: active officials, A/B pairs and absences covering it."""
-    officials = {
-        o.id: OfficialInfo(
-            id=o.id,
-            name=o.name,
-            roles=frozenset(r.code for r in o.roles.all()),
-            department_id=o.department_id,
-            window_id=o.window_id,
-        )
-        for o in Official.objects.filter(active=True).prefetch_related("roles")
-    }
-    pairs = [
-        ABPost(p.a_id, p.b_id, p.valid_from, p.valid_to)
-        for p in ABPair.objects.all()
-        if p.a_id in officials and p.b_id in officials
-    ]
-    leaves = [
-        LeavePeriod(a.official_id, a.first_day, a.last_day)
-        for a in Absence.objects.filter(first_day__lte=day, last_day__gte=day)
-    ]
+def org_for(rules: Iterable[AssignmentRule], case: CaseContext, day: date) -> OrgSnapshot:
+    """The part of the org chart that can decide these rules for this case on `day`, in one or two queries.
+
+    Never the whole chart: a centre with thousands of officials and years of A/B pairs must cost what the
+    demo centre costs. Usually one query: the absences and A/B pairs are read only when one of those officials
+    is absent on `day`. The snapshot holds the active officials who hold a rule's role in its scope (and the
+    centre office, the last tier), the applicant, the absences covering `day` and, for the officials absent
+    that day only, their A/B pairs valid on `day` whose B post is active. B posts come in with their names and
+    no roles, so the pure rules in engine.assignment give the same answer as on the whole chart.
+    """
+    officials, anyone_away = _holders([*rules, ESCALATION_RULE], case, day)
+    if not anyone_away:  # nobody who could take the task is absent: no B post can come into it
+        return OrgSnapshot(officials=officials)
+    leaves, pairs = _absences_and_b_posts(day, officials)
     return OrgSnapshot(officials=officials, ab_posts=pairs, leaves=leaves)
+
+
+def _scope(rule: AssignmentRule, case: CaseContext) -> Q | None:
+    """Who may hold `rule` for this case; None: nobody can (the case has no window or department)."""
+    if rule.role == "applicant":
+        return None
+    if rule.scope == "applicant.window":
+        return Q(roles__code=rule.role, window_id=case.window_id) if case.window_id is not None else None
+    if rule.scope == "applicant.department":
+        return Q(roles__code=rule.role, department_id=case.department_id) if case.department_id is not None else None
+    return Q(roles__code=rule.role)
+
+
+def _holders(rules: Iterable[AssignmentRule], case: CaseContext, day: date) -> tuple[dict[int, OfficialInfo], bool]:
+    """The officials who may hold one of `rules` for the case, and whether any of them is absent on `day`."""
+    wanted = Q(pk=case.applicant_id) if case.applicant_id is not None else Q(pk__in=[])
+    for rule in rules:
+        scoped = _scope(rule, case)
+        if scoped is not None:
+            wanted |= scoped
+    rows: dict[int, tuple[str, int | None, int | None, set[str]]] = {}
+    away = Absence.objects.filter(official=OuterRef("pk"), first_day__lte=day, last_day__gte=day)
+    query = (Official.objects.filter(wanted, active=True).annotate(away=Exists(away))
+             .values_list("pk", "name", "department_id", "window_id", "roles__code", "away"))
+    anyone_away = False
+    for pk, name, department_id, window_id, code, is_away in query:
+        row = rows.setdefault(pk, (name, department_id, window_id, set()))
+        if code:
+            row[3].add(code)
+        anyone_away = anyone_away or is_away
+    officials = {pk: OfficialInfo(pk, name, frozenset(codes), department_id, window_id)
+                 for pk, (name, department_id, window_id, codes) in rows.items()}
+    return officials, anyone_away
+
+
+def _absences_and_b_posts(day: date, officials: dict[int, OfficialInfo]) -> tuple[list[LeavePeriod], list[ABPost]]:
+    """The absences covering `day`, each joined to the absent official's A/B pairs valid that day (one query).
+
+    B posts are added to `officials` (name only) so audit lines can name who stands in. Pairs keep the order
+    they were made in, which decides between two temporary pairs as it always has.
+    """
+    valid = (Q(official__b_posts__valid_from__isnull=True) | Q(official__b_posts__valid_from__lte=day)) & (
+        Q(official__b_posts__valid_to__isnull=True) | Q(official__b_posts__valid_to__gte=day))
+    rows = (
+        Absence.objects.filter(first_day__lte=day, last_day__gte=day)
+        .annotate(pair=FilteredRelation("official__b_posts", condition=valid))
+        .values_list("official_id", "first_day", "last_day", "pair__id", "pair__b_id", "pair__valid_from",
+                     "pair__valid_to", "pair__b__name", "pair__b__active")
+    )
+    leaves: dict[tuple[int, date, date], LeavePeriod] = {}
+    pairs: dict[int, ABPost] = {}
+    for official_id, first_day, last_day, pair_id, b_id, valid_from, valid_to, b_name, b_active in rows:
+        leaves.setdefault((official_id, first_day, last_day), LeavePeriod(official_id, first_day, last_day))
+        if pair_id is None or not b_active:
+            continue
+        pairs[pair_id] = ABPost(official_id, b_id, valid_from, valid_to)
+        officials.setdefault(b_id, OfficialInfo(b_id, b_name, frozenset()))
+    return list(leaves.values()), [pairs[pk] for pk in sorted(pairs)]
 
 
 def working_calendar() -> WorkingCalendar:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, cast
 
+from engine.calendar import WorkingCalendar
 from engine.runtime import EngineEnvironment, ProcessRunner
 from engine.specs import SpecBundle, load_bundle
 from workflows.org.selectors import working_calendar
@@ -23,8 +25,27 @@ def bundle_for(definition: ProcessDefinition) -> SpecBundle:
     return _bundle(definition.pk, definition.checksum)
 
 
+class _CalendarWhenCounted:
+    """The working calendar of one runner, read the first time the write counts a working day.
+
+    Not cached across writes: an administrator's override must count from the next write on. Most steps
+    count no working day at all (no deadline on the next task, no timer), and they read no calendar.
+    """
+
+    def __init__(self) -> None:
+        self._calendar: WorkingCalendar | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # copy and pickle probe for these before __init__ ran
+            raise AttributeError(name)
+        if self._calendar is None:
+            self._calendar = working_calendar()
+        return getattr(self._calendar, name)
+
+
 def environment() -> EngineEnvironment:
-    return EngineEnvironment(clock=get_clock(), calendar=working_calendar(), services=service_handlers())
+    return EngineEnvironment(clock=get_clock(), calendar=cast(WorkingCalendar, _CalendarWhenCounted()),
+                             services=service_handlers())
 
 
 def runner_for(definition: ProcessDefinition) -> ProcessRunner:

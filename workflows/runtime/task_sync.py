@@ -18,7 +18,7 @@ from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner, ReadyTask
 from workflows.org.models import Official
 from workflows.org.roles import ROLE_LABELS
-from workflows.org.selectors import org_snapshot
+from workflows.org.selectors import org_for
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.models import HumanTask, ProcessInstance
@@ -32,20 +32,26 @@ def case_context(instance: ProcessInstance, initiator_may_act: bool = False) -> 
                        window_id=instance.window_id, excluded_ids=own)
 
 
-def _names(ids: Iterable[int]) -> list[str]:
-    names = dict(Official.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+def _names(ids: Iterable[int], org: OrgSnapshot) -> list[str]:
+    """Names from the snapshot the resolution came from; anyone it does not hold is looked up (re-assignments)."""
+    ids = list(ids)
+    names = {i: org.officials[i].name for i in ids if i in org.officials}
+    missing = [i for i in ids if i not in names]
+    if missing:
+        names.update(Official.objects.filter(pk__in=missing).values_list("pk", "name"))
     return [names.get(i, str(i)) for i in ids]
 
 
-def _describe(resolution: Resolution) -> dict:
+def _describe(resolution: Resolution, org: OrgSnapshot) -> dict:
     described = {
-        "holders": _names(resolution.holders),
-        "candidates": _names(resolution.candidates),
-        "substitutions": [f"{a} → {b}" for a, b in zip(_names(x for x, _ in resolution.substitutions),
-                                                     _names(y for _, y in resolution.substitutions), strict=True)],
+        "holders": _names(resolution.holders, org),
+        "candidates": _names(resolution.candidates, org),
+        "substitutions": [f"{a} → {b}" for a, b in zip(_names((x for x, _ in resolution.substitutions), org),
+                                                     _names((y for _, y in resolution.substitutions), org),
+                                                     strict=True)],
     }
     if resolution.excluded:
-        described["excluded"] = _names(resolution.excluded)
+        described["excluded"] = _names(resolution.excluded, org)
     return described
 
 
@@ -63,10 +69,14 @@ def _performer(instance: ProcessInstance, spec_name: str) -> int | None:
     )
 
 
-def _resolve(task: HumanTask, org: OrgSnapshot) -> Resolution:
+def _rules(task: HumanTask) -> list[AssignmentRule]:
+    return [AssignmentRule(task.role, task.scope), *filter(None, [_fallback(task)])]
+
+
+def _resolve(task: HumanTask, instance: ProcessInstance, org: OrgSnapshot) -> Resolution:
     try:
-        return assign(AssignmentRule(task.role, task.scope), case_context(task.instance, task.initiator_may_act),
-                      org, today(), fallback=_fallback(task), performer_id=_performer(task.instance, task.performer_of))
+        return assign(AssignmentRule(task.role, task.scope), case_context(instance, task.initiator_may_act),
+                      org, today(), fallback=_fallback(task), performer_id=_performer(instance, task.performer_of))
     except AssignmentError as exc:
         raise ExecutionError(task.spec_name, str(exc)) from exc
 
@@ -90,6 +100,15 @@ def _apply(task: HumanTask, resolution: Resolution) -> None:
     task.candidates.set(resolution.candidates)
 
 
+def _insert_people(tasks: list[tuple[HumanTask, Resolution]]) -> None:
+    """Holders and candidates of new rows: one INSERT per through table, whatever the number of tasks."""
+    holders, candidates = HumanTask.holders.through, HumanTask.candidates.through
+    holders.objects.bulk_create([holders(humantask_id=task.pk, official_id=official_id)
+                                 for task, resolution in tasks for official_id in resolution.holders])
+    candidates.objects.bulk_create([candidates(humantask_id=task.pk, official_id=official_id)
+                                    for task, resolution in tasks for official_id in resolution.candidates])
+
+
 def _due_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
     """The task's deadline: the time its `due_variable` holds, else `due_working_days` from now, else none."""
     if ready.meta.due_variable:
@@ -101,18 +120,17 @@ def _due_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
     return runner.env.calendar.deadline(now(), due) if due is not None else None
 
 
-def _audit_detour(task: HumanTask, resolution: Resolution, actor: Official | None = None) -> None:
+def _audit_detour(task: HumanTask, resolution: Resolution, org: OrgSnapshot, actor: Official | None = None) -> None:
     """A task that left its rule's holders because the case is theirs is audited, never passed over silently."""
     if task.assignment_note:
         audit.record("task_escalated" if resolution.escalated else "task_fallback", task=task, actor=actor,
-                     message=task.assignment_note, after=_describe(resolution))
+                     message=task.assignment_note, after=_describe(resolution, org))
 
 
-def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner, org: OrgSnapshot) -> None:
+def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner) -> HumanTask:
     rule = ready.assignment
     fallback = ready.meta.fallback
-    due = ready.meta.due_working_days
-    task = HumanTask(
+    return HumanTask(
         instance=instance,
         engine_task_id=ready.id,
         spec_name=ready.meta.spec_name,
@@ -125,38 +143,52 @@ def _create_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunn
         performer_of=ready.meta.performer_of or "",
         initiator_may_act=ready.meta.initiator_may_act,
         due_at=_due_at(ready, runner),
-        due_working_days=due,
+        due_working_days=ready.meta.due_working_days,
         created_at=now(),
         applicant_id=instance.applicant_id,
         department_id=instance.department_id,
         case_number=instance.business_key,
     )
-    resolution = _resolve(task, org)
-    task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
-    _flag(task, resolution)
-    task.save()
-    _apply(task, resolution)
-    audit.record("task_created", task=task, message=task.title, after=_describe(resolution))
-    if resolution.substitutions:
-        audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗",
-                     after=_describe(resolution))
-    _audit_detour(task, resolution)
+
+
+def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: ProcessRunner) -> None:
+    """Rows for the tasks a step made ready: one org query for all their rules, then one INSERT per table."""
+    tasks = [_new_row(instance, ready_task, runner) for ready_task in ready]
+    org = org_for([rule for task in tasks for rule in _rules(task)], case_context(instance), today())
+    resolved: list[tuple[HumanTask, Resolution]] = []
+    for task in tasks:
+        resolution = _resolve(task, instance, org)
+        task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
+        _flag(task, resolution)
+        resolved.append((task, resolution))
+    HumanTask.objects.bulk_create(tasks)
+    _insert_people(resolved)
+    for task, resolution in resolved:
+        audit.record("task_created", task=task, message=task.title, after=_describe(resolution, org))
+        if resolution.substitutions:
+            audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗",
+                         after=_describe(resolution, org))
+        _audit_detour(task, resolution, org)
 
 
 def sync_human_tasks(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+    """Close the rows whose engine task went away and create rows for new ones.
+
+    The open rows are not loaded as models: one query reads their ids, engine ids and titles (the title for
+    the audit line of a cancelled one). Only the rows that changed are written, in one statement per table,
+    so a step issues the same statements with 10 or 400 open tasks.
+    """
     ready = {t.id: t for t in runner.ready_human_tasks(workflow)}
-    open_rows = {t.engine_task_id: t for t in instance.tasks.filter(state=HumanTask.OPEN)}
-    for engine_id, task in open_rows.items():
-        if engine_id not in ready:
-            task.state = HumanTask.CANCELLED
-            task.completed_at = now()
-            task.save(update_fields=["state", "completed_at"])
-            audit.record("task_cancelled", task=task, message=task.title)
+    open_rows = {engine_id: (pk, title) for pk, engine_id, title
+                 in instance.tasks.filter(state=HumanTask.OPEN).values_list("pk", "engine_task_id", "title")}
+    gone = [(pk, title) for engine_id, (pk, title) in open_rows.items() if engine_id not in ready]
+    if gone:
+        HumanTask.objects.filter(pk__in=[pk for pk, _ in gone]).update(state=HumanTask.CANCELLED, completed_at=now())
+        for pk, title in gone:
+            audit.record("task_cancelled", task=HumanTask(pk=pk, instance_id=instance.pk), message=title)
     new = [t for engine_id, t in ready.items() if engine_id not in open_rows]
     if new:
-        org = org_snapshot(today())
-        for ready_task in new:
-            _create_row(instance, ready_task, runner, org)
+        _create_rows(instance, new, runner)
 
 
 def reassign_open_tasks(official_ids: Iterable[int], reason: str, actor: Official | None = None) -> int:
@@ -171,12 +203,12 @@ def reassign_open_tasks_of_roles(roles: Iterable[str], reason: str, actor: Offic
 
 def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -> int:
     tasks = tasks.distinct().select_related("instance").prefetch_related("candidates")
-    org = org_snapshot(today())
     moved = 0
     for task in tasks:
         before = sorted(o.pk for o in task.candidates.all())
+        org = org_for(_rules(task), case_context(task.instance), today())
         try:
-            resolution = _resolve(task, org)
+            resolution = _resolve(task, task.instance, org)
         except ExecutionError as exc:  # the post is vacant now: the task stays where it is until it is filled
             audit.record("task_post_vacant", task=task, actor=actor, message=f"{reason}：{exc.message}")
             continue
@@ -188,7 +220,7 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
             task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
         task.save(update_fields=["assignee", "escalated", "assignment_note"])
         audit.record("task_reassigned", task=task, actor=actor, message=reason,
-                     before={"candidates": _names(before)}, after=_describe(resolution))
-        _audit_detour(task, resolution, actor)
+                     before={"candidates": _names(before, org)}, after=_describe(resolution, org))
+        _audit_detour(task, resolution, org, actor)
         moved += 1
     return moved

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
-from workflows.runtime.services.instances import lock_instance, write_instance
+from workflows.runtime.services.instances import instance_of_task, lock_instance, write_instance
 
 
 class TaskTaken(Conflict):
@@ -66,8 +67,8 @@ def _claimed_at(task: HumanTask) -> datetime | None:
 
 def _refuse_if_taken(task: HumanTask, actor: Official) -> None:
     """NotAllowed for an official the task was never meant for; else TaskTaken when the task was closed, or
-    claimed by another official, before this actor got to it."""
-    if task.assignee_id != actor.pk and not _is_candidate(task, actor):
+    claimed by another official, before this actor got to it. `task` as `_task_row` read it for `actor`."""
+    if task.assignee_id != actor.pk and not task.actor_is_candidate:
         raise NotAllowed(actor.pk, task.title)
     if task.state == HumanTask.COMPLETED:
         who = task.completed_by.name if task.completed_by else _("another official")
@@ -82,15 +83,18 @@ def _refuse_if_taken(task: HumanTask, actor: Official) -> None:
                         % {"who": task.assignee.name, "at": _local(at) if at else "—"})
 
 
-def _task_row(task_id: int) -> HumanTask:
-    return HumanTask.objects.select_related("assignee", "completed_by").get(pk=task_id)
+def _task_row(task_id: int, actor: Official) -> HumanTask:
+    """The task with whoever holds and closed it, and whether `actor` is a candidate: one statement."""
+    candidate = HumanTask.candidates.through.objects.filter(humantask_id=OuterRef("pk"), official_id=actor.pk)
+    return (HumanTask.objects.select_related("assignee", "completed_by")
+            .annotate(actor_is_candidate=Exists(candidate)).get(pk=task_id))
 
 
 def claim_task(task_id: int, actor: Official) -> HumanTask:
     """Take an unclaimed task of one of the actor's roles; claiming one's own claimed task again is a no-op."""
     with transaction.atomic():
-        lock_instance(HumanTask.objects.values_list("instance_id", flat=True).get(pk=task_id))
-        task = _task_row(task_id)
+        lock_instance(instance_of_task(task_id))
+        task = _task_row(task_id, actor)
         _refuse_if_taken(task, actor)
         if task.assignee_id == actor.pk:
             return task
@@ -106,11 +110,10 @@ def _outcome(form_data: Mapping[str, Any]) -> str:
 
 def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -> HumanTask:
     """Complete an open task as `actor`; whoever comes second gets TaskTaken naming the first."""
-    instance_id = HumanTask.objects.values_list("instance_id", flat=True).get(pk=task_id)
     result: dict[str, HumanTask] = {}
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
-        task = _task_row(task_id)
+        task = _task_row(task_id, actor)
         _refuse_if_taken(task, actor)
         at = now()
         runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk], completed_at=at)
@@ -122,5 +125,5 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
         audit.record("task_completed", task=task, actor=actor, message=task.title, after=dict(form_data))
         result["task"] = task
 
-    write_instance(instance_id, work)
+    write_instance(instance_of_task(task_id), work)
     return result["task"]
