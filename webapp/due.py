@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from engine.calendar import WorkingCalendar
 from workflows.runtime.clock import now
 from workflows.runtime.models import HumanTask
 from workflows.runtime.selectors import working_days_left
@@ -31,9 +32,9 @@ class Due:
         return ngettext("%(n)d working day left", "%(n)d working days left", self.days_left) % {"n": self.days_left}
 
 
-def due_of(task: HumanTask) -> Due:
+def due_of(task: HumanTask, calendar: WorkingCalendar | None = None) -> Due:
     """Open tasks only count down; a closed task is never overdue."""
     if task.state != HumanTask.OPEN:
         return Due(None, False)
-    days = working_days_left(task)
+    days = working_days_left(task, calendar)
     return Due(days, task.due_at is not None and task.due_at < now())

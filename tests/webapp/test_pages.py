@@ -120,10 +120,12 @@ def test_inbox_paginates(login, file_leave, official):
                                     "due_at": task.due_at + timedelta(minutes=n)}).candidates.set([official("lifzr")])
     client = login("lifzr")
     first = client.get(reverse("inbox"))
-    assert len(first.context["page"].object_list) == 20
-    second = client.get(reverse("inbox"), {"page": 2})
-    assert len(second.context["page"].object_list) == 6
-    assert "第 2 页，共 2 页" in second.content.decode()
+    assert len(first.context["rows"]) == 20 and first.context["previous_url"] is None
+    second = client.get(first.context["next_url"])
+    assert len(second.context["rows"]) == 6 and second.context["next_url"] is None
+    assert "第 2 页" in second.content.decode()
+    assert {t.pk for t in first.context["rows"]}.isdisjoint(t.pk for t in second.context["rows"])
+    assert len(client.get(reverse("inbox"), {"page": "x"}).context["rows"]) == 20
 
 
 def test_definitions_pages_are_for_the_centre_office(login, leave_definition):

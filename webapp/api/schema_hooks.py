@@ -3,7 +3,7 @@
 Views declare the answers of their own rules (a 409 on a conflicting completion, a 400 naming a deadline); the
 answers DRF itself gives around any view are added here, so the schema does not under-promise them:
 401/403 for a caller who is not an authenticated official, 400 for a query string or body that does not
-validate, 404 for an unknown id, a page past the end or an unknown `?format=`.
+validate, 404 for an unknown id, a page past the end, a cursor that is not one or an unknown `?format=`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def _error(description: str) -> dict[str, Any]:
 
 
 def _is_paginated(operation: dict[str, Any]) -> bool:
-    return any(p.get("name") == "page" and p.get("in") == "query" for p in operation.get("parameters", []))
+    return any(p.get("name") in ("page", "cursor") and p.get("in") == "query" for p in operation.get("parameters", []))
 
 
 def _chooses_format(operation: dict[str, Any]) -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from engine.calendar import WorkingCalendar
 from workflows.org.models import Official
+from workflows.org.selectors import working_calendar
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.selectors import instance_history, instance_tasks, working_days_left
 from workflows.runtime.validators import check_upload_name
@@ -75,7 +78,12 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def get_working_days_left(self, task: HumanTask) -> int | None:
         """0 on the due day, negative when overdue; null for closed tasks and tasks without a deadline."""
-        return working_days_left(task) if task.state == HumanTask.OPEN else None
+        return working_days_left(task, self._calendar) if task.state == HumanTask.OPEN else None
+
+    @cached_property
+    def _calendar(self) -> WorkingCalendar:
+        """Read once per response: a list serializes every row with this one instance."""
+        return working_calendar()
 
 
 class TaskQuerySerializer(serializers.Serializer):

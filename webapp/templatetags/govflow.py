@@ -7,16 +7,21 @@ from webapp.access import can_monitor as _can_monitor
 from webapp.due import Due, due_of
 from workflows.org.models import Official
 from workflows.org.roles import ROLE_LABELS
-from workflows.org.selectors import official_of
+from workflows.org.selectors import official_of, working_calendar
 from workflows.runtime import registry
 from workflows.runtime.models import HumanTask
 
 register = template.Library()
 
 
-@register.filter
-def due(task: HumanTask) -> Due:
-    return due_of(task)
+@register.simple_tag(takes_context=True)
+def due(context, task: HumanTask) -> Due:
+    """`{% due task as d %}`: the calendar is read once per request, not once per row of a list."""
+    request = context["request"]
+    calendar = getattr(request, "govflow_calendar", None)
+    if calendar is None:
+        calendar = request.govflow_calendar = working_calendar()
+    return due_of(task, calendar)
 
 
 @register.filter

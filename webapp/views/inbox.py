@@ -1,18 +1,74 @@
-"""待办: my tasks, tasks my roles may claim, tasks I have done; my unread notifications."""
+"""待办: my tasks, tasks my roles may claim, tasks I have done; my unread notifications.
 
-from django.core.paginator import Paginator
+The page costs the same few queries whatever its size and however many tasks the centre has closed: the tab
+counts stop at COUNT_CAP, no list is counted whole, the done tab (which only grows) pages by cursor and the open
+tabs by page number."""
+
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 
 from webapp.access import official_required
+from webapp.api.pagination import DoneTaskCursorPagination
 from webapp.forms import TABS, InboxFilterForm
 from workflows.runtime.errors import InvalidInput
+from workflows.runtime.models import HumanTask
 from workflows.runtime.selectors import claimable_tasks, done_tasks, filter_tasks, my_tasks, unread_notifications
 from workflows.runtime.services.notifications import mark_read
 
 TAB_TASKS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
 PAGE_SIZE = 20
+COUNT_CAP = 100  # a tab shows "99+" beyond: nobody reads a larger number, and counting it scans the rows
+
+
+def _capped_count(tasks: QuerySet[HumanTask]) -> int:
+    """How many, up to COUNT_CAP: a COUNT over at most that many index entries."""
+    return tasks.order_by().values("pk")[:COUNT_CAP].count()
+
+
+def _count_label(count: int) -> str:
+    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
+
+
+def _without_cursor(request: HttpRequest) -> HttpRequest:
+    """The request with its `cursor` dropped (the other filters stay)."""
+    request.GET = request.GET.copy()
+    request.GET.pop("cursor", None)
+    return request
+
+
+def _page(request: HttpRequest, tab: str, tasks: QuerySet[HumanTask]) -> dict:
+    """One page of the tab: its rows, the links to the pages beside it, and for the open tabs its number."""
+    if tab == "done":
+        cursor = DoneTaskCursorPagination()
+        cursor.page_size = PAGE_SIZE
+        try:
+            rows = cursor.paginate_queryset(tasks, Request(request))
+        except NotFound:  # a cursor edited by hand or cut short: the first page, as a stale filter is dropped
+            rows = cursor.paginate_queryset(tasks, Request(_without_cursor(request)))
+        return {"rows": rows, "previous_url": cursor.get_previous_link(), "next_url": cursor.get_next_link(),
+                "page_number": None}
+    return _numbered_page(request, tasks)
+
+
+def _numbered_page(request: HttpRequest, tasks: QuerySet[HumanTask]) -> dict:
+    """The open tabs, sorted by due date (a column with NULLs, which a cursor cannot follow): by page number,
+    reading one row past the page to know whether another follows instead of counting them all."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    rows = list(tasks[(number - 1) * PAGE_SIZE:number * PAGE_SIZE + 1])
+    link = request.GET.copy()
+    links = {}
+    for name, target, shown in (("previous_url", number - 1, number > 1), ("next_url", number + 1,
+                                                                          len(rows) > PAGE_SIZE)):
+        link["page"] = target
+        links[name] = f"?{link.urlencode()}" if shown else None
+    return {"rows": rows[:PAGE_SIZE], **links, "page_number": number}
 
 
 @require_GET
@@ -21,14 +77,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     filters = form.filters()
     tab = filters.pop("tab")
-    tabs = [(key, label, TAB_TASKS[key](request.official).count()) for key, label in TABS]
-    counts = {key: count for key, _label, count in tabs}
+    counts = {key: _capped_count(TAB_TASKS[key](request.official)) for key, _label in TABS}
+    tabs = [(key, label, _count_label(counts[key])) for key, label in TABS]
     if "tab" not in request.GET and not counts["mine"] and counts["claimable"]:
         tab = "claimable"  # nothing assigned to me yet: open on the work my roles may take
     tasks = filter_tasks(TAB_TASKS[tab](request.official), **filters)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     notifications = unread_notifications(request.official)
-    return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, "page": page,
+    return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, **_page(request, tab, tasks),
                                           "notifications": notifications})
 
 

@@ -5,6 +5,7 @@ services (one transaction per write) and never by a page that lists things.
 """
 
 from django.db import models
+from django.db.models import Q
 
 from workflows.org.models import Department, Official, Window
 from workflows.runtime.json import Utf8JSONEncoder
@@ -53,7 +54,11 @@ class ProcessInstance(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "next_timer_at"], name="instance_timer_sweep")]
+        indexes = [
+            models.Index(fields=["status", "next_timer_at"], name="instance_timer_sweep"),
+            # The instances list and its cursor: newest first, the id breaking ties.
+            models.Index(fields=["-started_at", "-id"], name="instance_started"),
+        ]
         verbose_name = verbose_name_plural = "流程实例"
 
     def __str__(self) -> str:
@@ -101,9 +106,16 @@ class HumanTask(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["instance", "engine_task_id"], name="task_per_engine_task"),
         ]
+        # One index per inbox query, partial on the rows it reads: open tasks are a small slice of a table that
+        # keeps every closed task. The candidate look-up and the trigram text search are in migration 0005.
         indexes = [
             models.Index(fields=["state", "due_at"], name="task_state_due"),
             models.Index(fields=["assignee", "state"], name="task_assignee_state"),
+            models.Index(fields=["assignee", "due_at", "id"], condition=Q(state="open"), name="task_open_assignee_due"),
+            models.Index(fields=["due_at", "id"], condition=Q(state="open", assignee__isnull=True),
+                         name="task_open_unclaimed_due"),
+            models.Index(fields=["completed_by", "-completed_at", "-id"], condition=Q(state="completed"),
+                         name="task_done_by"),
         ]
         ordering = ["due_at", "id"]
         verbose_name = verbose_name_plural = "待办任务"

@@ -1,17 +1,30 @@
-"""Reads for inboxes, task pages and monitoring. Task rows only: no workflow is deserialized here."""
+"""Reads for inboxes, task pages and monitoring. Task rows only: no workflow is deserialized here.
+
+Lists, counts and monitoring never load an instance's `state` or a definition's `sources`: both grow with the
+case (kilobytes to megabytes a row) and no list shows them, so every list query defers them.
+"""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from engine.calendar import WorkingCalendar
 from workflows.org.models import Official
 from workflows.org.selectors import working_calendar
 from workflows.runtime.clock import now, today
 from workflows.runtime.models import AuditEvent, HumanTask, Notification, ProcessDefinition, ProcessInstance
 
+# The columns a list never reads, named from a task row and from an instance row.
+_TASK_HEAVY = ("instance__state", "instance__definition__sources")
+_INSTANCE_HEAVY = ("state", "definition__sources")
+
+
+def _with_case() -> QuerySet[HumanTask]:
+    return HumanTask.objects.select_related("instance__definition", "assignee", "applicant", "department")
+
 
 def _base() -> QuerySet[HumanTask]:
-    return HumanTask.objects.select_related("instance__definition", "assignee", "applicant", "department")
+    return _with_case().defer(*_TASK_HEAVY)
 
 
 def my_tasks(official: Official) -> QuerySet[HumanTask]:
@@ -25,7 +38,9 @@ def claimable_tasks(official: Official) -> QuerySet[HumanTask]:
 
 
 def done_tasks(official: Official) -> QuerySet[HumanTask]:
-    return _base().filter(state=HumanTask.COMPLETED, completed_by=official).order_by("-completed_at")
+    """Tasks the official completed, the latest first (index `task_done_by`)."""
+    return (_base().select_related("completed_by").filter(state=HumanTask.COMPLETED, completed_by=official)
+            .order_by("-completed_at", "-id"))
 
 
 def filter_tasks(tasks: QuerySet[HumanTask], *, process: str = "", text: str = "", overdue: bool = False):
@@ -50,12 +65,14 @@ def task_visible_to(task: HumanTask, official: Official) -> bool:
     )
 
 
-def working_days_left(task: HumanTask) -> int | None:
-    """Working days until the due date: 0 on the due day, negative when overdue."""
+def working_days_left(task: HumanTask, calendar: WorkingCalendar | None = None) -> int | None:
+    """Working days until the due date: 0 on the due day, negative when overdue.
+
+    Reading the calendar costs a query: a list passes the one it read for its first row to the others."""
     if task.due_at is None:
         return None
     due_day = task.due_at.astimezone(now().tzinfo).date()
-    return working_calendar().working_days_between(today(), due_day)
+    return (calendar or working_calendar()).working_days_between(today(), due_day)
 
 
 def instance_history(instance: ProcessInstance) -> QuerySet[AuditEvent]:
@@ -63,7 +80,9 @@ def instance_history(instance: ProcessInstance) -> QuerySet[AuditEvent]:
 
 
 def instance_tasks(instance: ProcessInstance) -> QuerySet[HumanTask]:
-    return instance.tasks.select_related("assignee", "completed_by").order_by("created_at", "id")
+    return (instance.tasks.select_related("instance__definition", "assignee", "completed_by", "applicant",
+                                          "department")
+            .defer(*_TASK_HEAVY).order_by("created_at", "id"))
 
 
 def definitions() -> QuerySet[ProcessDefinition]:
@@ -71,12 +90,13 @@ def definitions() -> QuerySet[ProcessDefinition]:
 
 
 def errored_instances() -> QuerySet[ProcessInstance]:
-    return ProcessInstance.objects.filter(status=ProcessInstance.ERRORED).select_related("definition")
+    return (ProcessInstance.objects.filter(status=ProcessInstance.ERRORED).select_related("definition")
+            .defer(*_INSTANCE_HEAVY))
 
 
 def find_task(task_id: int) -> HumanTask | None:
-    """One task with what its page shows (case, definition, people)."""
-    return _base().select_related("completed_by").filter(pk=task_id).first()
+    """One task with what its page shows (case, definition, people); the page may read the case's state."""
+    return _with_case().select_related("completed_by").filter(pk=task_id).first()
 
 
 def process_names() -> dict[str, str]:
@@ -98,19 +118,17 @@ def bpmn_source(definition: ProcessDefinition) -> tuple[str, str] | None:
 
 def instances() -> QuerySet[ProcessInstance]:
     related = ("definition", "applicant", "department")
-    return ProcessInstance.objects.select_related(*related).order_by("-started_at", "-id")
+    return ProcessInstance.objects.select_related(*related).defer(*_INSTANCE_HEAVY).order_by("-started_at", "-id")
 
 
 def instances_involving(official: Official) -> QuerySet[ProcessInstance]:
-    """Instances the official applied for or has (had) a task on: what an ordinary official may see."""
-    involved = (
-        Q(applicant=official)
-        | Q(tasks__candidates=official)
-        | Q(tasks__assignee=official)
-        | Q(tasks__completed_by=official)
-    )
-    ids = ProcessInstance.objects.filter(involved).values("pk")
-    return instances().filter(pk__in=ids)
+    """Instances the official applied for or has (had) a task on: what an ordinary official may see.
+
+    Each way in is its own indexed sub-select (candidate look-up, assignee, completer), not one OR over a join
+    of every task and candidate row."""
+    as_candidate = HumanTask.candidates.through.objects.filter(official=official).values("humantask__instance_id")
+    as_worker = HumanTask.objects.filter(Q(assignee=official) | Q(completed_by=official)).values("instance_id")
+    return instances().filter(Q(applicant=official) | Q(pk__in=as_candidate) | Q(pk__in=as_worker))
 
 
 def instance_visible_to(instance: ProcessInstance, official: Official) -> bool:
@@ -118,7 +136,7 @@ def instance_visible_to(instance: ProcessInstance, official: Official) -> bool:
 
 
 def unread_notifications(official: Official) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=official, read_at__isnull=True).select_related("instance", "task")
+    return Notification.objects.filter(recipient=official, read_at__isnull=True).select_related("task")
 
 
 def overdue_tasks() -> QuerySet[HumanTask]:
