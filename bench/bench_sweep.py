@@ -33,24 +33,9 @@ from django.db import connection, connections  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.scale.sweep import BPMN as WAIT  # noqa: E402  (the same waiting process as the scale benchmark)
 from engine.clock import CENTRE_TZ, FrozenClock  # noqa: E402
 
-WAIT = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                  id="bench_wait_defs" targetNamespace="http://govflow.example/bpmn">
-  <bpmn:process id="bench_wait" name="等待两个工作日（基准测试）" isExecutable="true">
-    <bpmn:startEvent id="started"><bpmn:outgoing>to_wait</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="to_wait" sourceRef="started" targetRef="wait"/>
-    <bpmn:intermediateCatchEvent id="wait" name="等待两个工作日">
-      <bpmn:incoming>to_wait</bpmn:incoming><bpmn:outgoing>to_end</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="wait_timer"><bpmn:timeDate>working_days_after(today(), 2)</bpmn:timeDate>
-      </bpmn:timerEventDefinition>
-    </bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="to_end" sourceRef="wait" targetRef="waited"/>
-    <bpmn:endEvent id="waited"><bpmn:incoming>to_end</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>
-"""
 START = datetime(2026, 11, 30, 9, 0, tzinfo=CENTRE_TZ)  # a Monday; the deadline is Wednesday night
 CHUNK = 1000
 
