@@ -31,15 +31,20 @@ from workflows.runtime.task_sync import sync_human_tasks
 log = logging.getLogger(__name__)
 
 
-def _save(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+def saved_fields(runner: ProcessRunner, workflow) -> dict[str, Any]:
+    """The instance columns a step sets: its state, and what the sweep, lists and monitoring read off the row."""
     completed = workflow.completed
-    fields = {
+    return {
         "state": runner.dump(workflow),
         "next_timer_at": None if completed else runner.next_timer_due(workflow),
         "status": ProcessInstance.COMPLETED if completed else ProcessInstance.RUNNING,
         "end_event": runner.end_event(workflow) or "",
         "ended_at": now() if completed else None,
     }
+
+
+def _save(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+    fields = saved_fields(runner, workflow)
     updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
         revision=F("revision") + 1, **fields
     )
@@ -49,7 +54,7 @@ def _save(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         setattr(instance, name, value)
     instance.revision += 1
     sync_human_tasks(instance, runner, workflow)
-    if completed:
+    if workflow.completed:
         audit.record("instance_completed", instance=instance, message=runner.element_name(instance.end_event),
                      after={"end_event": instance.end_event})
 

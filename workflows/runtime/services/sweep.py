@@ -28,7 +28,7 @@ from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
-from workflows.runtime.services.instances import _mark_errored, _save
+from workflows.runtime.services.instances import _mark_errored, _save, saved_fields
 
 log = logging.getLogger(__name__)
 
@@ -151,15 +151,7 @@ def _run(result: Drain, instance: ProcessInstance, runner: ProcessRunner, calls_
         with transaction.atomic() if calls_services else nullcontext():
             workflow = runner.restore(instance.state)
             runner.fire_due_timers(workflow)
-            completed = workflow.completed
-            fields = {
-                "state": runner.dump(workflow),
-                "next_timer_at": None if completed else runner.next_timer_due(workflow),
-                "status": ProcessInstance.COMPLETED if completed else ProcessInstance.RUNNING,
-                "end_event": runner.end_event(workflow) or "",
-                "ended_at": now() if completed else None,
-                "revision": instance.revision + 1,
-            }
+            fields = {**saved_fields(runner, workflow), "revision": instance.revision + 1}
         return _Run(instance, runner, workflow, fields)
     except DatabaseError:
         log.exception("timer sweep skipped instance %s (database error; the next sweep retries it)", instance.pk)
