@@ -43,7 +43,8 @@ def saved_fields(runner: ProcessRunner, workflow) -> dict[str, Any]:
     }
 
 
-def _save(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+def save_step(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+    """Save a step under the lock the caller holds: compare-and-swap on the revision, then the task rows."""
     fields = saved_fields(runner, workflow)
     updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
         revision=F("revision") + 1, **fields
@@ -59,7 +60,8 @@ def _save(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
                      after={"end_event": instance.end_event})
 
 
-def _mark_errored(instance_id: int, exc: ExecutionError) -> None:
+def mark_errored(instance_id: int, exc: ExecutionError) -> None:
+    """The engine failed: the instance shows the error in its own transaction, for an administrator to retry."""
     with transaction.atomic():
         ProcessInstance.objects.filter(pk=instance_id).update(
             status=ProcessInstance.ERRORED, error_message=exc.message[:2000], error_element=exc.element_id or ""
@@ -99,11 +101,11 @@ def write_instance(instance_id: int | Subquery,
             runner = runner_for(instance.definition)
             workflow = runner.restore(instance.state)
             work(instance, runner, workflow)
-            _save(instance, runner, workflow)
+            save_step(instance, runner, workflow)
             return instance
     except ExecutionError as exc:
         if locked is not None:
-            _mark_errored(locked, exc)
+            mark_errored(locked, exc)
         raise
 
 
@@ -132,7 +134,7 @@ def start_process(
         audit.record("instance_started", instance=instance, actor=started_by,
                      message=f"{definition.name}（第{definition.version}版）", after=dict(data))
         workflow = runner.start(data)
-        _save(instance, runner, workflow)
+        save_step(instance, runner, workflow)
     return instance
 
 

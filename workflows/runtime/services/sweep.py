@@ -28,7 +28,7 @@ from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
-from workflows.runtime.services.instances import _mark_errored, _save, saved_fields
+from workflows.runtime.services.instances import mark_errored, save_step, saved_fields
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def _fail(instance: ProcessInstance, exc: Exception) -> None:
         error = ExecutionError(None, f"{type(exc).__name__}: {exc}")
         log.exception("timer sweep: instance %s failed", instance.pk)
     try:
-        _mark_errored(instance.pk, error)
+        mark_errored(instance.pk, error)
         instance.status = ProcessInstance.ERRORED
     except DatabaseError:
         log.exception("timer sweep could not mark instance %s errored", instance.pk)
@@ -181,7 +181,7 @@ def _write_one(run: _Run) -> bool | None:
     skipped on a database error, for the next sweep to retry; False: it failed and is marked errored."""
     try:
         with transaction.atomic():
-            _save(run.instance, run.runner, run.workflow)
+            save_step(run.instance, run.runner, run.workflow)
             audit.record("timers_fired", instance=run.instance)
         return True
     except (DatabaseError, Conflict):
