@@ -25,7 +25,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine import foreign
 from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule
+from engine.dmn_versions import add_dmn
 from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import check_expression, check_script
 from engine.timers import ClockedTimeDateEventDefinition
@@ -77,6 +79,9 @@ class Vocabulary:
     forms: frozenset[str] | None = None
     services: frozenset[str] | None = None
     roles: frozenset[str] | None = None
+    # Role key → the name officials know it by: a lane or a foreign candidate group may name a role either way.
+    # Running a stored version passes them too, since they decide who a task of such a diagram goes to.
+    role_labels: Mapping[str, str] | None = None
 
 
 DEFAULT_FORM = "generic"  # what a user task without a `form` property gets: always known
@@ -284,6 +289,8 @@ def load_bundle(
     checked before anything is raised.
     """
     parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.dmn_schemas = {}  # DMN is validated by engine.dmn_versions (SpiffWorkflow's DMN 1.2 schema is broken)
+    role_labels = vocabulary.role_labels if vocabulary is not None else None
     roots: dict[str, etree._Element] = {}
     problems: list[DefinitionError] = []
     for filename, source in sources.items():
@@ -295,11 +302,14 @@ def load_bundle(
         roots[filename] = root
         try:
             if filename.endswith(".dmn"):
-                parser.add_dmn_xml(root, filename=filename)
+                add_dmn(parser, filename, root)
             else:
+                problems.extend(foreign.translate(filename, root, role_labels))
                 parser.add_bpmn_xml(root, filename=filename)
         except ValidationException as exc:
             problems.append(_validation_error(filename, root, exc))
+        except Exception as exc:  # whatever the parser raises, a deploy refuses by file instead of crashing
+            problems.append(DefinitionError(filename, None, f"解析失败：{type(exc).__name__}: {exc}"))
     if problems:
         raise DefinitionError.of(problems)
     bpmn_files = [f for f in sources if not f.endswith(".dmn")]
@@ -315,8 +325,8 @@ def load_bundle(
     except ValidationException as exc:
         raise _validation_error(exc.file_name or bpmn_files[0], roots.get(exc.file_name, next(iter(roots.values()))),
                                 exc) from exc
-    except SpiffWorkflowException as exc:
-        raise DefinitionError(bpmn_files[0], None, str(exc)) from exc
+    except (SpiffWorkflowException, KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:
+        raise DefinitionError(bpmn_files[0], None, f"流程无法组装：{exc}") from exc
 
     human_tasks: dict[str, HumanTaskMeta] = {}
     for filename, task_spec in _all_task_specs(spec, subprocess_specs):
@@ -331,6 +341,7 @@ def load_bundle(
         if vocabulary is not None:
             problems.extend(_unknown_names(filename, task_spec, vocabulary))
         _use_clocked_timers(task_spec)
+        foreign.pass_through_plain_task(task_spec)
         if task_spec.manual:  # user and manual tasks: the runner offers both to officials
             human_tasks[task_spec.name] = _human_task_meta(filename, task_spec, problems)
     problems.extend(_check_performer_of(spec, subprocess_specs))

@@ -7,7 +7,8 @@ from typing import Any, cast
 
 from engine.calendar import WorkingCalendar
 from engine.runtime import EngineEnvironment, ProcessRunner
-from engine.specs import SpecBundle, load_bundle
+from engine.specs import SpecBundle, Vocabulary, load_bundle
+from workflows.org.roles import ROLE_LABELS
 from workflows.org.selectors import working_calendar
 from workflows.runtime.clock import get_clock
 from workflows.runtime.models import ProcessDefinition
@@ -17,7 +18,7 @@ from workflows.runtime.registry import service_handlers
 @lru_cache(maxsize=128)
 def _bundle(definition_id: int, checksum: str) -> SpecBundle:
     definition = ProcessDefinition.objects.get(pk=definition_id)
-    return load_bundle(definition.sources, definition.key)
+    return load_bundle(definition.sources, definition.key, Vocabulary(role_labels=ROLE_LABELS))  # lanes by label
 
 
 def bundle_for(definition: ProcessDefinition) -> SpecBundle:

@@ -12,6 +12,7 @@ from django.db.models import Max
 from engine.assignment import DEFAULT_SCOPE
 from engine.specs import Vocabulary, load_bundle
 from workflows.org.models import Official, Role
+from workflows.org.roles import ROLE_LABELS
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import InvalidInput
@@ -37,6 +38,7 @@ def deploy_vocabulary() -> Vocabulary:
         forms=registered_form_keys(),
         services=frozenset(service_handlers()),
         roles=frozenset(roles & set(DEFAULT_SCOPE)),
+        role_labels=ROLE_LABELS,
     )
 
 
