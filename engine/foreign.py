@@ -120,7 +120,7 @@ def _map_attribute(kind: str, attribute: str, value: str, roles: Mapping[str, st
             mapped["due_variable"] = expression.group(1).strip()
             return ""
         return "期限须为 ${变量名}（变量存放 ISO 时间），或用 due_working_days 属性按工作日计"
-    if kind in (*HUMAN_TASKS, "startEvent") and attribute == "formKey":
+    if kind in HUMAN_TASKS and attribute == "formKey":
         if expression:
             return "表单不能用表达式指定"
         mapped["form"] = value.strip()
