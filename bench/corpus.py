@@ -3,7 +3,8 @@
     .venv/bin/python bench/corpus.py DIR [DIR ...] [--details]
 
 Every .bpmn file under the directories is tried process by process (with the .dmn files of its own
-directory, which its business rule tasks may call), and every .dmn file on its own: once with
+directory, which its business rule tasks may call, and the .bpmn files there when a call activity
+needs a process of theirs), and every .dmn file on its own: once with
 SpiffWorkflow 3.2's parser and schema validation as they come, once with govflow's deploy checks
 (engine.specs.load_bundle with the org chart's roles and their labels). The table says, per process,
 accepted by both / refused by govflow only (with its reasons) / refused by both; the summary counts
@@ -33,6 +34,7 @@ from workflows.org.roles import ROLE_LABELS  # noqa: E402  (plain data, no Djang
 
 VOCABULARY = Vocabulary(roles=frozenset(DEFAULT_SCOPE), role_labels=ROLE_LABELS)
 # The part of a refusal that names its kind, without the element's own names and values.
+_MISSING_PROCESS = re.compile(r"The process '([^']+)' was not found")
 _SPECIFICS = re.compile(r"“[^”]*”|'[^']*'|\"[^\"]*\"|\([^)]*\)|（[^）]*）|\d+|—.*$")
 
 
@@ -102,6 +104,20 @@ def _govflow_dmn(sources: dict[str, bytes]) -> None:
             raise _validation_error(name, root, exc) from exc
 
 
+def _with_called_processes(path: Path, sources: dict[str, bytes], process_id: str) -> dict[str, bytes]:
+    """`sources` plus the sibling files defining the processes its call activities name, as far as they exist."""
+    sources = dict(sources)
+    for _depth in range(5):
+        missing = _MISSING_PROCESS.search(_raw(sources, process_id) or "")
+        defining = [sibling for sibling in sorted(path.parent.glob("*.bpmn")) if missing and sibling.name not in sources
+                    and etree.fromstring(sibling.read_bytes()).xpath("//*[local-name()='process'][@id=$id]",
+                                                                     id=missing.group(1))]
+        if not defining:
+            break
+        sources[defining[0].name] = defining[0].read_bytes()
+    return sources
+
+
 def rows(directory: Path) -> list[Row]:
     found: list[Row] = []
     for path in sorted(directory.rglob("*")):
@@ -121,7 +137,8 @@ def rows(directory: Path) -> list[Row]:
                              _govflow({path.name: sources[path.name]}, None)))
             continue
         for process_id in process_ids:
-            found.append(Row(name, process_id, _raw(sources, process_id), _govflow(sources, process_id)))
+            called = _with_called_processes(path, sources, process_id)
+            found.append(Row(name, process_id, _raw(called, process_id), _govflow(called, process_id)))
     return found
 
 

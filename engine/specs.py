@@ -6,7 +6,9 @@ would fail later: malformed XML, DTDs, schema errors, unsafe scripts or obvious 
 budget, calendar-day timers, user tasks with no assignment rule, and — given the deploying system's
 Vocabulary — form keys, service operators and roles it does not know. Every problem found is
 reported at once (one DefinitionError listing them all), each naming file, element id and reason,
-so an administrator fixes a definition in one round instead of one error per deploy.
+so an administrator fixes a definition in one round instead of one error per deploy. Diagrams drawn in
+Camunda Modeler or Flowable's designer are first rewritten into govflow's own extensions (engine.foreign),
+and DMN files are checked against their version's schema (engine.dmn_versions).
 """
 
 from __future__ import annotations

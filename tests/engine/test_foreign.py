@@ -19,7 +19,7 @@ RULE_TASK = (FIXTURES / "rule_task.bpmn").read_text(encoding="utf-8")
 OFFICIAL = 101
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 # What a deploy passes: the org chart's roles with their labels, and the registered forms.
-DEPLOY = Vocabulary(forms=frozenset({"receipt", "approval"}), roles=frozenset(ROLE_LABELS), role_labels=ROLE_LABELS)
+DEPLOY = Vocabulary(forms=frozenset({"approval"}), roles=frozenset(ROLE_LABELS), role_labels=ROLE_LABELS)
 
 
 def element(name: str) -> str:
@@ -59,7 +59,7 @@ def test_a_camunda_modeler_diagram_deploys_with_its_attributes_mapped_and_runs(e
     bundle = load_bundle({"modelers_camunda.bpmn": element("modelers_camunda.bpmn"),
                           "route.dmn": element("modelers_route_dmn13.dmn")}, None, DEPLOY)
     receive, approve = bundle.human_tasks["receive"], bundle.human_tasks["approve"]
-    assert (receive.role, receive.form, receive.due_variable) == ("window_head", "receipt", "receive_due")
+    assert (receive.role, receive.form, receive.due_variable) == ("window_head", "approval", "receive_due")
     assert (approve.role, approve.result_variable) == ("centre_director", "approval")  # by its label 中心主任
     offered, workflow = run_through(ProcessRunner(bundle, env), {"days": 1, "receive_due": "2026-09-28T17:00:00+08:00"})
     assert offered == [("receive", "window_head"), ("approve", "centre_director")]
@@ -69,7 +69,7 @@ def test_a_camunda_modeler_diagram_deploys_with_its_attributes_mapped_and_runs(e
 
 def test_a_flowable_diagram_maps_flowable_and_activiti_attributes_and_runs(env):
     bundle = load_bundle({"modelers_flowable.bpmn": element("modelers_flowable.bpmn")}, None, DEPLOY)
-    assert bundle.human_tasks["check"].form == "receipt"
+    assert bundle.human_tasks["check"].form == "approval"
     offered, workflow = run_through(ProcessRunner(bundle, env), {})
     assert offered == [("check", "window_staff"), ("sign", "window_head")]
     assert workflow.is_completed()
