@@ -136,6 +136,8 @@ def rows(directory: Path) -> list[Row]:
             found.append(Row(name, "-", f"{type(exc).__name__}: {exc}".splitlines()[0][:160],
                              _govflow({path.name: sources[path.name]}, None)))
             continue
+        if not process_ids:  # isExecutable="false" everywhere: a picture, nothing either would run
+            found.append(Row(name, "-", "no executable process", ["no executable process"]))
         for process_id in process_ids:
             called = _with_called_processes(path, sources, process_id)
             found.append(Row(name, process_id, _raw(called, process_id), _govflow(called, process_id)))
