@@ -113,7 +113,8 @@ def _map_attribute(kind: str, attribute: str, value: str, roles: Mapping[str, st
         if names[0] not in roles:
             return ("govflow 按岗位分派（A/B 岗与请假替岗据此生效），不能指定具体人员；"
                     f"请改为组织架构中的角色：{'、'.join(sorted(roles))}")
-        mapped["role"] = roles[names[0]]
+        if mapped.setdefault("role", roles[names[0]]) != roles[names[0]]:
+            return f"与同一任务另一分派属性指定的角色 {mapped['role']} 不一致"
         return ""
     if kind in HUMAN_TASKS and attribute == "dueDate":
         if expression and expression.group(1).strip().isidentifier():
@@ -165,7 +166,8 @@ def _extension_elements(element: etree._Element) -> etree._Element:
 
 def _take_lane_roles(root: etree._Element, roles: Mapping[str, str]) -> None:
     """A human task with no assignment rule of its own takes the role its lane names (by key or label)."""
-    for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+    lanes = sorted(root.iter(f"{{{BPMN_NS}}}lane"), key=lambda lane: -sum(1 for _ in lane.iterancestors()))
+    for lane in lanes:  # the innermost lane first: a sub-lane's role is the nearer one
         role = roles.get((lane.get("name") or "").strip())
         if role is None:
             continue

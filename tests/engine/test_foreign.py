@@ -94,6 +94,7 @@ def test_govflow_properties_given_in_the_diagram_win_over_the_foreign_attribute(
     ('camunda:dueDate="2026-10-01T00:00:00"', "期限须为"),
     ('camunda:formKey="embedded:app:forms/approve.html"', "未知的表单"),
     ('camunda:followUpDate="${later}"', "没有与之对应的功能"),
+    ('camunda:assignee="window_head" camunda:candidateGroups="centre_director"', "不一致"),
 ])
 def test_what_cannot_be_mapped_is_refused_naming_the_element(attribute, reason):
     source = element("modelers_camunda.bpmn").replace('camunda:candidateGroups="中心主任"', attribute)
@@ -125,6 +126,17 @@ def test_human_tasks_without_a_rule_take_their_lanes_role_by_key_or_label(env):
     # check: lane 窗口工作人员 (label); sign: lane centre_director (key); deliver keeps its own role
     assert offered == [("check", "window_staff"), ("sign", "centre_director"), ("deliver", "window_head")]
     assert workflow.is_completed()
+
+
+def test_a_sub_lane_naming_a_role_is_nearer_than_its_parent_lane():
+    source = element("modelers_lanes.bpmn").replace(
+        '<bpmn:flowNodeRef>end</bpmn:flowNodeRef>',
+        '<bpmn:flowNodeRef>end</bpmn:flowNodeRef><bpmn:childLaneSet id="sub_lanes">'
+        '<bpmn:lane id="lane_deputy" name="中心分管领导"><bpmn:flowNodeRef>sign</bpmn:flowNodeRef></bpmn:lane>'
+        "</bpmn:childLaneSet>",
+    )
+    bundle = load_bundle({"l.bpmn": source}, None, DEPLOY)
+    assert bundle.human_tasks["sign"].role == "centre_deputy_director"
 
 
 def test_a_lane_that_names_no_role_leaves_the_task_refused():
