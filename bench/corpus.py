@@ -92,10 +92,10 @@ def _govflow(sources: dict[str, bytes], process_id: str | None, decision: bool =
 def _govflow_dmn(sources: dict[str, bytes]) -> None:
     from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-    from engine.dmn_versions import add_dmn
+    from engine.dmn_versions import add_dmn, new_parser
     from engine.specs import _validation_error
 
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = new_parser()
     for name, data in sources.items():
         root = etree.fromstring(data)
         try:

@@ -16,6 +16,7 @@ from functools import cache
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import XSD_DIR, BpmnDmnParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 XSD = "http://www.w3.org/2001/XMLSchema"
 DMN_1_2 = "http://www.omg.org/spec/DMN/20180521/MODEL/"
@@ -28,6 +29,13 @@ VERSIONS = {
 _SCHEMA_FILES = {"1.1": "DMN.xsd", "1.2": "DMN12.xsd", "1.3": "DMN13.xsd"}
 
 
+def new_parser() -> SpiffBpmnParser:
+    """SpiffWorkflow's parser with BPMN schema validation, and DMN validation left to `add_dmn`."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.dmn_schemas = {}  # its DMN 1.2 schema cannot be built; add_dmn validates every version instead
+    return parser
+
+
 def add_dmn(parser: BpmnDmnParser, filename: str, root: etree._Element) -> None:
     """Validate a DMN file and parse its decision now, so a broken table is refused by its own file and element.
 
@@ -38,6 +46,10 @@ def add_dmn(parser: BpmnDmnParser, filename: str, root: etree._Element) -> None:
     validate_dmn(filename, root)
     decisions = root.findall(f"{{{etree.QName(root).namespace}}}decision")
     element = decisions[0] if decisions else root
+    if len(decisions) > 1:  # SpiffWorkflow runs one decision table per file and has no decision graph (DRG)
+        raise ValidationException("一个 DMN 文件只能有一个决策", node=decisions[1], file_name=filename)
+    if root.prefix not in (None, "dmn"):  # SpiffWorkflow finds DMN elements by the prefix `dmn` or the default
+        parser.namespaces = {**parser.namespaces, "dmn": etree.QName(root).namespace}
     try:
         parser.add_dmn_xml(root, filename=filename)
         dmn_parser = parser.dmn_parsers[element.get("id")]

@@ -25,11 +25,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
 )
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine import foreign
 from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule
-from engine.dmn_versions import add_dmn
+from engine.dmn_versions import add_dmn, new_parser
 from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import check_expression, check_script
 from engine.timers import ClockedTimeDateEventDefinition
@@ -290,8 +289,7 @@ def load_bundle(
     stop the check there, since the process cannot be assembled without them; otherwise every task is
     checked before anything is raised.
     """
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.dmn_schemas = {}  # DMN is validated by engine.dmn_versions (SpiffWorkflow's DMN 1.2 schema is broken)
+    parser = new_parser()
     role_labels = vocabulary.role_labels if vocabulary is not None else None
     roots: dict[str, etree._Element] = {}
     problems: list[DefinitionError] = []

@@ -1,5 +1,6 @@
 """Diagrams from other modelers: Camunda/Flowable attributes, lane roles, plain tasks, DMN 1.1/1.2/1.3."""
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -211,6 +212,22 @@ def test_a_decision_that_is_not_a_table_is_refused_naming_it():
     problem = dmn_refusal(text)
     assert problem.element_id == "route_decision"
     assert "决策须为决策表" in problem.reason
+
+
+def test_a_dmn_file_writing_its_elements_with_a_prefix_deploys(env):
+    text = element("modelers_route_dmn13.dmn").replace('xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"',
+                                                        'xmlns:semantic="https://www.omg.org/spec/DMN/20191111/MODEL/"')
+    text = re.sub(r"<(/?)(?![/?]|dmndi:|dc:)", r"<\1semantic:", text)
+    bundle = load_bundle({"rule_task.bpmn": RULE_TASK, "route.dmn": text})
+    [approve] = ProcessRunner(bundle, env).start({"days": 1}).get_tasks(state=TaskState.READY, manual=True)
+    assert approve.data["approver"] == "window_head"
+
+
+def test_a_second_decision_in_one_file_is_refused_naming_it():
+    text = element("modelers_route_dmn13.dmn").replace(
+        "  <dmndi:DMNDI>", '  <decision id="second" name="另一决策"><decisionTable id="t2"><output id="o2" name="x" />'
+        "</decisionTable></decision>\n  <dmndi:DMNDI>")
+    assert dmn_refusal(text).element_id == "second"
 
 
 def test_a_dmn_namespace_of_no_supported_version_is_refused_by_name():
