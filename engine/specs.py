@@ -293,6 +293,7 @@ def load_bundle(
     role_labels = vocabulary.role_labels if vocabulary is not None else None
     roots: dict[str, etree._Element] = {}
     problems: list[DefinitionError] = []
+    unmapped: list[DefinitionError] = []  # foreign attributes: reported with the task checks, not instead of them
     for filename, source in sources.items():
         try:
             root = _parse_xml(filename, source)
@@ -304,14 +305,15 @@ def load_bundle(
             if filename.endswith(".dmn"):
                 add_dmn(parser, filename, root)
             else:
-                problems.extend(foreign.translate(filename, root, role_labels))
+                unmapped.extend(foreign.translate(filename, root, role_labels))
                 parser.add_bpmn_xml(root, filename=filename)
         except ValidationException as exc:
             problems.append(_validation_error(filename, root, exc))
         except Exception as exc:  # whatever the parser raises, a deploy refuses by file instead of crashing
             problems.append(DefinitionError(filename, None, f"解析失败：{type(exc).__name__}: {exc}"))
     if problems:
-        raise DefinitionError.of(problems)
+        raise DefinitionError.of(unmapped + problems)
+    problems = unmapped
     bpmn_files = [f for f in sources if not f.endswith(".dmn")]
     if process_id is None:
         ids = parser.get_process_ids()
