@@ -112,7 +112,7 @@ def _map_attribute(kind: str, attribute: str, value: str, roles: Mapping[str, st
             return "govflow 的环节只有一个办理角色，不能列出多个候选"
         if names[0] not in roles:
             return ("govflow 按岗位分派（A/B 岗与请假替岗据此生效），不能指定具体人员；"
-                    f"请改为组织架构中的角色：{'、'.join(sorted(roles))}")
+                    f"请改为组织架构中的角色：{'、'.join(sorted(set(roles.values())))}")
         if mapped.setdefault("role", roles[names[0]]) != roles[names[0]]:
             return f"与同一任务另一分派属性指定的角色 {mapped['role']} 不一致"
         return ""
