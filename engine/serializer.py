@@ -8,11 +8,13 @@ given back on restore. Uses SpiffWorkflow's own registry so its format migration
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
@@ -57,8 +59,34 @@ def _serializer() -> BpmnWorkflowSerializer:
 _SERIALIZER = _serializer()
 
 
+# Workflows whose last dump stored everything they hold (see `dump_state`); weak, so a dropped workflow goes.
+_DUMPED_EXACTLY: weakref.WeakSet[BpmnWorkflow] = weakref.WeakSet()
+
+
+def _from_json(text: str) -> Any:
+    """Parse JSON text; orjson is about twice as fast on a big state, the standard library takes what it refuses
+    (NaN, integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _copy_json(state: Any) -> Any:
+    """A deep copy of JSON-compatible data (a restore must not share objects with the stored row)."""
+    try:
+        return orjson.loads(orjson.dumps(state))
+    except (orjson.JSONEncodeError, orjson.JSONDecodeError):
+        return json.loads(json.dumps(state, ensure_ascii=False))
+
+
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """A JSON-compatible dict of the instance (no spec), tagged with the format version."""
+    """A JSON-compatible dict of the instance (no spec), tagged with the format version.
+
+    Also notes whether the stored form holds exactly what the live workflow does (`dumped_exactly`): then the live
+    workflow may stand in for a restore of what was stored.
+    """
+    _DUMPED_EXACTLY.discard(workflow)
     _SERIALIZER.registry._encoder_mode = True
     try:
         dct = _SERIALIZER.to_dict(workflow)
@@ -66,7 +94,22 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
         _SERIALIZER.registry._encoder_mode = False
     dct[VERSION_KEY] = VERSION
     # Round-trip through JSON so what is returned is exactly what the database will store.
-    return json.loads(json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False))
+    state = _from_json(json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False))
+    # Anything JSON does not keep as it is (a date, tuple, set, function, NaN, a non-text key) makes the two differ.
+    if state == dct:
+        _DUMPED_EXACTLY.add(workflow)
+    return state
+
+
+def dumped_exactly(workflow: BpmnWorkflow) -> bool:
+    """Whether `workflow` is, value for value and type for type, what restoring its last dump would give.
+
+    Asked once per dump (the answer is forgotten), because any later change to the workflow makes it stale.
+    """
+    if workflow in _DUMPED_EXACTLY:
+        _DUMPED_EXACTLY.discard(workflow)
+        return True
+    return False
 
 
 def _connect_loop_children(spec) -> None:
@@ -102,7 +145,7 @@ def _parents_first(workflow_dct: dict) -> None:
 def load_state(state: dict[str, Any], spec, subprocess_specs: dict) -> BpmnWorkflow:
     for process_spec in (spec, *subprocess_specs.values()):
         _connect_loop_children(process_spec)
-    dct = json.loads(json.dumps(state, ensure_ascii=False), cls=_SERIALIZER.json_decoder_cls)
+    dct = _copy_json(state)
     _parents_first(dct)
     for subprocess in dct.get("subprocesses", {}).values():
         _parents_first(subprocess)
