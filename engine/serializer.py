@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
@@ -63,23 +62,6 @@ _SERIALIZER = _serializer()
 _DUMPED_EXACTLY: weakref.WeakSet[BpmnWorkflow] = weakref.WeakSet()
 
 
-def _from_json(text: str) -> Any:
-    """Parse JSON text; orjson is about twice as fast on a big state, the standard library takes what it refuses
-    (NaN, integers beyond 64 bits)."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
-def _copy_json(state: Any) -> Any:
-    """A deep copy of JSON-compatible data (a restore must not share objects with the stored row)."""
-    try:
-        return orjson.loads(orjson.dumps(state))
-    except (orjson.JSONEncodeError, orjson.JSONDecodeError):
-        return json.loads(json.dumps(state, ensure_ascii=False))
-
-
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     """A JSON-compatible dict of the instance (no spec), tagged with the format version.
 
@@ -94,7 +76,7 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
         _SERIALIZER.registry._encoder_mode = False
     dct[VERSION_KEY] = VERSION
     # Round-trip through JSON so what is returned is exactly what the database will store.
-    state = _from_json(json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False))
+    state = json.loads(json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False))
     # Anything JSON does not keep as it is (a date, tuple, set, function, NaN, a non-text key) makes the two differ.
     if state == dct:
         _DUMPED_EXACTLY.add(workflow)
@@ -102,9 +84,11 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
 
 
 def dumped_exactly(workflow: BpmnWorkflow) -> bool:
-    """Whether `workflow` is, value for value and type for type, what restoring its last dump would give.
+    """Whether `workflow` holds what restoring its last dump would give: the same values, of the same JSON types.
 
-    Asked once per dump (the answer is forgotten), because any later change to the workflow makes it stale.
+    (Dict key order may differ, as it does after PostgreSQL's jsonb anyway; a str or int subclass such as an enum
+    compares equal to the plain value it is stored as.) Asked once per dump, the answer is then forgotten: any
+    later change to the workflow makes it stale.
     """
     if workflow in _DUMPED_EXACTLY:
         _DUMPED_EXACTLY.discard(workflow)
@@ -145,7 +129,7 @@ def _parents_first(workflow_dct: dict) -> None:
 def load_state(state: dict[str, Any], spec, subprocess_specs: dict) -> BpmnWorkflow:
     for process_spec in (spec, *subprocess_specs.values()):
         _connect_loop_children(process_spec)
-    dct = _copy_json(state)
+    dct = json.loads(json.dumps(state, ensure_ascii=False), cls=_SERIALIZER.json_decoder_cls)
     _parents_first(dct)
     for subprocess in dct.get("subprocesses", {}).values():
         _parents_first(subprocess)
