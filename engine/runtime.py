@@ -160,6 +160,10 @@ class ProcessRunner:
 
     def restore(self, state: dict[str, Any]) -> BpmnWorkflow:
         workflow = load_state(state, self.bundle.spec, self.bundle.subprocess_specs)
+        return self.adopt(workflow)
+
+    def adopt(self, workflow: BpmnWorkflow) -> BpmnWorkflow:
+        """Run a workflow of this definition, restored or kept from an earlier write, in this runner's environment."""
         workflow.script_engine = self._script_engine
         return workflow
 

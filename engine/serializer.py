@@ -8,6 +8,7 @@ given back on restore. Uses SpiffWorkflow's own registry so its format migration
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -57,8 +58,17 @@ def _serializer() -> BpmnWorkflowSerializer:
 _SERIALIZER = _serializer()
 
 
+# Workflows whose last dump stored everything they hold (see `dump_state`); weak, so a dropped workflow goes.
+_DUMPED_EXACTLY: weakref.WeakSet[BpmnWorkflow] = weakref.WeakSet()
+
+
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """A JSON-compatible dict of the instance (no spec), tagged with the format version."""
+    """A JSON-compatible dict of the instance (no spec), tagged with the format version.
+
+    Also notes whether the stored form holds exactly what the live workflow does (`dumped_exactly`): then the live
+    workflow may stand in for a restore of what was stored.
+    """
+    _DUMPED_EXACTLY.discard(workflow)
     _SERIALIZER.registry._encoder_mode = True
     try:
         dct = _SERIALIZER.to_dict(workflow)
@@ -66,7 +76,24 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
         _SERIALIZER.registry._encoder_mode = False
     dct[VERSION_KEY] = VERSION
     # Round-trip through JSON so what is returned is exactly what the database will store.
-    return json.loads(json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False))
+    state = json.loads(json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False))
+    # Anything JSON does not keep as it is (a date, tuple, set, function, NaN, a non-text key) makes the two differ.
+    if state == dct:
+        _DUMPED_EXACTLY.add(workflow)
+    return state
+
+
+def dumped_exactly(workflow: BpmnWorkflow) -> bool:
+    """Whether `workflow` holds what restoring its last dump would give: the same values, of the same JSON types.
+
+    (Dict key order may differ, as it does after PostgreSQL's jsonb anyway; a str or int subclass such as an enum
+    compares equal to the plain value it is stored as.) Asked once per dump, the answer is then forgotten: any
+    later change to the workflow makes it stale.
+    """
+    if workflow in _DUMPED_EXACTLY:
+        _DUMPED_EXACTLY.discard(workflow)
+        return True
+    return False
 
 
 def _connect_loop_children(spec) -> None:

@@ -9,8 +9,15 @@ import pytest
 from django.db.models.signals import post_migrate
 
 from engine.clock import CENTRE_TZ, FrozenClock, SystemClock
+from workflows.runtime import workflow_cache
 
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+
+
+@pytest.fixture(autouse=True)
+def no_kept_workflows():
+    """Tests reuse instance ids and revisions: a workflow kept by an earlier test must not stand in for a new row."""
+    workflow_cache.forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ EXPECTED = [
     "services lifecycles per second, one process",
     "SQL statements per task completion",
     "engine alone: complete 1 task of 4 open (restore, complete, dump)",
+    "engine alone: complete 1 task of 4 open, workflow kept (complete, dump)",
     "complete 1 task, instance with 2 open tasks",
     "complete 1 task, instance with 4 open tasks",
     "4 vs 2 open tasks, p95 of a completion",

@@ -1,4 +1,6 @@
-"""`python -m bench.scale [--tiny | --full] [--open N --closed N] [-n LIFECYCLES]`: see bench/scale/__init__.py."""
+"""`python -m bench.scale [--tiny | --full] [--only-open-tasks] [--open N --closed N] [-n LIFECYCLES]`.
+
+See bench/scale/__init__.py."""
 
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ def _arguments() -> argparse.Namespace:
     size.add_argument("--full", action="store_true", help="the issue's inbox: 100k open + 1M closed tasks")
     parser.add_argument("--open", type=int, help="open inbox tasks (default 10,000)")
     parser.add_argument("--closed", type=int, help="closed inbox tasks (default 100,000)")
+    parser.add_argument("--only-open-tasks", action="store_true",
+                        help="only the lifecycles (the engine unit) and the completions with few and many open tasks")
     parser.add_argument("-n", type=int, help="timed leave lifecycles per centre size (default 20)")
     return parser.parse_args()
 
@@ -51,7 +55,7 @@ def main() -> int:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     started = time.perf_counter()
     try:
-        rows = run(scale)
+        rows = run(scale, only_open_tasks=args.only_open_tasks)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"\ngovflow scale benchmark, {connection.vendor}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "

@@ -12,7 +12,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, FrozenClock
 from engine.runtime import EngineEnvironment, ProcessRunner
-from engine.serializer import VERSION_KEY, dump_state, dumps, load_state
+from engine.serializer import VERSION_KEY, dump_state, dumped_exactly, dumps, load_state
 from engine.specs import load_bundle_from_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -173,3 +173,55 @@ def test_sequential_multi_instance_stops_at_a_rejection_after_restore(runner):
     chain.complete(workflow, second.id, {"decision": "reject"}, actor_id=1, candidates=[1])
     assert workflow.completed
     assert [a["decision"] for a in workflow.last_task.data["approvals"]] == ["approve", "reject"]
+
+
+def _typed(value):
+    """`value` with every type spelled out, so 1, 1.0 and True or a list and a tuple do not compare equal."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_typed(v) for v in value])
+    return type(value).__name__, value
+
+
+def assert_dumped_exactly(runner: ProcessRunner, workflow, fixture: str = "two_step.bpmn") -> None:
+    """The live workflow may stand in for a restore of its dump: the same tasks, data of the same types."""
+    state = dump_state(workflow)
+    assert dumped_exactly(workflow)
+    assert not dumped_exactly(workflow)  # asked once: a later change would make the answer stale
+    restored = fresh_runner(runner, fixture).restore(through_text(state))
+    assert [(t.id, t.task_spec.name, t.state, _typed(t.data)) for t in restored.get_tasks()] == \
+        [(t.id, t.task_spec.name, t.state, _typed(t.data)) for t in workflow.get_tasks()]
+
+
+def test_a_plain_workflow_is_dumped_exactly_after_a_completion_and_a_timer(runner, clock):
+    workflow, receive = started(runner)
+    assert_dumped_exactly(runner, workflow)
+    runner.complete(workflow, receive.id, {"note": "材料齐全", "pages": 3, "ratio": 1.0, "ok": True}, 1, [1])
+    assert_dumped_exactly(runner, workflow)
+    clock.set(datetime(2026, 10, 10, tzinfo=CENTRE_TZ))
+    runner.fire_due_timers(workflow)
+    assert_dumped_exactly(runner, workflow)
+    [approve] = runner.ready_human_tasks(workflow)
+    runner.complete(workflow, approve.id, {"outcome": "同意"}, 2, [2])
+    assert workflow.completed
+    assert_dumped_exactly(runner, workflow)
+
+
+def test_a_multi_instance_chain_is_dumped_exactly_at_every_step(runner):
+    chain = fresh_runner(runner, "chain.bpmn")
+    workflow = chain.start({"approver_chain": ["window_head", "dept_deputy_leader", "centre_director"]})
+    while not workflow.completed:
+        assert_dumped_exactly(chain, workflow, "chain.bpmn")
+        [step] = chain.ready_human_tasks(workflow)
+        chain.complete(workflow, step.id, {"decision": "approve"}, actor_id=1, candidates=[1])
+    assert_dumped_exactly(chain, workflow, "chain.bpmn")
+
+
+@pytest.mark.parametrize("value", [date(2026, 10, 8), ("a", "b"), {"a"}, len, float("nan"), {1: "一"}],
+                         ids=["date", "tuple", "set", "function", "nan", "int key"])
+def test_data_json_would_change_is_not_dumped_exactly(runner, value):
+    workflow, receive = started(runner)
+    workflow.get_task_from_id(UUID(receive.id)).data["value"] = value
+    dump_state(workflow)
+    assert not dumped_exactly(workflow)

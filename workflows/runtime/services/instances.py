@@ -27,6 +27,7 @@ from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import latest_definition
 from workflows.runtime.task_sync import sync_human_tasks
+from workflows.runtime.workflow_cache import keep_after_commit, restored
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +100,10 @@ def write_instance(instance_id: int | Subquery,
                 raise Conflict("流程不在运行中")
             locked = instance.pk
             runner = runner_for(instance.definition)
-            workflow = runner.restore(instance.state)
+            workflow = restored(instance, runner)
             work(instance, runner, workflow)
             save_step(instance, runner, workflow)
+            keep_after_commit(instance, workflow)
             return instance
     except ExecutionError as exc:
         if locked is not None:
@@ -135,6 +137,7 @@ def start_process(
                      message=f"{definition.name}（第{definition.version}版）", after=dict(data))
         workflow = runner.start(data)
         save_step(instance, runner, workflow)
+        keep_after_commit(instance, workflow)
     return instance
 
 
