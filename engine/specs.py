@@ -304,14 +304,17 @@ def load_bundle(
         raise DefinitionError.of(problems)
     bpmn_files = [f for f in sources if not f.endswith(".dmn")]
     if process_id is None:
-        ids = parser.get_process_ids()
+        ids = list(parser.collaborations) or parser.get_process_ids()
         if len(ids) != 1:
             found = "、".join(ids) or "无"
             raise DefinitionError(", ".join(bpmn_files), None, f"需要恰好一个流程，实际有 {len(ids)} 个：{found}")
         process_id = ids[0]
     try:
-        spec = parser.get_spec(process_id)
-        subprocess_specs = parser.get_subprocess_specs(process_id)
+        if process_id in parser.collaborations:  # several pools: one definition, each pool a subprocess of it
+            spec, subprocess_specs = parser.get_collaboration(process_id)
+        else:
+            spec = parser.get_spec(process_id)
+            subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
         raise _validation_error(exc.file_name or bpmn_files[0], roots.get(exc.file_name, next(iter(roots.values()))),
                                 exc) from exc
