@@ -130,7 +130,7 @@ def deliver(workflow: BpmnWorkflow, kind: str, name: str, payload: Mapping[str, 
         try:
             correlations = definition.calculate_correlations(
                 workflow.script_engine, definition.correlation_properties, data)
-        except SpiffWorkflowException as exc:
+        except Exception as exc:  # noqa: BLE001 — the sandbox's NameError as much as SpiffWorkflow's own errors
             raise EventRefused(f"消息“{name}”的内容缺少关联属性：{exc}") from exc
     try:
         workflow.send_event(BpmnEvent(definition, payload=data, correlations=correlations))
