@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.event_models import MessageStart, WaitingEvent
@@ -105,3 +107,14 @@ def test_a_collaboration_deploys_as_one_definition_and_its_pools_exchange_messag
     instance.refresh_from_db()
     assert instance.status == ProcessInstance.COMPLETED and instance.end_event in ("centre_end", "authority_end")
     assert received(instance, "answer")[-1] == {"case_number": "A-1", "approved": True}
+
+
+def test_instances_saved_before_the_index_are_indexed_by_the_command(reply_waiters):
+    WaitingEvent.objects.all().delete()
+    MessageStart.objects.all().delete()
+    deploy("messages_start")
+    MessageStart.objects.all().delete()
+    call_command("index_waiting_events", stdout=StringIO())
+    assert WaitingEvent.objects.count() == 2 and MessageStart.objects.get().name == "网上申报"
+    deliver_message("上级答复", {"case_number": "A-1"}, {})
+    assert ProcessInstance.objects.get(pk=reply_waiters["A-1"].pk).status == ProcessInstance.COMPLETED
