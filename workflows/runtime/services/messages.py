@@ -65,7 +65,8 @@ def _deliver_to(instance_id: int, kind: str, name: str, correlation: str, payloa
         if kind == MESSAGE and WaitingCatch(kind, name, correlation) not in waiting_catches(workflow):
             raise EventRefused(_("The process no longer waits for message “%(name)s”.") % {"name": name})
         runner.deliver_event(workflow, kind, name, payload)
-        audit.record(f"{kind}_delivered", instance=instance, actor=actor, message=name,
+        action = "message_delivered" if kind == MESSAGE else "signal_delivered"
+        audit.record(action, instance=instance, actor=actor, message=name,
                      after={"caller": caller, "correlation": correlation, "payload": payload})
 
     return write_instance(instance_id, work)
