@@ -14,6 +14,7 @@ from workflows.runtime.models import AuditEvent, ProcessInstance
 from workflows.runtime.services.definitions import deploy_from_files
 from workflows.runtime.services.instances import start_process
 from workflows.runtime.services.messages import DeliveryRefused, broadcast_signal, deliver_message
+from workflows.runtime.services.sweep import fire_due_timers
 
 ELEMENTS = Path(__file__).resolve().parents[1] / "engine" / "fixtures" / "elements"
 
@@ -118,3 +119,16 @@ def test_instances_saved_before_the_index_are_indexed_by_the_command(reply_waite
     assert WaitingEvent.objects.count() == 2 and MessageStart.objects.get().name == "网上申报"
     deliver_message("上级答复", {"case_number": "A-1"}, {})
     assert ProcessInstance.objects.get(pk=reply_waiters["A-1"].pk).status == ProcessInstance.COMPLETED
+
+
+def test_the_timer_sweep_keeps_the_index_in_step(db, clock):
+    deploy("messages_after_timer")
+    instance = start_process("messages_after_timer", data={"case_number": "M-1"}, business_key="M-1")
+    assert not WaitingEvent.objects.exists()  # the notice period runs first
+    clock.advance(days=3)
+    assert fire_due_timers() == 1
+    assert list(WaitingEvent.objects.values_list("instance_id", "name", "correlation")) == [
+        (instance.pk, "补正材料", '{"case_number": "M-1"}')]
+    deliver_message("补正材料", {"case_number": "M-1"}, {"files": 2})
+    assert ProcessInstance.objects.get(pk=instance.pk).status == ProcessInstance.COMPLETED
+    assert not WaitingEvent.objects.exists()
