@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import budget
+from engine import budget, events
 from engine.assignment import AssignmentError, AssignmentRule
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, Clock, FrozenClock
@@ -211,6 +211,10 @@ class ProcessRunner:
             task.run()
 
         self._steps(workflow, run)
+
+    def deliver_event(self, workflow: BpmnWorkflow, kind: str, name: str, payload: Mapping[str, Any]) -> None:
+        """A message or signal from outside (engine.events.deliver), and the steps it lets run."""
+        self._steps(workflow, lambda: events.deliver(workflow, kind, name, as_stored(payload)))
 
     def fire_due_timers(self, workflow: BpmnWorkflow) -> None:
         self._steps(workflow, workflow.refresh_timers)

@@ -317,13 +317,18 @@ def load_bundle(
     bpmn_files = [f for f in sources if not f.endswith(".dmn")]
     if process_id is None:
         ids = parser.get_process_ids()
+        if len(ids) > 1 and len(parser.collaborations) == 1:  # several pools of one collaboration: one definition
+            ids = list(parser.collaborations)
         if len(ids) != 1:
             found = "、".join(ids) or "无"
             raise DefinitionError(", ".join(bpmn_files), None, f"需要恰好一个流程，实际有 {len(ids)} 个：{found}")
         process_id = ids[0]
     try:
-        spec = parser.get_spec(process_id)
-        subprocess_specs = parser.get_subprocess_specs(process_id)
+        if process_id in parser.collaborations:  # a collaboration's key: each executable pool a subprocess of it
+            spec, subprocess_specs = parser.get_collaboration(process_id)
+        else:
+            spec = parser.get_spec(process_id)
+            subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
         raise _validation_error(exc.file_name or bpmn_files[0], roots.get(exc.file_name, next(iter(roots.values()))),
                                 exc) from exc

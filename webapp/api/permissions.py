@@ -20,3 +20,14 @@ class CanDeployOrReadOnly(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or can_manage_definitions(request.user, official_of(request.user))
+
+
+class CanDeliverEvents(BasePermission):
+    """Messages and signals come from other systems: administrators, and service accounts (any login, official
+    or not, given the `runtime.deliver_events` permission)."""
+
+    message = "仅管理员或服务账号可投递消息与信号"
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_staff or user.has_perm("runtime.deliver_events")))

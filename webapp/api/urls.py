@@ -1,4 +1,5 @@
-"""/api/: definitions, instances, tasks, each registered family's resources, and the OpenAPI schema."""
+"""/api/: definitions, instances, tasks, messages and signals from outside, each registered family's resources,
+and the OpenAPI schema."""
 
 from importlib import import_module
 
@@ -6,7 +7,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from webapp.api import views
+from webapp.api import event_views, views
 from workflows.runtime.registry import families
 
 app_name = "api"
@@ -15,6 +16,8 @@ router = DefaultRouter()
 router.register("definitions", views.DefinitionViewSet, basename="definition")
 router.register("instances", views.InstanceViewSet, basename="instance")
 router.register("tasks", views.TaskViewSet, basename="task")
+router.register("messages", event_views.MessageViewSet, basename="message")
+router.register("signals", event_views.SignalViewSet, basename="signal")
 for family in families():
     if family.api_routes:
         for prefix, viewset, basename in import_module(family.api_routes).routes:

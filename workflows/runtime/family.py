@@ -36,6 +36,10 @@ COMMON = ProcessFamily(
         "deadline_moved": _("Deadline moved by a calendar change"),
         "calendar_override_saved": _("Calendar override saved"),
         "calendar_override_deleted": _("Calendar override removed"),
+        "message_delivered": _("Message received"),
+        "message_refused": _("Message refused"),
+        "signal_delivered": _("Signal received"),
+        "signal_refused": _("Signal refused"),
     },
     outcome_labels={
         "approve": _("Approved"),

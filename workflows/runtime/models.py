@@ -162,3 +162,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:50]
+
+
+from workflows.runtime.event_models import MessageStart, WaitingEvent  # noqa: E402, F401 — registers them with the app

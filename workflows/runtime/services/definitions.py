@@ -18,6 +18,7 @@ from workflows.runtime.clock import now
 from workflows.runtime.errors import InvalidInput
 from workflows.runtime.models import ProcessDefinition
 from workflows.runtime.registry import registered_form_keys, service_handlers
+from workflows.runtime.waiting import record_message_starts
 
 
 def _checksum(sources: Mapping[str, str]) -> str:
@@ -70,6 +71,7 @@ def deploy_definition(
             deployed_at=now(),
             deployed_by=deployed_by,
         )
+        record_message_starts(definition, bundle)
         audit.record("definition_deployed", actor=deployed_by, message=f"{key} v{version}",
                      after={"files": sorted(texts), "checksum": checksum})
     return definition

@@ -27,6 +27,7 @@ from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import latest_definition
 from workflows.runtime.task_sync import sync_human_tasks
+from workflows.runtime.waiting import sync_waiting_events
 from workflows.runtime.workflow_cache import keep_after_commit, restored
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def save_step(instance: ProcessInstance, runner: ProcessRunner, workflow) -> Non
         setattr(instance, name, value)
     instance.revision += 1
     sync_human_tasks(instance, runner, workflow)
+    sync_waiting_events(instance, runner, workflow)
     if workflow.completed:
         audit.record("instance_completed", instance=instance, message=runner.element_name(instance.end_event),
                      after={"end_event": instance.end_event})
@@ -118,8 +120,12 @@ def start_process(
     business_key: str,
     applicant: Official | None = None,
     started_by: Official | None = None,
+    then: Callable[[ProcessInstance, ProcessRunner, Any], None] | None = None,
 ) -> ProcessInstance:
-    """Start the latest version of `key`; an error inside the definition refuses the start (nothing saved)."""
+    """Start the latest version of `key`; an error inside the definition refuses the start (nothing saved).
+
+    `then(instance, runner, workflow)` runs in the same transaction before the save (a message start event
+    receives its message there)."""
     definition = latest_definition(key)
     runner = runner_for(definition)
     with transaction.atomic(), audit.batched():
@@ -136,6 +142,8 @@ def start_process(
         audit.record("instance_started", instance=instance, actor=started_by,
                      message=f"{definition.name}（第{definition.version}版）", after=dict(data))
         workflow = runner.start(data)
+        if then is not None:
+            then(instance, runner, workflow)
         save_step(instance, runner, workflow)
         keep_after_commit(instance, workflow)
     return instance

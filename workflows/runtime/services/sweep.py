@@ -29,6 +29,7 @@ from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.services.instances import mark_errored, save_step, saved_fields
+from workflows.runtime.waiting import waits_for_events
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,8 @@ def _batch(result: Drain, batch_size: int, batch_seconds: float) -> tuple[int, i
             run = _run(result, instance, *runners[instance.definition_id])
             if run is None:
                 continue
-            if instance.pk in with_tasks or run.runner.ready_human_tasks(run.workflow):
+            if (instance.pk in with_tasks or run.runner.ready_human_tasks(run.workflow)
+                    or waits_for_events(run.runner)):  # its waiting-event rows need the full write too
                 _count(result, instance, _write_one(run))
             else:
                 plain.append(run)
