@@ -22,10 +22,15 @@ REFUSED_SCRIPTS = {
     "getattr": ("x = getattr(applicant, 'name')", "getattr"),
     "setattr": ("setattr(applicant, 'name', 'x')", "setattr"),
     "globals": ("g = globals()", "globals"),
-    "type": ("t = type(applicant)", "type"),
+    "type called": ("t = type(applicant)", "type"),
+    "input called": ("answer = input()", "input"),
+    "SystemExit": ("raise SystemExit(1)", "SystemExit"),
+    "KeyboardInterrupt": ("raise KeyboardInterrupt", "KeyboardInterrupt"),
+    "BaseException": ("class Stop(BaseException):\n    pass", "BaseException"),
+    "wall clock now": ("t = datetime.now()", "datetime.now"),
+    "wall clock today": ("t = date.today()", "date.today"),
     "underscore attribute": ("x = applicant._secret", "_secret"),
     "dunder dict": ("x = applicant.__dict__", "__dict__"),
-    "print": ("print(applicant)", "print"),
     "while loop": ("while True:\n    pass", "while"),
 }
 
