@@ -233,7 +233,7 @@ class ProcessRunner:
             script_engine = GovScriptEngine(replace(self.env, clock=FrozenClock(as_of)))
             try:
                 change = set_due(timer, script_engine)
-            except SpiffWorkflowException:
+            except Exception:  # of whatever type: the timer keeps its due time, the instance runs on
                 continue
             if change is not None:
                 spec = timer.task_spec
