@@ -13,6 +13,7 @@ from engine.script_log import MAX_LINES, TRUNCATED
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition, deploy_from_files
 from workflows.runtime.services.instances import start_process
+from workflows.runtime.services.sweep import fire_due_timers
 
 ELEMENTS = Path(__file__).parent.parent / "engine" / "fixtures" / "elements"
 APPROVE = {"data": {"decision": "approve", "comment": "同意"}}
@@ -118,3 +119,24 @@ def test_what_a_script_printed_before_it_failed_stays_in_the_errored_history(log
     assert instance.status == ProcessInstance.ERRORED
     printed = AuditEvent.objects.get(instance=instance, action="script_print")
     assert (printed.message, printed.after) == ("整理 2 人", {"element": "list_names"})
+
+
+def test_the_timer_sweep_errors_the_failing_instance_and_logs_the_prints_of_both(login, now):
+    """One sweep: the instance with its collection completes, the one without errors naming the element; both
+    keep what they printed."""
+    deploy_from_files("sandbox_timer_then_failure", [ELEMENTS / "sandbox_timer_then_failure.bpmn"])
+    complete = start_process("sandbox_timer_then_failure", data={"attachments": ["身份证"]}, business_key="T-ok")
+    failing = start_process("sandbox_timer_then_failure", data={}, business_key="T-bad")
+    now.advance(days=7)
+
+    fire_due_timers()
+
+    complete.refresh_from_db()
+    failing.refresh_from_db()
+    assert complete.status == ProcessInstance.COMPLETED
+    assert (failing.status, failing.error_element) == (ProcessInstance.ERRORED, "check_each_attachment")
+    assert failing.error_message == "TypeError: 'NoneType' object is not iterable"
+    for instance in (complete, failing):
+        printed = AuditEvent.objects.get(instance=instance, action="script_print")
+        assert (printed.message, printed.after) == ("到期 2026-12-02", {"element": "note_due"})
+    assert login("admin").get(f"/api/instances/{failing.pk}/").json()["error_element"] == "check_each_attachment"
