@@ -1,13 +1,17 @@
 """The restricted environment: forbidden constructs refused at check time, task data usable."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
 from engine import script_log
-from engine.errors import UnsafeScript
+from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import RestrictedEnvironment, check_expression, check_script
 from engine.script_log import PrintedLine
+from engine.specs import load_bundle
+
+ELEMENTS = Path(__file__).parent / "fixtures" / "elements"
 
 # --- refused at check (deploy) time ---------------------------------------------------------
 
@@ -278,3 +282,12 @@ def test_a_value_the_state_cannot_store_is_refused_where_it_is_made(env):
     context = {"kept": {1, 2}}
     env.execute("ok = [date(2026, 1, 1), timedelta(days=1), (1, 'a'), {'k': None}]", context)
     assert "ok" in context
+
+
+def test_a_correlation_expression_is_checked_at_deploy_like_every_other():
+    source = (ELEMENTS / "sandbox_correlation_undefined.bpmn").read_text(encoding="utf-8")
+    load_bundle({"c.bpmn": source})  # an undefined name is a run-time failure, not a refusal
+    with pytest.raises(DefinitionError) as error:
+        load_bundle({"c.bpmn": source.replace(">case_no<", ">open('/etc/passwd')<")})
+    assert error.value.element_id == "report_upwards"
+    assert "禁止使用“open”：可读写服务器上的文件" in error.value.reason
