@@ -20,6 +20,7 @@ def printed_events(instance: ProcessInstance, lines: Iterable[PrintedLine]) -> l
 
 
 def record_printed(instance: ProcessInstance, lines: Iterable[PrintedLine]) -> None:
+    """Record the lines with the write that saves the run (or marks it errored): in its batch when one is open."""
     events = printed_events(instance, lines)
     if events:
         audit.record_all(events)

@@ -138,7 +138,7 @@ def start_process(
     try:
         return _start(definition, runner, data, business_key, applicant, started_by)
     except Exception as exc:
-        if not _fails_the_instance(exc) or isinstance(exc, ExecutionError):
+        if isinstance(exc, EngineError | DatabaseError):  # the engine's own error, a refusal, or try again
             raise
         log.exception("starting %s failed", key)
         raise execution_error(exc) from exc
