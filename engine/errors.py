@@ -56,11 +56,16 @@ class UnsafeScript(EngineError):
 
 
 class ExecutionError(EngineError):
-    """The engine failed inside a definition (script, DMN, gateway): names the element."""
+    """The engine failed inside a definition (script, DMN, gateway): names the element.
+
+    `printed` holds what the definition printed before it failed (engine.script_log), often the very clue the
+    administrator needs; the errored instance's history keeps it.
+    """
 
     def __init__(self, element_id: str | None, message: str) -> None:
         self.element_id = element_id
         self.message = message
+        self.printed: tuple = ()
         super().__init__(f"流程在环节“{element_id}”执行出错：{message}")
 
 

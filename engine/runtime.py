@@ -24,12 +24,14 @@ from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import budget, events
+from engine import budget, events, script_log
 from engine.assignment import AssignmentError, AssignmentRule
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, Clock, FrozenClock
-from engine.errors import BudgetExceeded, ExecutionError, NotAllowed, TaskNotReady
+from engine.errors import ExecutionError, NotAllowed, TaskNotReady
+from engine.failures import execution_error
 from engine.sandbox import RestrictedEnvironment
+from engine.script_log import printed_lines
 from engine.serializer import as_stored, dump_state, load_state
 from engine.specs import HumanTaskMeta, SpecBundle
 from engine.timers import pending_timers, set_due, started_at
@@ -73,6 +75,14 @@ class GovScriptEngine(PythonScriptEngine):
         )
         self.clock = env.clock
 
+    def execute(self, task, script: str, external_context: dict | None = None) -> bool:
+        with script_log.running(_bpmn_id(task)):
+            return super().execute(task, script, external_context)
+
+    def evaluate(self, task, expression: str, external_context: dict | None = None) -> Any:
+        with script_log.running(_bpmn_id(task)):
+            return super().evaluate(task, expression, external_context)
+
     def call_service(self, task, **kwargs: Any) -> str:
         try:
             return self.environment.call_service(task.data, **kwargs)
@@ -82,6 +92,11 @@ class GovScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(
                 f"服务“{kwargs.get('operation_name')}”调用失败：{err}", task=task, exception=err
             ) from err
+
+
+def _bpmn_id(task: Any) -> str | None:
+    """The element a script or expression belongs to, for the lines it prints (a DMN may run on a bare context)."""
+    return getattr(getattr(task, "task_spec", None), "bpmn_id", None)
 
 
 def _json_services(services: Mapping[str, ServiceHandler]) -> dict[str, Callable[..., str]]:
@@ -122,19 +137,6 @@ class MovedTimer:
     new_due: str
 
 
-def _element_of(exc: Exception) -> str | None:
-    spec = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
-    return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
-
-
-def _message_of(exc: SpiffWorkflowException) -> str:
-    """SpiffWorkflow's wrapper says only which expression failed; for a budget breach, the breach says why."""
-    cause: BaseException | None = exc
-    while cause is not None and not isinstance(cause, BudgetExceeded):
-        cause = cause.__cause__ or cause.__context__
-    return str(cause) if cause is not None else str(exc)
-
-
 class ProcessRunner:
     def __init__(self, bundle: SpecBundle, env: EngineEnvironment) -> None:
         self.bundle = bundle
@@ -142,15 +144,23 @@ class ProcessRunner:
         self._script_engine = GovScriptEngine(env)
 
     def _steps(self, workflow: BpmnWorkflow, action: Callable[[], None]) -> None:
-        """Run `action` and the engine steps after it, all under one step budget (a request must not hang)."""
+        """Run `action` and the engine steps after it, all under one step budget (a request must not hang).
+
+        Whatever fails in there, of whatever type, comes out as one ExecutionError (engine.failures); the lines
+        the definition printed are kept with the workflow (script_log) for the caller to record."""
         try:
-            with budget.step_budget(self.env.limits):
-                action()
-                workflow.do_engine_steps()
-        except ExecutionError:
+            with budget.step_budget(self.env.limits), script_log.collecting() as printed:
+                try:
+                    action()
+                    workflow.do_engine_steps()
+                finally:
+                    printed_lines(workflow).extend(printed)
+        except (TaskNotReady, NotAllowed):
             raise
-        except SpiffWorkflowException as exc:
-            raise ExecutionError(_element_of(exc), _message_of(exc)) from exc
+        except Exception as exc:
+            error = execution_error(exc)
+            error.printed = tuple(printed_lines(workflow))
+            raise error from exc
 
     def start(self, data: Mapping[str, Any]) -> BpmnWorkflow:
         workflow = BpmnWorkflow(self.bundle.spec, self.bundle.subprocess_specs, script_engine=self._script_engine)
@@ -231,7 +241,7 @@ class ProcessRunner:
             script_engine = GovScriptEngine(replace(self.env, clock=FrozenClock(as_of)))
             try:
                 change = set_due(timer, script_engine)
-            except SpiffWorkflowException:
+            except Exception:  # of whatever type: the timer keeps its due time, the instance runs on
                 continue
             if change is not None:
                 spec = timer.task_spec

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from datetime import date, datetime, timedelta
+from functools import lru_cache, partial
 from types import CodeType
 from typing import Any
 
@@ -31,17 +32,47 @@ from RestrictedPython.Limits import limited_range
 from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from engine import budget
+from engine import budget, script_log
 from engine.budget import DEFAULT_LIMITS, SANDBOX_FILENAME, Limits
 from engine.errors import BudgetExceeded, UnsafeScript
 
-FORBIDDEN_NAMES = frozenset(
-    {
-        "open", "exec", "eval", "compile", "__import__", "globals", "locals", "vars", "getattr",
-        "setattr", "delattr", "input", "breakpoint", "help", "memoryview", "type", "object",
-        "print",  # compiles, but always fails at run time (no _print_ collector): refuse at deploy
-    }
-)
+# Builtins refused wherever they appear, each for its safety reason (docs/sandbox.md lists them too).
+REFUSED_NAMES: dict[str, str] = {
+    "open": "可读写服务器上的文件",
+    "exec": "可执行绕过沙箱检查的任意代码",
+    "eval": "可执行绕过沙箱检查的任意代码",
+    "compile": "可编译绕过沙箱检查的任意代码",
+    "__import__": "可导入任意模块",
+    "globals": "可读取和替换沙箱的守卫函数",
+    "locals": "可读取和替换沙箱的守卫函数",
+    "vars": "可读取对象内部属性，绕过属性守卫",
+    "getattr": "可按字符串取属性，绕过属性守卫",
+    "setattr": "可按字符串改属性，绕过写入守卫",
+    "delattr": "可按字符串删属性，绕过写入守卫",
+    "breakpoint": "会挂起执行该步骤的进程",
+    "help": "会读取服务器终端，挂起进程",
+    "memoryview": "可直接访问内存",
+    "object": "可经子类列表取得任意类",
+    "BaseException": "不是 Exception 的异常会越过引擎的错误处理，使进程退出",
+    "SystemExit": "不是 Exception 的异常会越过引擎的错误处理，使进程退出",
+    "KeyboardInterrupt": "不是 Exception 的异常会越过引擎的错误处理，使进程退出",
+    "GeneratorExit": "不是 Exception 的异常会越过引擎的错误处理，使进程退出",
+}
+
+# Builtins the sandbox does not provide, yet free as names of data (a form field `type`, `input`): only a call
+# of one is refused, since data (JSON) is never callable, so the call could only mean the builtin.
+NOT_PROVIDED: dict[str, str] = {
+    "input": "会等待服务器终端输入，挂起进程",
+    "type": "三参数形式可创建任意类；判断类型请用 isinstance",
+}
+
+# Class methods that read the server's wall clock instead of the engine's (injected, movable) clock.
+WALL_CLOCK_METHODS: dict[str, str] = {
+    "now": "读取服务器时钟而非引擎时钟，请用 now()",
+    "utcnow": "读取服务器时钟而非引擎时钟，请用 now()",
+    "today": "读取服务器时钟而非引擎时钟，请用 today()",
+}
+_DATE_TYPES = (date, datetime)
 
 _BUILTINS: dict[str, Any] = {
     **safe_builtins,
@@ -49,12 +80,38 @@ _BUILTINS: dict[str, Any] = {
     "dict": dict, "list": list, "set": set, "min": min, "max": max, "any": any, "all": all,
     "enumerate": enumerate, "sorted": sorted, "reversed": reversed, "map": map, "filter": filter,
     "pow": budget.guarded_pow, "bytes": budget.guarded_bytes, "sum": budget.guarded_sum, "repr": budget.guarded_repr,
+    "datetime": datetime, "date": date, "timedelta": timedelta,
 }
-for _name in FORBIDDEN_NAMES:
+for _name in [*REFUSED_NAMES, *NOT_PROVIDED]:
     _BUILTINS.pop(_name, None)
 
 
+def _print(*objects: Any, sep: str | None = " ", **_: Any) -> str:
+    """`print` writes one line to the instance's log (engine.script_log), never to the server's stdout or a file."""
+    text = (" " if sep is None else budget.guarded_str(sep)).join(budget.guarded_str(o) for o in objects)
+    script_log.write(text)
+    return text
+
+
+class _PrintCollector:
+    """RestrictedPython's `_print_`: a script's `print(...)` calls `_call_print`; `printed` gives what it printed."""
+
+    def __init__(self, _getattr_: Any = None) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self) -> str:
+        return "\n".join(self.lines)
+
+    def _call_print(self, *objects: Any, **kwargs: Any) -> None:
+        self.lines.append(_print(*objects, **kwargs))
+
+
+_BUILTINS["print"] = _print
+
+
 def _getattr(obj: Any, name: str, *default: Any) -> Any:
+    if name in WALL_CLOCK_METHODS and (obj in _DATE_TYPES or isinstance(obj, date)):
+        raise UnsafeScript(f"禁止使用“{name}”：{WALL_CLOCK_METHODS[name]}")
     return budget.guard_method(obj, name, safer_getattr(obj, name, *default))
 
 
@@ -71,6 +128,7 @@ _GUARDS: dict[str, Any] = {
     "_format_spec_": budget.format_spec,
     "_printable_": budget.printable,
     "_str_": budget.guarded_str,
+    "_print_": _PrintCollector,
 }
 
 _GUARDED_OPS: dict[type[ast.operator], str] = {
@@ -180,8 +238,13 @@ def _refuse_forbidden_names(source: str) -> None:
             # An unbounded loop would hang the worker that runs the step; `for` loops are bounded
             # because range() is limited to 1,000 items.
             raise UnsafeScript("流程定义中禁止使用 while 循环")
-        if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
-            raise UnsafeScript(f"流程定义中禁止使用“{node.id}”")
+        if isinstance(node, ast.Name) and node.id in REFUSED_NAMES:
+            raise UnsafeScript(f"流程定义中禁止使用“{node.id}”：{REFUSED_NAMES[node.id]}")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in NOT_PROVIDED:
+            raise UnsafeScript(f"流程定义中禁止调用“{node.func.id}”：{NOT_PROVIDED[node.func.id]}")
+        if (isinstance(node, ast.Attribute) and node.attr in WALL_CLOCK_METHODS
+                and isinstance(node.value, ast.Name) and node.value.id in {"date", "datetime"}):
+            raise UnsafeScript(f"流程定义中禁止使用“{node.value.id}.{node.attr}”：{WALL_CLOCK_METHODS[node.attr]}")
 
 
 @lru_cache(maxsize=4096)
@@ -216,6 +279,31 @@ def _is_data(name: str, value: Any) -> bool:
     return not name.startswith("_") and not callable(value)
 
 
+_STORABLE_SCALARS = (type(None), bool, int, float, str, date, datetime, timedelta)
+
+
+def _check_storable(name: str, value: Any) -> None:
+    """Refuse, while the script's element is still known, a value the instance's state cannot store (a `map`
+    or `range` object, bytes): else saving the step would fail later, with no element to name."""
+    pending, seen = [value], set()
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:  # shared or self-containing containers: each looked at once
+            continue
+        seen.add(id(item))
+        if isinstance(item, list | tuple | set):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif not isinstance(item, _STORABLE_SCALARS):
+            raise TypeError(f"变量“{name}”的值（{type(item).__name__}）无法保存，请转为 list、dict、str 或数字")
+
+
+def _defined(scope: Mapping[str, Any], name: str) -> bool:
+    """`defined("x")`: whether the data has a variable x (a form may leave a field out), without a NameError."""
+    return isinstance(name, str) and name in scope and _is_data(name, scope[name])
+
+
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """A SpiffWorkflow script environment that runs everything through RestrictedPython.
 
@@ -237,7 +325,12 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def _globals(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
         # Guards last: task data (form fields) named like a guard must not replace it.
-        return {**self.globals, **(external or {}), **context, **_GUARDS}
+        scope = {**self.globals, **(external or {})}
+        scope["defined"] = partial(_defined, scope)
+        scope["_print"] = _PrintCollector()  # a script sets its own; an expression's print(...) needs this one
+        scope.update(context)
+        scope.update(_GUARDS)
+        return scope
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
         code = _compile(expression, "eval")
@@ -252,7 +345,11 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         reserved = set(_GUARDS) | set(self.globals) | set(external_context or {})
         for name in [n for n in context if n not in scope]:
             del context[name]
-        context.update({k: v for k, v in scope.items() if k not in reserved and _is_data(k, v)})
+        results = {k: v for k, v in scope.items() if k not in reserved and _is_data(k, v)}
+        for name, value in results.items():
+            if context.get(name) is not value:
+                _check_storable(name, value)
+        context.update(results)
         return True
 
     def call_service(self, context: dict, operation_name: str, operation_params: dict, **_: Any) -> str:

@@ -224,6 +224,9 @@ def _expressions(task_spec) -> Iterator[tuple[str, str]]:
     event_definition = getattr(task_spec, "event_definition", None)
     if event_definition is not None and getattr(event_definition, "expression", None):
         yield "eval", event_definition.expression
+    for prop in [*(getattr(event_definition, "correlation_properties", None) or []),
+                 *(getattr(event_definition, "process_correlations", None) or [])]:
+        yield "eval", prop.retrieval_expression  # correlations run through the sandbox too: checked alike
     for param in (getattr(task_spec, "operation_params", None) or {}).values():
         yield "eval", param["value"]
     engine = getattr(task_spec, "dmnEngine", None)

@@ -1,11 +1,17 @@
 """The restricted environment: forbidden constructs refused at check time, task data usable."""
 
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
-from engine.errors import UnsafeScript
+from engine import script_log
+from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import RestrictedEnvironment, check_expression, check_script
+from engine.script_log import PrintedLine
+from engine.specs import load_bundle
+
+ELEMENTS = Path(__file__).parent / "fixtures" / "elements"
 
 # --- refused at check (deploy) time ---------------------------------------------------------
 
@@ -22,10 +28,15 @@ REFUSED_SCRIPTS = {
     "getattr": ("x = getattr(applicant, 'name')", "getattr"),
     "setattr": ("setattr(applicant, 'name', 'x')", "setattr"),
     "globals": ("g = globals()", "globals"),
-    "type": ("t = type(applicant)", "type"),
+    "type called": ("t = type(applicant)", "type"),
+    "input called": ("answer = input()", "input"),
+    "SystemExit": ("raise SystemExit(1)", "SystemExit"),
+    "KeyboardInterrupt": ("raise KeyboardInterrupt", "KeyboardInterrupt"),
+    "BaseException": ("class Stop(BaseException):\n    pass", "BaseException"),
+    "wall clock now": ("t = datetime.now()", "datetime.now"),
+    "wall clock today": ("t = date.today()", "date.today"),
     "underscore attribute": ("x = applicant._secret", "_secret"),
     "dunder dict": ("x = applicant.__dict__", "__dict__"),
-    "print": ("print(applicant)", "print"),
     "while loop": ("while True:\n    pass", "while"),
 }
 
@@ -186,3 +197,97 @@ def test_a_for_loop_cannot_run_away_because_range_is_bounded():
 def test_a_range_too_large_to_run_is_refused_at_check_time():
     with pytest.raises(UnsafeScript, match="range"):
         check_script("total = 0\nfor i in range(10 ** 9):\n    total += i")
+
+
+# --- what is harmless is allowed (docs/sandbox.md) ------------------------------------------------------------
+
+DATA_NAMES = ["input", "type", "id", "format", "filter", "list", "date"]
+
+
+@pytest.mark.parametrize("name", DATA_NAMES)
+def test_a_builtins_name_is_free_as_a_data_variable(env, name):
+    check_script(f"{name} = 'x'\nlabel = {name} + '!'")
+    check_expression(f"{name} == 'x'")
+    assert env.evaluate(f"{name} == '表格'", {name: "表格"}) is True
+    context = {name: "表格"}
+    env.execute(f"label = {name} + '!'", context)
+    assert context == {name: "表格", "label": "表格!"}
+
+
+@pytest.mark.parametrize("name", ["input", "type"])
+def test_an_unprovided_builtin_called_is_refused_with_its_reason(name):
+    with pytest.raises(UnsafeScript, match=f"禁止调用“{name}”：.+"):
+        check_expression(f"{name}(x)")
+
+
+@pytest.mark.parametrize("name", ["open", "getattr", "SystemExit"])
+def test_a_refusal_names_its_safety_reason(name):
+    with pytest.raises(UnsafeScript, match=f"禁止使用“{name}”：.+"):
+        check_script(f"x = {name}")
+
+
+def test_defined_tells_whether_a_variable_exists(env):
+    context = {"urgent": None, "n": 1}
+    assert env.evaluate("defined('urgent') and not defined('missing')", context) is True
+    assert env.evaluate("defined('double') or defined('_getattr_') or defined('len')", context) is False
+    env.execute("if not defined('extra'):\n    extra = 0\nlate = 1\nboth = defined('late')", context)
+    assert context == {"urgent": None, "n": 1, "extra": 0, "late": 1, "both": True}
+
+
+def test_dates_and_durations_are_built_and_computed(env):
+    context = {"received_on": "2026-09-25"}
+    env.execute("start = date.fromisoformat(received_on)\n"
+                "due = start + timedelta(days=7)\n"
+                "at = datetime(2026, 9, 25, 9, 30) + timedelta(hours=2)\n"
+                "weekend = due.weekday() >= 5\n"
+                "is_date = isinstance(due, date)", context)
+    assert context["due"] == date(2026, 10, 2) and context["at"] == datetime(2026, 9, 25, 11, 30)
+    assert (context["weekend"], context["is_date"]) == (False, True)
+    assert env.evaluate("date(2026, 10, 2) - date.fromisoformat(received_on) == timedelta(days=7)", context)
+
+
+@pytest.mark.parametrize("expression", ["datetime.now()", "date.today()", "datetime.utcnow()"])
+def test_the_wall_clock_is_refused_at_check_time(expression):
+    with pytest.raises(UnsafeScript, match="引擎时钟"):
+        check_expression(expression)
+
+
+@pytest.mark.parametrize("expression", ["d.today()", "d.now()", "kind.today()"])
+def test_the_wall_clock_is_refused_at_run_time_however_reached(env, expression):
+    with pytest.raises(UnsafeScript, match="引擎时钟"):
+        env.evaluate(expression, {"d": datetime(2026, 1, 1), "kind": date})
+
+
+def test_print_goes_to_the_run_log_with_the_printed_text(env):
+    with script_log.collecting() as lines, script_log.running("count_days"):
+        env.execute("print('天数', n, sep='：')\nprint([1, 2])\ncopy = printed", {"n": 3})
+        env.evaluate("print('条件', n > 2) or n > 2", {"n": 3})
+    assert lines == [PrintedLine("count_days", "天数：3"), PrintedLine("count_days", "[1, 2]"),
+                     PrintedLine("count_days", "条件 True")]
+
+
+def test_print_outside_an_engine_run_goes_nowhere_and_a_flood_is_cut(env):
+    env.execute("print('deploy check')", {})
+    with script_log.collecting() as lines:
+        env.execute("for i in range(500):\n    print('x' * 1000)", {})
+    assert len(lines) == script_log.MAX_LINES + 1 and lines[-1].text == script_log.TRUNCATED
+    assert len(lines[0].text) == script_log.MAX_LINE_CHARS + 1
+
+
+def test_a_value_the_state_cannot_store_is_refused_where_it_is_made(env):
+    with pytest.raises(TypeError, match="变量“names”的值（map）无法保存"):
+        env.execute("names = map(str, ids)", {"ids": [1, 2]})
+    with pytest.raises(TypeError, match="变量“nested”的值（range）"):
+        env.execute("nested = {'a': [range(3)]}", {})
+    context = {"kept": {1, 2}}
+    env.execute("ok = [date(2026, 1, 1), timedelta(days=1), (1, 'a'), {'k': None}]", context)
+    assert "ok" in context
+
+
+def test_a_correlation_expression_is_checked_at_deploy_like_every_other():
+    source = (ELEMENTS / "sandbox_correlation_undefined.bpmn").read_text(encoding="utf-8")
+    load_bundle({"c.bpmn": source})  # an undefined name is a run-time failure, not a refusal
+    with pytest.raises(DefinitionError) as error:
+        load_bundle({"c.bpmn": source.replace(">case_no<", ">open('/etc/passwd')<")})
+    assert error.value.element_id == "report_upwards"
+    assert "禁止使用“open”：可读写服务器上的文件" in error.value.reason

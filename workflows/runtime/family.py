@@ -23,6 +23,7 @@ COMMON = ProcessFamily(
         "instance_errored": _("Process error"),
         "instance_retried": _("Process retried"),
         "timers_fired": _("Timer fired"),
+        "script_print": _("Script output"),
         "task_created": _("Task created"),
         "task_substituted": _("Handled by B post"),
         "task_claimed": _("Task claimed"),

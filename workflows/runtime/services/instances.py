@@ -14,17 +14,20 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Subquery
 
-from engine.errors import ExecutionError
+from engine.errors import EngineError, ExecutionError
+from engine.failures import execution_error
 from engine.runtime import ProcessRunner
+from engine.script_log import printed_lines
 from workflows.org.models import Official
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.script_prints import record_printed
 from workflows.runtime.services.definitions import latest_definition
 from workflows.runtime.task_sync import sync_human_tasks
 from workflows.runtime.waiting import sync_waiting_events
@@ -58,6 +61,7 @@ def save_step(instance: ProcessInstance, runner: ProcessRunner, workflow) -> Non
     instance.revision += 1
     sync_human_tasks(instance, runner, workflow)
     sync_waiting_events(instance, runner, workflow)
+    record_printed(instance, printed_lines(workflow))
     if workflow.completed:
         audit.record("instance_completed", instance=instance, message=runner.element_name(instance.end_event),
                      after={"end_event": instance.end_event})
@@ -69,8 +73,9 @@ def mark_errored(instance_id: int, exc: ExecutionError) -> None:
         ProcessInstance.objects.filter(pk=instance_id).update(
             status=ProcessInstance.ERRORED, error_message=exc.message[:2000], error_element=exc.element_id or ""
         )
-        audit.record("instance_errored", instance=ProcessInstance.objects.get(pk=instance_id),
-                     message=str(exc), after={"element": exc.element_id})
+        instance = ProcessInstance.objects.get(pk=instance_id)
+        record_printed(instance, exc.printed)
+        audit.record("instance_errored", instance=instance, message=str(exc), after={"element": exc.element_id})
 
 
 def instance_of_task(task_id: int) -> Subquery:
@@ -107,10 +112,20 @@ def write_instance(instance_id: int | Subquery,
             save_step(instance, runner, workflow)
             keep_after_commit(instance, workflow)
             return instance
-    except ExecutionError as exc:
-        if locked is not None:
-            mark_errored(locked, exc)
-        raise
+    except Exception as exc:
+        if locked is None or not _fails_the_instance(exc):
+            raise
+        error = execution_error(exc)
+        if error is not exc:
+            log.exception("instance %s failed", locked)
+        mark_errored(locked, error)
+        raise error from exc
+
+
+def _fails_the_instance(exc: Exception) -> bool:
+    """Whether `exc` puts the instance into its error state: any failure of the engine run, of whatever type;
+    not a refusal (not allowed, a conflict, bad input: nothing happened) nor a database error (try again)."""
+    return isinstance(exc, ExecutionError) or not isinstance(exc, EngineError | DatabaseError)
 
 
 def start_process(
@@ -128,6 +143,18 @@ def start_process(
     receives its message there)."""
     definition = latest_definition(key)
     runner = runner_for(definition)
+    try:
+        return _start(definition, runner, data, business_key, applicant, started_by, then)
+    except Exception as exc:
+        if isinstance(exc, EngineError | DatabaseError):  # the engine's own error, a refusal, or try again
+            raise
+        log.exception("starting %s failed", key)
+        raise execution_error(exc) from exc
+
+
+def _start(definition, runner: ProcessRunner, data: Mapping[str, Any], business_key: str,
+           applicant: Official | None, started_by: Official | None,
+           then: Callable[[ProcessInstance, ProcessRunner, Any], None] | None) -> ProcessInstance:
     with transaction.atomic(), audit.batched():
         instance = ProcessInstance.objects.create(
             definition=definition,

@@ -23,11 +23,13 @@ from django.db import DatabaseError, connection, transaction
 
 from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner
+from engine.script_log import printed_lines
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
+from workflows.runtime.script_prints import printed_events
 from workflows.runtime.services.instances import mark_errored, save_step, saved_fields
 from workflows.runtime.waiting import waits_for_events
 
@@ -209,6 +211,7 @@ def _write_plain(runs: list[_Run]) -> bool:
                                       message=run.runner.element_name(run.fields["end_event"]),
                                       after={"end_event": run.fields["end_event"]}))
         events.append(audit.event("timers_fired", instance=run.instance))
+        events.extend(printed_events(run.instance, printed_lines(run.workflow)))
     try:
         with transaction.atomic():
             _update_rows(runs)
