@@ -38,14 +38,19 @@ class DefinitionError(EngineError):
         return error
 
 
-class TaskNotReady(EngineError):
+class Refusal(EngineError):
+    """The engine would not act on a request (task not ready, actor not allowed, an event nobody waits for):
+    nothing happened, so the instance is not in error; the caller answers the request with the reason."""
+
+
+class TaskNotReady(Refusal):
     def __init__(self, task_id: str, state: str) -> None:
         self.task_id = task_id
         self.state = state
         super().__init__(f"任务 {task_id} 当前不可办理（状态：{state}）")
 
 
-class NotAllowed(EngineError):
+class NotAllowed(Refusal):
     def __init__(self, actor_id: int, task_name: str) -> None:
         self.actor_id = actor_id
         super().__init__(f"您无权办理任务“{task_name}”（工作人员编号 {actor_id}）")

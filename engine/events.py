@@ -24,13 +24,13 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import EngineError
+from engine.errors import Refusal
 
 MESSAGE = "message"
 SIGNAL = "signal"
 
 
-class EventRefused(EngineError):
+class EventRefused(Refusal):
     """An event from outside that no waiting step of this workflow accepts (the caller audits the refusal)."""
 
 

@@ -28,7 +28,7 @@ from engine import budget, events, script_log
 from engine.assignment import AssignmentError, AssignmentRule
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, Clock, FrozenClock
-from engine.errors import ExecutionError, NotAllowed, TaskNotReady
+from engine.errors import ExecutionError, NotAllowed, Refusal, TaskNotReady
 from engine.failures import execution_error
 from engine.sandbox import RestrictedEnvironment
 from engine.script_log import printed_lines
@@ -155,7 +155,7 @@ class ProcessRunner:
                     workflow.do_engine_steps()
                 finally:
                     printed_lines(workflow).extend(printed)
-        except (TaskNotReady, NotAllowed):
+        except Refusal:
             raise
         except Exception as exc:
             error = execution_error(exc)
