@@ -182,7 +182,7 @@ def _write_one(run: _Run) -> bool | None:
     """The full write of one fired instance (state, task sync, audit) in its savepoint. True: written; None:
     skipped on a database error, for the next sweep to retry; False: it failed and is marked errored."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit.batched():
             save_step(run.instance, run.runner, run.workflow, run.open_before)
             audit.record("timers_fired", instance=run.instance)
         return True
