@@ -26,7 +26,10 @@ from workflows.runtime.task_sync import reassign_open_tasks
 
 
 def _request(leave_request_id: int) -> LeaveRequest:
-    return LeaveRequest.objects.select_related("applicant", "instance").get(pk=leave_request_id)
+    """The request with its applicant and instance; not the instance's state, which the running step holds (and
+    which grows with the process: reading and decoding it again for an audit line is the costliest part)."""
+    return LeaveRequest.objects.select_related("applicant", "instance").defer("instance__state").get(
+        pk=leave_request_id)
 
 
 def _report_back_due(request: LeaveRequest) -> datetime:
