@@ -101,8 +101,12 @@ def _locked_task_row(task_id: int, actor: Official, wait: bool) -> HumanTask | N
     either. Waiting, the instance is locked first, as every other write does, then the task row is read.
     """
     if wait and connection.features.has_select_for_update:
-        lock_instance(instance_of_task(task_id))
-        return _task_row(task_id, actor)
+        instance = lock_instance(instance_of_task(task_id))
+        if instance is None:
+            return None
+        task = _task_row(task_id, actor)
+        task.instance = instance
+        return task
     tasks = _with_candidacy(HumanTask.objects.select_related("instance__definition")
                             .defer("instance__definition__sources"), actor)
     if connection.features.has_select_for_update:  # SQLite: the write's IMMEDIATE transaction is the lock
