@@ -181,11 +181,32 @@ class ProcessRunner:
     def dump(workflow: BpmnWorkflow) -> dict[str, Any]:
         return dump_state(workflow)
 
-    def ready_human_tasks(self, workflow: BpmnWorkflow) -> list[ReadyTask]:
+    def ready_human_tasks(self, workflow: BpmnWorkflow, only: Collection[str] | None = None) -> list[ReadyTask]:
+        """The READY user tasks (`only` those with these ids: their data is copied, which costs on big states)."""
         return [
             ReadyTask(str(t.id), self.bundle.human_tasks[t.task_spec.name], dict(t.data))
             for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+            if only is None or str(t.id) in only
         ]
+
+    @staticmethod
+    def ready_human_task_ids(workflow: BpmnWorkflow) -> set[str]:
+        """The ids of the READY user tasks: the task rows a saved state has open, without copying any data."""
+        return {str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+    @staticmethod
+    def withdrawn(workflow: BpmnWorkflow, task_ids: Collection[str]) -> set[str]:
+        """Which of these once-READY user tasks the engine took away (cancelled by a boundary event, a gateway,
+        the process ending) rather than a person completing them: their rows are to be cancelled."""
+        withdrawn = set()
+        for task_id in task_ids:
+            try:
+                task = workflow.get_task_from_id(UUID(task_id))
+            except TaskNotFoundException:  # its subprocess ended and was dropped: nothing tells how it left
+                task = None
+            if task is None or task.state != TaskState.COMPLETED:
+                withdrawn.add(task_id)
+        return withdrawn
 
     def complete(
         self,

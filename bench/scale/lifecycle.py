@@ -8,13 +8,15 @@ answered, and its state is dumped to JSON text and restored after every step, as
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from engine.calendar import WorkingCalendar
@@ -25,7 +27,7 @@ from engine.specs import SpecBundle
 from workflows.leave.models import LeaveRequest
 from workflows.leave.rules import deadline_day_reminder_at, leave_ends_at, report_back_deadline
 from workflows.leave.services import LeaveApplication, submit_leave
-from workflows.org.models import Official
+from workflows.org.models import Official, Role, Window
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
@@ -99,6 +101,58 @@ def through_services(applicant: Official, substitute: Official, clock: FrozenClo
     end = ProcessInstance.objects.values_list("end_event", flat=True).get(pk=request.instance_id)
     assert end == END_EVENT, f"the lifecycle ended at {end!r}, not {END_EVENT}"
     return run
+
+
+def second_window(first: Official) -> tuple[Official, Official]:
+    """An applicant and substitute in a new window of `first`'s department: a second process files the same leave
+    at the same time without clashing with the first one's (one leave per window at a time), on the same route."""
+    window = Window.objects.create(department_id=first.department_id, name="基准测试窗口", number="99")
+    roles = {r.code: r for r in Role.objects.filter(code__in=["window_head", "window_staff"])}
+    people = []
+    for username, name, codes in (("bench_head", "基准窗口负责人", ("window_head", "window_staff")),
+                                  ("bench_applicant", "基准申请人", ("window_staff",)),
+                                  ("bench_substitute", "基准顶岗人", ("window_staff",))):
+        user = get_user_model().objects.create_user(username)
+        official = Official.objects.create(user=user, name=name, department_id=first.department_id, window=window)
+        official.roles.set([roles[code] for code in codes])
+        people.append(official)
+    return people[1], people[2]
+
+
+def rate_in_parallel(pairs: list[tuple[Official, Official]], count: int, clock: FrozenClock) -> float:
+    """Lifecycles per second of `count` lifecycles in each of len(pairs) forked processes running at once (one
+    pair: in this process).
+
+    Every lifecycle files the same dates, so whichever process's sweep fires a timer of the other's instance
+    fires it at the same time the owner would have. Each child has its own connection (and its own copy of the
+    frozen clock); the wall time includes the forks, which is noise beside the lifecycles.
+    """
+    if len(pairs) == 1:  # in this process: a test's transaction is invisible to another
+        started = time.perf_counter()
+        _lifecycles(*pairs[0], count, clock, close=False)
+        return count / (time.perf_counter() - started)
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_lifecycles, args=(applicant, substitute, count, clock))
+                 for applicant, substitute in pairs]
+    started = time.perf_counter()
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"a lifecycle process exited with {process.exitcode}")
+    return len(pairs) * count / (time.perf_counter() - started)
+
+
+def _lifecycles(applicant: Official, substitute: Official, count: int, clock: FrozenClock, close: bool = True
+                ) -> None:
+    try:
+        for _ in range(count):
+            through_services(applicant, substitute, clock)
+    finally:
+        if close:  # a forked child's own connections
+            connections.close_all()
 
 
 class EngineAlone:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from engine.clock import CENTRE_TZ
 from engine.errors import DefinitionError, ExecutionError, NotAllowed
@@ -110,6 +111,46 @@ def test_two_concurrent_completions_one_wins_one_conflicts(centre, clock):
     assert sorted(outcomes) == ["conflict", "ok"]
     assert (instance.status, instance.revision) == (ProcessInstance.COMPLETED, 2)
     assert AuditEvent.objects.filter(task=task, action="task_completed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not connection.features.has_select_for_update, reason="row locks: PostgreSQL")
+def test_a_completion_waits_for_a_write_holding_the_instance_then_sees_its_work(centre, clock):
+    """The one-statement lock gives up at once when another write holds the instance; the completion then waits
+    like any write (no lock error) and, once the other commits, sees what it did: the process has ended."""
+    deploy_from_files("window_review", [FIXTURES / "window_review.bpmn"])
+    instance = start_process("window_review", data={}, business_key="SH-3", applicant=centre["lisi"])
+    task = HumanTask.objects.get(instance=instance)
+    holding, outcome = threading.Event(), []
+
+    def hold_then_complete() -> None:
+        try:
+            with transaction.atomic():
+                ProcessInstance.objects.select_for_update().get(pk=instance.pk)
+                holding.set()
+                time.sleep(0.5)
+                complete_task(task.pk, centre["zhangsan"], {"decision": "approve"})
+        finally:
+            connection.close()
+
+    def second() -> None:
+        holding.wait()
+        try:
+            complete_task(task.pk, centre["zhangsan"], {"decision": "approve"})
+            outcome.append("completed")
+        except Conflict as exc:
+            outcome.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold_then_complete), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcome == ["流程不在运行中"]
+    assert AuditEvent.objects.filter(task=task, action="task_completed").count() == 1
+    assert ProcessInstance.objects.get(pk=instance.pk).status == ProcessInstance.COMPLETED
 
 
 def test_an_engine_error_rolls_back_and_marks_the_instance_errored(db, centre, clock):

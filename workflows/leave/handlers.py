@@ -26,7 +26,10 @@ from workflows.runtime.task_sync import reassign_open_tasks
 
 
 def _request(leave_request_id: int) -> LeaveRequest:
-    return LeaveRequest.objects.select_related("applicant", "instance").get(pk=leave_request_id)
+    """The request with its applicant and instance; not the instance's state, which the running step holds (and
+    which grows with the process: reading and decoding it again for an audit line is the costliest part)."""
+    return LeaveRequest.objects.select_related("applicant", "instance").defer("instance__state").get(
+        pk=leave_request_id)
 
 
 def _report_back_due(request: LeaveRequest) -> datetime:
@@ -146,10 +149,14 @@ def remind_report_back(context: dict[str, Any], leave_request_id: int, occasion:
 
 
 def _end_leave_period(request: LeaveRequest, last_day) -> None:
-    """Shorten (or drop) the absence and temporary pair when the official is back before the planned end."""
+    """Shorten (or drop) the absence and temporary pair when the official is back before the planned end.
+
+    Found through the applicant's own rows (an indexed key) and then the note: a centre keeps years of them.
+    """
     note = _absence_note(request)
     for model, field in ((Absence, "last_day"), (ABPair, "valid_to")):
-        rows = model.objects.filter(reason=note) if model is Absence else model.objects.filter(note=note)
+        rows = (model.objects.filter(official_id=request.applicant_id, reason=note) if model is Absence
+                else model.objects.filter(a_id=request.applicant_id, note=note))
         if last_day < request.first_day:
             rows.delete()
         else:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from engine.calendar import WorkingCalendar
 from workflows.leave.limits import LEAVE_TYPE_LIMITS, UNIT_NAMES, WORKING_DAYS
 from workflows.leave.models import LEAVE_TYPES, LeaveRequest
 from workflows.leave.rules import (
@@ -113,13 +114,13 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _validate(applicant: Official, app: LeaveApplication) -> None:
+def _validate(applicant: Official, app: LeaveApplication, calendar: WorkingCalendar, window: list[Official]) -> None:
+    """Refuse what breaks a leave rule; `calendar` and the applicant's `window` are the ones the filing uses."""
     if app.leave_type not in LEAVE_TYPES:
         raise LeaveRefused(f"未知的请假类型「{app.leave_type}」", "leave_type")
     if applicant.window_id is None:
         raise LeaveRefused("本流程仅供窗口工作人员请假使用", None)
     _validate_dates(app)
-    calendar = working_calendar()
     for field, day in (("first_day", app.first_day), ("last_day", app.last_day)):
         if not calendar.is_working_day(day):
             raise LeaveRefused(f"{day} 不是工作日，请假起止日须为工作日", field)
@@ -135,7 +136,7 @@ def _validate(applicant: Official, app: LeaveApplication) -> None:
     own = next(_overlapping([applicant.pk], app), None)
     if own is not None:
         raise LeaveRefused(f"与您已有的请假（{own.case_number}，{_span(own)}）重叠", "first_day")
-    colleagues = [o.pk for o in window_officials(applicant.window_id) if o.pk != applicant.pk]
+    colleagues = [o.pk for o in window if o.pk != applicant.pk]
     clash = next(_overlapping(colleagues, app), None)
     if clash is not None:
         raise LeaveRefused(
@@ -146,9 +147,14 @@ def _validate(applicant: Official, app: LeaveApplication) -> None:
 
 
 def submit_leave(applicant: Official, app: LeaveApplication) -> LeaveRequest:
-    """Validate and file a leave request, starting its approval process; all or nothing."""
-    _validate(applicant, app)
-    days = leave_days(working_calendar(), app.first_day, app.first_half, app.last_day, app.last_half)
+    """Validate and file a leave request, starting its approval process; all or nothing.
+
+    The calendar and the applicant's window are read once for the checks and the process data alike.
+    """
+    calendar = working_calendar()
+    window = window_officials(applicant.window_id) if applicant.window_id is not None else []
+    _validate(applicant, app, calendar, window)
+    days = leave_days(calendar, app.first_day, app.first_half, app.last_day, app.last_half)
     if days <= 0:
         raise LeaveRefused("请假时段内没有工作日", "last_day")
     _validate_length(app, days)
@@ -173,7 +179,7 @@ def submit_leave(applicant: Official, app: LeaveApplication) -> LeaveRequest:
             "applicant_name": applicant.name,
             "department_id": applicant.department_id,
             "window_id": applicant.window_id,
-            "window_staff_count": len(window_officials(applicant.window_id)),
+            "window_staff_count": len(window),
             "leave_type": app.leave_type,
             "days": float(days),
             "first_day": app.first_day.isoformat(),

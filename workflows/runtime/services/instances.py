@@ -11,10 +11,10 @@ separate update, so nothing is half-saved and an administrator can see and retry
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import F, Subquery
 
 from engine.errors import EngineError, ExecutionError
@@ -48,8 +48,9 @@ def saved_fields(runner: ProcessRunner, workflow) -> dict[str, Any]:
     }
 
 
-def save_step(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
-    """Save a step under the lock the caller holds: compare-and-swap on the revision, then the task rows."""
+def save_step(instance: ProcessInstance, runner: ProcessRunner, workflow, open_before: Collection[str]) -> None:
+    """Save a step under the lock the caller holds: compare-and-swap on the revision, then the task rows that
+    changed since the state whose READY user tasks were `open_before` (ready_human_task_ids of the restore)."""
     fields = saved_fields(runner, workflow)
     updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
         revision=F("revision") + 1, **fields
@@ -59,7 +60,7 @@ def save_step(instance: ProcessInstance, runner: ProcessRunner, workflow) -> Non
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.revision += 1
-    sync_human_tasks(instance, runner, workflow)
+    sync_human_tasks(instance, runner, workflow, open_before)
     sync_waiting_events(instance, runner, workflow)
     record_printed(instance, printed_lines(workflow))
     if workflow.completed:
@@ -92,24 +93,51 @@ def lock_instance(instance_id: int | Subquery, skip_locked: bool = False) -> Pro
     return qs.filter(pk=instance_id).first()
 
 
+class LockBusy(Exception):
+    """A lock taken without waiting found the instance held by another write: the write runs again, waiting."""
+
+
+def raise_if_busy(exc: OperationalError) -> None:
+    """LockBusy when `exc` is PostgreSQL's lock_not_available (SQLSTATE 55P03, from FOR UPDATE NOWAIT)."""
+    if getattr(exc.__cause__, "sqlstate", None) == "55P03":
+        raise LockBusy from exc
+
+
+InstanceLock = Callable[[bool], ProcessInstance | None]
+"""Locks the row of the instance a write is for and returns it (None: no such instance). Called with
+wait=False first, it may raise LockBusy instead of waiting; the write then runs again with wait=True."""
+
+
 def write_instance(instance_id: int | Subquery,
-                   work: Callable[[ProcessInstance, ProcessRunner, Any], None]) -> ProcessInstance:
+                   work: Callable[[ProcessInstance, ProcessRunner, Any], None],
+                   lock: InstanceLock | None = None) -> ProcessInstance:
     """Run `work(instance, runner, workflow)` under the instance lock, then save; errors mark the instance.
 
     One lock, one engine run, one state save, the task rows that changed, and the audit rows of the whole
-    write in one INSERT at its end. `instance_id` may be `instance_of_task(...)`.
+    write in one INSERT at its end. `instance_id` may be `instance_of_task(...)`; `lock` replaces the plain
+    instance lock (a completion reads its task row in the same statement).
     """
+    lock = lock or (lambda wait: lock_instance(instance_id))
+    try:
+        return _write(lock, work, wait=False)
+    except LockBusy:
+        return _write(lock, work, wait=True)
+
+
+def _write(lock: InstanceLock, work: Callable[[ProcessInstance, ProcessRunner, Any], None],
+           wait: bool) -> ProcessInstance:
     locked: int | None = None
     try:
         with transaction.atomic(), audit.batched():
-            instance = lock_instance(instance_id)
+            instance = lock(wait)
             if instance is None or instance.status != ProcessInstance.RUNNING:
                 raise Conflict("流程不在运行中")
             locked = instance.pk
             runner = runner_for(instance.definition)
             workflow = restored(instance, runner)
+            open_before = runner.ready_human_task_ids(workflow)
             work(instance, runner, workflow)
-            save_step(instance, runner, workflow)
+            save_step(instance, runner, workflow, open_before)
             keep_after_commit(instance, workflow)
             return instance
     except Exception as exc:
@@ -171,7 +199,7 @@ def _start(definition, runner: ProcessRunner, data: Mapping[str, Any], business_
         workflow = runner.start(data)
         if then is not None:
             then(instance, runner, workflow)
-        save_step(instance, runner, workflow)
+        save_step(instance, runner, workflow, open_before=())
         keep_after_commit(instance, workflow)
     return instance
 

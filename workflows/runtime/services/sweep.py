@@ -114,7 +114,7 @@ def _batch(result: Drain, batch_size: int, batch_seconds: float) -> tuple[int, i
             run = _run(result, instance, *runners[instance.definition_id])
             if run is None:
                 continue
-            if (instance.pk in with_tasks or run.runner.ready_human_tasks(run.workflow)
+            if (instance.pk in with_tasks or run.runner.ready_human_task_ids(run.workflow)
                     or waits_for_events(run.runner)):  # its waiting-event rows need the full write too
                 _count(result, instance, _write_one(run))
             else:
@@ -134,6 +134,7 @@ class _Run:
     runner: ProcessRunner
     workflow: Any  # the engine's workflow after the fire
     fields: dict[str, Any]  # what the instance row becomes
+    open_before: set[str]  # the READY user tasks before the fire: the instance's open rows
 
 
 def _count(result: Drain, instance: ProcessInstance, fired: bool | None) -> None:
@@ -154,9 +155,10 @@ def _run(result: Drain, instance: ProcessInstance, runner: ProcessRunner, calls_
     try:
         with transaction.atomic() if calls_services else nullcontext():
             workflow = runner.restore(instance.state)
+            open_before = runner.ready_human_task_ids(workflow)
             runner.fire_due_timers(workflow)
             fields = {**saved_fields(runner, workflow), "revision": instance.revision + 1}
-        return _Run(instance, runner, workflow, fields)
+        return _Run(instance, runner, workflow, fields, open_before)
     except DatabaseError:
         log.exception("timer sweep skipped instance %s (database error; the next sweep retries it)", instance.pk)
         result.passed.add(instance.pk)
@@ -184,8 +186,8 @@ def _write_one(run: _Run) -> bool | None:
     """The full write of one fired instance (state, task sync, audit) in its savepoint. True: written; None:
     skipped on a database error, for the next sweep to retry; False: it failed and is marked errored."""
     try:
-        with transaction.atomic():
-            save_step(run.instance, run.runner, run.workflow)
+        with transaction.atomic(), audit.batched():
+            save_step(run.instance, run.runner, run.workflow, run.open_before)
             audit.record("timers_fired", instance=run.instance)
         return True
     except (DatabaseError, Conflict):

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
-from workflows.runtime.services.instances import instance_of_task, lock_instance, write_instance
+from workflows.runtime.services.instances import instance_of_task, lock_instance, raise_if_busy, write_instance
 
 
 class TaskTaken(Conflict):
@@ -84,10 +84,38 @@ def _refuse_if_taken(task: HumanTask, actor: Official) -> None:
 
 
 def _task_row(task_id: int, actor: Official) -> HumanTask:
-    """The task with whoever holds and closed it, and whether `actor` is a candidate: one statement."""
+    """The task and whether `actor` is a candidate: one statement (who holds or closed it is read on a refusal)."""
+    return _with_candidacy(HumanTask.objects.all(), actor).get(pk=task_id)
+
+
+def _with_candidacy(tasks: QuerySet[HumanTask], actor: Official) -> QuerySet[HumanTask]:
     candidate = HumanTask.candidates.through.objects.filter(humantask_id=OuterRef("pk"), official_id=actor.pk)
-    return (HumanTask.objects.select_related("assignee", "completed_by")
-            .annotate(actor_is_candidate=Exists(candidate)).get(pk=task_id))
+    return tasks.annotate(actor_is_candidate=Exists(candidate))
+
+
+def _locked_task_row(task_id: int, actor: Official, wait: bool) -> HumanTask | None:
+    """The task row with its instance (and definition) locked.
+
+    Without waiting, one statement: both rows locked NOWAIT, so that what it returns is their latest versions
+    (a lock that waited could pair a fresh instance row with a stale task row); LockBusy if another write holds
+    either. Waiting, the instance is locked first, as every other write does, then the task row is read.
+    """
+    if wait and connection.features.has_select_for_update:
+        instance = lock_instance(instance_of_task(task_id))
+        if instance is None:
+            return None
+        task = _task_row(task_id, actor)
+        task.instance = instance
+        return task
+    tasks = _with_candidacy(HumanTask.objects.select_related("instance__definition")
+                            .defer("instance__definition__sources"), actor)
+    if connection.features.has_select_for_update:  # SQLite: the write's IMMEDIATE transaction is the lock
+        tasks = tasks.select_for_update(nowait=True, of=("self", "instance"))
+    try:
+        return tasks.filter(pk=task_id).first()
+    except OperationalError as exc:
+        raise_if_busy(exc)
+        raise
 
 
 def claim_task(task_id: int, actor: Official) -> HumanTask:
@@ -109,21 +137,31 @@ def _outcome(form_data: Mapping[str, Any]) -> str:
 
 
 def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -> HumanTask:
-    """Complete an open task as `actor`; whoever comes second gets TaskTaken naming the first."""
-    result: dict[str, HumanTask] = {}
+    """Complete an open task as `actor`; whoever comes second gets TaskTaken naming the first.
+
+    The row is closed before the engine runs, so the services the step calls see the task as done (a leave
+    ending re-resolves the open tasks of the official, not the one being completed); a failure rolls it back.
+    """
+    rows: dict[str, HumanTask] = {}
+
+    def lock(wait: bool) -> ProcessInstance | None:
+        task = _locked_task_row(task_id, actor, wait)
+        if task is None:
+            return None
+        rows["task"] = task
+        return task.instance
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
-        task = _task_row(task_id, actor)
+        task = rows["task"]
         _refuse_if_taken(task, actor)
         at = now()
-        runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk], completed_at=at)
         task.state = HumanTask.COMPLETED
         task.outcome = _outcome(form_data)
         task.completed_by = actor
         task.completed_at = at
         task.save(update_fields=["state", "outcome", "completed_by", "completed_at"])
+        runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk], completed_at=at)
         audit.record("task_completed", task=task, actor=actor, message=task.title, after=dict(form_data))
-        result["task"] = task
 
-    write_instance(instance_of_task(task_id), work)
-    return result["task"]
+    write_instance(instance_of_task(task_id), work, lock=lock)
+    return rows["task"]
