@@ -117,7 +117,7 @@ def test_the_migration_backfill_restores_the_copy(start, centre):
     claim_task(HumanTask.objects.order_by("id").first().pk, centre["zhangsan"])
     with connection.cursor() as cursor:  # rows as they were before the columns existed
         cursor.execute(f"UPDATE {candidate_copy.CANDIDATES} SET open_unclaimed = FALSE, due_at = NULL")
-        cursor.execute(candidate_copy.BACKFILL)
+    candidate_copy.backfill(connection)
     _assert_copies_true()
 
 

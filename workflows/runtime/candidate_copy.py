@@ -81,13 +81,20 @@ _SQLITE_UNINSTALL = [f"DROP TRIGGER IF EXISTS {CANDIDATES}_copy_task", f"DROP TR
 
 INSTALL = {"postgresql": _POSTGRESQL_INSTALL, "sqlite": _SQLITE_INSTALL}
 UNINSTALL = {"postgresql": _POSTGRESQL_UNINSTALL, "sqlite": _SQLITE_UNINSTALL}
-# Fills the copy on rows made before the triggers existed (the migration that adds the columns).
-BACKFILL = f"""
-    UPDATE {CANDIDATES}
-    SET open_unclaimed = COALESCE((SELECT {_OPEN_UNCLAIMED.format(t="t")} FROM {TASKS} t
-                                   WHERE t.id = {CANDIDATES}.humantask_id), FALSE),
-        due_at = (SELECT t.due_at FROM {TASKS} t WHERE t.id = {CANDIDATES}.humantask_id)
-"""
+# Fills the copy on rows written without the triggers (the migration that adds the columns, a bulk load):
+# PostgreSQL joins once, SQLite (no UPDATE ... FROM before 3.33) looks each task up.
+BACKFILL = {
+    "postgresql": [f"""
+        UPDATE {CANDIDATES} c SET open_unclaimed = {_OPEN_UNCLAIMED.format(t="t")}, due_at = t.due_at
+        FROM {TASKS} t WHERE t.id = c.humantask_id
+    """],
+    "sqlite": [f"""
+        UPDATE {CANDIDATES}
+        SET open_unclaimed = (SELECT {_OPEN_UNCLAIMED.format(t="t")} FROM {TASKS} t
+                              WHERE t.id = {CANDIDATES}.humantask_id),
+            due_at = (SELECT t.due_at FROM {TASKS} t WHERE t.id = {CANDIDATES}.humantask_id)
+    """],
+}
 
 
 def _run(statements: dict[str, list[str]], connection: Any) -> None:
@@ -103,3 +110,8 @@ def install_triggers(connection: Any) -> None:
 
 def uninstall_triggers(connection: Any) -> None:
     _run(UNINSTALL, connection)
+
+
+def backfill(connection: Any) -> None:
+    """Set every candidate row's copy from its task in one statement (rows loaded while the triggers were off)."""
+    _run(BACKFILL, connection)

@@ -22,6 +22,10 @@ FILL_PROCESS_KEY = """
 """
 
 
+def backfill(apps, schema_editor):
+    candidate_copy.backfill(schema_editor.connection)
+
+
 def install_triggers(apps, schema_editor):
     candidate_copy.install_triggers(schema_editor.connection)
 
@@ -82,7 +86,7 @@ class Migration(migrations.Migration):
             name="due_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
-        migrations.RunSQL(candidate_copy.BACKFILL, migrations.RunSQL.noop),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="taskcandidate",
             index=models.Index(condition=Q(("open_unclaimed", True)), fields=["official", "due_at", "humantask"],
