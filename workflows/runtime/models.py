@@ -117,12 +117,11 @@ class HumanTask(models.Model):
                          name="task_open_unclaimed_due"),
             models.Index(fields=["completed_by", "-completed_at", "-id"], condition=Q(state="completed"),
                          name="task_done_by"),
-            # The process filter on each tab, and the monitoring counts per process.
+            # The process filter on the my-tasks and done tabs (claimable: the candidate index, TaskCandidate).
             models.Index(fields=["assignee", "process_key", "due_at", "id"], condition=Q(state="open"),
                          name="task_open_assignee_process"),
             models.Index(fields=["completed_by", "process_key", "-completed_at", "-id"], condition=Q(state="completed"),
                          name="task_done_by_process"),
-            models.Index(fields=["process_key", "due_at", "id"], condition=Q(state="open"), name="task_open_process"),
         ]
         ordering = ["due_at", "id"]
         verbose_name = verbose_name_plural = "待办任务"

@@ -151,7 +151,7 @@ def overdue_tasks() -> QuerySet[HumanTask]:
 
 
 def open_task_counts() -> list[dict]:
-    """Open tasks per process key and how many of them are overdue (index `task_open_process`, no join)."""
+    """Open tasks per process key and how many of them are overdue: the task rows alone, no join."""
     return list(
         HumanTask.objects.filter(state=HumanTask.OPEN).values("process_key")
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now())))

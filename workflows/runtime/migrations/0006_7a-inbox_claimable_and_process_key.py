@@ -109,10 +109,5 @@ class Migration(migrations.Migration):
                                fields=["completed_by", "process_key", "-completed_at", "-id"],
                                name="task_done_by_process"),
         ),
-        migrations.AddIndex(
-            model_name="humantask",
-            index=models.Index(condition=Q(("state", "open")), fields=["process_key", "due_at", "id"],
-                               name="task_open_process"),
-        ),
         migrations.RunPython(install_triggers, uninstall_triggers),
     ]
