@@ -54,7 +54,8 @@ def main(n: int) -> None:
         HumanTask(instance=inst, engine_task_id=f"{i:036d}", spec_name="approve", title="审批", form="approval",
                   role="window_head", scope="applicant.window", due_at=now() + timedelta(days=i % 10 - 3),
                   state=HumanTask.OPEN if i % 4 else HumanTask.COMPLETED, created_at=now(),
-                  assignee=officials[i % len(officials)] if i % 2 else None, case_number=f"B-{i}")
+                  assignee=officials[i % len(officials)] if i % 2 else None, case_number=f"B-{i}",
+                  process_key=definition.key)
         for i, inst in enumerate(instances))
     through = HumanTask.candidates.through
     through.objects.bulk_create(

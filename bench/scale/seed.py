@@ -17,7 +17,8 @@ from django.db import connection, models
 
 from bench.scale.report import Progress
 from workflows.org.models import ABPair, Department, Official, Role, Window
-from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
+from workflows.runtime import candidate_copy
+from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance, TaskCandidate
 
 CHUNK = 5000
 OFFICIALS_PER_WINDOW = 8
@@ -135,11 +136,12 @@ def fill_inbox(definition: ProcessDefinition, viewer_id: int, pool: list[int], o
             yield (first_task + i, instance_id, f"{i:036d}", "approve_leave", "审批请假", "approval", "window_head",
                    "applicant.window", assignee, at + timedelta(hours=i % 240 - 48),
                    HumanTask.OPEN if is_open else HumanTask.COMPLETED, "" if is_open else "approve", done_by,
-                   None if is_open else at - timedelta(minutes=i), at - timedelta(minutes=i), f"BQ-{i:07d}")
+                   None if is_open else at - timedelta(minutes=i), at - timedelta(minutes=i), f"BQ-{i:07d}",
+                   definition.key)
 
     task_columns = ["id", "instance_id", "engine_task_id", "spec_name", "title", "form", "role", "scope",
                     "assignee_id", "due_at", "state", "outcome", "completed_by_id", "completed_at", "created_at",
-                    "case_number"]
+                    "case_number", "process_key"]
     total = open_tasks + closed_tasks
     bulk_insert(HumanTask, task_columns, task_rows(), total, "tasks")
 
@@ -149,8 +151,15 @@ def fill_inbox(definition: ProcessDefinition, viewer_id: int, pool: list[int], o
             yield first_task + i, first
             yield first_task + i, pool[(i + 8) % len(pool)]
 
-    bulk_insert(HumanTask.candidates.through, ["humantask_id", "official_id"], candidate_rows(), 2 * total,
-                "task candidates")
+    # Each candidate row copies its task's open-and-unclaimed flag and due time (workflows/runtime/candidate_copy.py).
+    # The trigger that copies them row by row would make the load minutes at the full size: it is off during
+    # the COPY, and one joined UPDATE sets the copies afterwards.
+    candidate_copy.uninstall_triggers(connection)
+    try:
+        bulk_insert(TaskCandidate, ["humantask_id", "official_id"], candidate_rows(), 2 * total, "task candidates")
+        candidate_copy.backfill(connection)
+    finally:
+        candidate_copy.install_triggers(connection)
     reset_sequences(ProcessInstance, HumanTask)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

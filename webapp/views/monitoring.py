@@ -28,7 +28,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring.html", {
         "overdue": overdue_tasks()[:200],
         "errored": errored_instances().order_by("-started_at")[:200],
-        "counts": [{**row, "process": names.get(row["instance__definition__key"], row["instance__definition__key"])}
+        "counts": [{**row, "process": names.get(row["process_key"], row["process_key"])}
                    for row in open_task_counts()],
     })
 

@@ -87,7 +87,7 @@ class HumanTask(models.Model):
     escalated = models.BooleanField(default=False)  # nobody but the case's own people held the post: centre office
     assignment_note = models.CharField(max_length=200, blank=True)  # why the task is not with the rule's holders
     holders = models.ManyToManyField(Official, related_name="held_tasks", blank=True)
-    candidates = models.ManyToManyField(Official, related_name="candidate_tasks", blank=True)
+    candidates = models.ManyToManyField(Official, through="TaskCandidate", related_name="candidate_tasks", blank=True)
     assignee = models.ForeignKey(
         Official, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_tasks"
     )
@@ -101,6 +101,7 @@ class HumanTask(models.Model):
     applicant = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     case_number = models.CharField(max_length=100, db_index=True)
+    process_key = models.CharField(max_length=100, default="")  # the definition's key: filters without a join
 
     class Meta:
         constraints = [
@@ -116,12 +117,42 @@ class HumanTask(models.Model):
                          name="task_open_unclaimed_due"),
             models.Index(fields=["completed_by", "-completed_at", "-id"], condition=Q(state="completed"),
                          name="task_done_by"),
+            # The process filter on the my-tasks and done tabs (claimable: the candidate index, TaskCandidate).
+            models.Index(fields=["assignee", "process_key", "due_at", "id"], condition=Q(state="open"),
+                         name="task_open_assignee_process"),
+            models.Index(fields=["completed_by", "process_key", "-completed_at", "-id"], condition=Q(state="completed"),
+                         name="task_done_by_process"),
         ]
         ordering = ["due_at", "id"]
         verbose_name = verbose_name_plural = "待办任务"
 
     def __str__(self) -> str:
         return f"{self.title}（{self.case_number}）"
+
+
+class TaskCandidate(models.Model):
+    """An official a task is offered to, with a copy of what the claimable tab filters and sorts on.
+
+    Whether the task is open and unclaimed, and its due time, are copied here so that an official's claimable
+    tasks are one range of the partial index `candidate_open_due` instead of a walk over every task they were
+    ever a candidate for. The database keeps the copy true (triggers of workflows/runtime/candidate_copy.py):
+    no code writes these two columns. The table is the one Django made for the plain many-to-many field.
+    """
+
+    humantask = models.ForeignKey(HumanTask, on_delete=models.CASCADE, related_name="candidate_rows")
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="+")
+    open_unclaimed = models.BooleanField(default=False)
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "runtime_humantask_candidates"
+        unique_together = [("humantask", "official")]
+        indexes = [
+            # Who a task was ever offered to (instances_involving, may-act checks).
+            models.Index(fields=["official", "humantask"], name="candidate_official_task"),
+            models.Index(fields=["official", "due_at", "humantask"], condition=Q(open_unclaimed=True),
+                         name="candidate_open_due"),
+        ]
 
 
 class AuditEvent(models.Model):

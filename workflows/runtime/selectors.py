@@ -33,8 +33,13 @@ def my_tasks(official: Official) -> QuerySet[HumanTask]:
 
 
 def claimable_tasks(official: Official) -> QuerySet[HumanTask]:
-    """Open, unclaimed tasks the official's roles make them a candidate for."""
-    return _base().filter(state=HumanTask.OPEN, assignee__isnull=True, candidates=official)
+    """Open, unclaimed tasks the official's roles make them a candidate for, the earliest due first.
+
+    Filtered and sorted on the official's candidate rows, whose copy of the task's state and due time (kept by
+    the database, workflows/runtime/candidate_copy.py) puts the answer in one range of the partial index
+    `candidate_open_due`: the official's past candidacies are never read."""
+    return (_base().filter(candidate_rows__official=official, candidate_rows__open_unclaimed=True)
+            .order_by("candidate_rows__due_at", "candidate_rows__humantask_id"))
 
 
 def done_tasks(official: Official) -> QuerySet[HumanTask]:
@@ -45,7 +50,7 @@ def done_tasks(official: Official) -> QuerySet[HumanTask]:
 
 def filter_tasks(tasks: QuerySet[HumanTask], *, process: str = "", text: str = "", overdue: bool = False):
     if process:
-        tasks = tasks.filter(instance__definition__key=process)
+        tasks = tasks.filter(process_key=process)
     if text:
         tasks = tasks.filter(
             Q(title__icontains=text) | Q(case_number__icontains=text) | Q(applicant__name__icontains=text)
@@ -146,9 +151,9 @@ def overdue_tasks() -> QuerySet[HumanTask]:
 
 
 def open_task_counts() -> list[dict]:
-    """Open tasks per process and how many of them are overdue."""
+    """Open tasks per process key and how many of them are overdue: the task rows alone, no join."""
     return list(
-        HumanTask.objects.filter(state=HumanTask.OPEN).values("instance__definition__key")
+        HumanTask.objects.filter(state=HumanTask.OPEN).values("process_key")
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now())))
-        .order_by("instance__definition__key")
+        .order_by("process_key")
     )

@@ -148,6 +148,7 @@ def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner)
         applicant_id=instance.applicant_id,
         department_id=instance.department_id,
         case_number=instance.business_key,
+        process_key=instance.definition.key,
     )
 
 
