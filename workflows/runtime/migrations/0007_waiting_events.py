@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('runtime', '0005_inbox_read_indexes'),
+        ('runtime', '0006_claimable_and_process_key'),
     ]
 
     operations = [
