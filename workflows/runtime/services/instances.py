@@ -116,8 +116,11 @@ def start_process(
     business_key: str,
     applicant: Official | None = None,
     started_by: Official | None = None,
+    on_schedule: bool = False,
 ) -> ProcessInstance:
-    """Start the latest version of `key`; an error inside the definition refuses the start (nothing saved)."""
+    """Start the latest version of `key`; an error inside the definition refuses the start (nothing saved).
+
+    `on_schedule`: its timer start event's due time came (services.scheduled_starts), so it does not wait again."""
     definition = latest_definition(key)
     runner = runner_for(definition)
     with transaction.atomic(), audit.batched():
@@ -133,7 +136,7 @@ def start_process(
         )
         audit.record("instance_started", instance=instance, actor=started_by,
                      message=f"{definition.name}（第{definition.version}版）", after=dict(data))
-        workflow = runner.start(data)
+        workflow = runner.start_on_schedule(data) if on_schedule else runner.start(data)
         save_step(instance, runner, workflow)
     return instance
 
