@@ -1,6 +1,7 @@
 """Timers of every kind on the engine clock: dates, durations and cycles on catch, boundary, event-based gateway
 and start events; the clock is moved, nothing sleeps. Each diagram is in fixtures/elements/timers_*.bpmn."""
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -205,3 +206,32 @@ def test_a_computed_duration_is_checked_when_it_runs():
     runner = runner_for("d.bpmn", clock, text)
     workflow = runner.start({"hours": 5})
     assert runner.next_timer_due(workflow) == MONDAY_9 + timedelta(hours=5)
+
+
+# --- states saved before durations and cycles existed -----------------------------------------------------------
+
+SAVED = json.loads((Path(__file__).parent / "fixtures" / "timers_states_saved_before_8b.json").read_text("utf-8"))
+
+
+def test_a_state_saved_by_the_old_code_waiting_on_a_date_timer_loads_and_fires():
+    clock = FrozenClock(datetime.fromisoformat(SAVED["saved_at"]))
+    two_step = (Path(__file__).parent / "fixtures" / "two_step.bpmn").read_text(encoding="utf-8")
+    runner = runner_for("two_step.bpmn", clock, two_step)
+    workflow = runner.restore(SAVED["two_step"])
+    due = runner.next_timer_due(workflow)
+    assert due == datetime(2026, 3, 9, 23, 59, 59, tzinfo=CENTRE_TZ)
+    clock.set(due)
+    runner.fire_due_timers(workflow)
+    assert [t.meta.spec_name for t in runner.ready_human_tasks(workflow)] == ["approve"]
+
+
+def test_an_old_gateway_state_whose_timer_ran_on_the_wall_clock_now_runs_on_the_engine_clock():
+    clock = FrozenClock(datetime.fromisoformat(SAVED["saved_at"]))
+    text = source("timers_event_gateway.bpmn").replace('"P3D"', '"2099-03-05T09:00:00+08:00"').replace(
+        "timeDuration", "timeDate")
+    runner = runner_for("gw.bpmn", clock, text)
+    workflow = runner.restore(SAVED["gateway_time_date"])
+    assert runner.next_timer_due(workflow) == datetime(2099, 3, 5, 9, 0, tzinfo=CENTRE_TZ)
+    clock.set(datetime(2099, 3, 5, 9, 0, tzinfo=CENTRE_TZ))
+    runner.fire_due_timers(workflow)
+    assert runner.end_event(workflow) == "timed_out"
