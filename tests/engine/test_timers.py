@@ -2,7 +2,7 @@
 and start events; the clock is moved, nothing sleeps. Each diagram is in fixtures/elements/timers_*.bpmn."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -235,3 +235,13 @@ def test_an_old_gateway_state_whose_timer_ran_on_the_wall_clock_now_runs_on_the_
     clock.set(datetime(2099, 3, 5, 9, 0, tzinfo=CENTRE_TZ))
     runner.fire_due_timers(workflow)
     assert runner.end_event(workflow) == "timed_out"
+
+
+def test_a_calendar_change_moves_working_day_dates_but_not_calendar_durations():
+    clock = FrozenClock(MONDAY_9)
+    workflow_runner = runner_for("timers_interrupting_duration.bpmn", clock)
+    workflow = workflow_runner.start({})
+    with_holiday = ProcessRunner(workflow_runner.bundle, EngineEnvironment(
+        clock, WorkingCalendar(extra_holidays=[date(2026, 3, 3)])))
+    assert with_holiday.recompute_timers(workflow) == []
+    assert with_holiday.next_timer_due(workflow) == MONDAY_9 + timedelta(days=3)
