@@ -71,11 +71,17 @@ def parse_duration(text: str) -> dict:
 
 def after(start: datetime, duration: str) -> datetime:
     """`start` plus an ISO 8601 duration, months and years counted in calendar months from `start`."""
-    return start + TimerEventDefinition.get_timedelta_from_start(parse_duration(duration), start)
+    try:
+        return start + TimerEventDefinition.get_timedelta_from_start(parse_duration(duration), start)
+    except OverflowError as exc:  # "P99999Y": past the calendar's end is no time either
+        raise ValueError(f"ISO 8601 duration out of range: {duration!r}") from exc
 
 
 def before(end: datetime, duration: str) -> datetime:
-    return end - TimerEventDefinition.get_timedelta_from_end(parse_duration(duration), end)
+    try:
+        return end - TimerEventDefinition.get_timedelta_from_end(parse_duration(duration), end)
+    except OverflowError as exc:
+        raise ValueError(f"ISO 8601 duration out of range: {duration!r}") from exc
 
 
 def parse_cycle(text: str, now: datetime) -> tuple[int, datetime, str]:

@@ -176,6 +176,7 @@ def test_a_start_timer_without_end_repeats_and_a_date_fires_once():
         ("timers_duration_catch.bpmn", '"PT2H"', '"P"', "wait_two_hours"),
         ("timers_cycle_boundary.bpmn", '"R3/PT1H"', '"every hour"', "hourly"),
         ("timers_cycle_boundary.bpmn", '"R3/PT1H"', '"R3/PT1X"', "hourly"),
+        ("timers_cycle_boundary.bpmn", '"R3/PT1H"', '"R3/P99999Y"', "hourly"),
         ("timers_event_gateway.bpmn", '"P3D"', '"3 days"', "await_reply"),
         ("timers_start_cycle.bpmn", '"R3/P1D"', '"Rx/P1D"', "daily"),
         ("timers_duration_catch.bpmn", '<bpmn:timeDuration>"PT2H"</bpmn:timeDuration>',
