@@ -34,7 +34,7 @@ from engine.sandbox import RestrictedEnvironment
 from engine.script_log import printed_lines
 from engine.serializer import as_stored, dump_state, load_state
 from engine.specs import HumanTaskMeta, SpecBundle
-from engine.timers import pending_timers, set_due, started_at
+from engine.timers import fire_start_timers, next_due, pending_timers, set_due, started_at
 
 ServiceHandler = Callable[..., Mapping[str, Any] | None]
 
@@ -168,6 +168,13 @@ class ProcessRunner:
         self._steps(workflow, lambda: None)
         return workflow
 
+    def start_on_schedule(self, data: Mapping[str, Any]) -> BpmnWorkflow:
+        """Start an instance because its timer start event's time came (engine.start_timers keeps the schedule)."""
+        workflow = BpmnWorkflow(self.bundle.spec, self.bundle.subprocess_specs, script_engine=self._script_engine)
+        workflow.task_tree.data.update(as_stored(data))
+        self._steps(workflow, lambda: (workflow.do_engine_steps(), fire_start_timers(workflow)))
+        return workflow
+
     def restore(self, state: dict[str, Any]) -> BpmnWorkflow:
         workflow = load_state(state, self.bundle.spec, self.bundle.subprocess_specs)
         return self.adopt(workflow)
@@ -296,12 +303,7 @@ class ProcessRunner:
 
     @staticmethod
     def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
-        due = [
-            datetime.fromisoformat(e.value)
-            for e in workflow.waiting_events()
-            if "Time" in e.event_type and isinstance(e.value, str)
-        ]
-        return min(due) if due else None
+        return next_due(workflow)
 
     def calls_services(self) -> bool:
         """Whether the definition has a service task: only a service can write outside the workflow's state."""

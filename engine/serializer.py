@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializ
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from engine.timers import ClockedTimeDateEventDefinition
+from engine.timers import CLOCKED
 
 VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
 
@@ -49,7 +49,7 @@ class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
 def _serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpecFreeWorkflowConverter
-    config[ClockedTimeDateEventDefinition] = TimerConditionalEventDefinitionConverter
+    config.update(dict.fromkeys(CLOCKED.values(), TimerConditionalEventDefinitionConverter))
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
     serializer.registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     return serializer

@@ -3,12 +3,13 @@
 A bundle is what a definition version becomes in memory: the parsed process spec, its
 user-task assignment metadata and the sources it came from. Loading refuses anything that
 would fail later: malformed XML, DTDs, schema errors, unsafe scripts or obvious excess of the
-budget, calendar-day timers, user tasks with no assignment rule, and — given the deploying system's
-Vocabulary — form keys, service operators and roles it does not know. Every problem found is
-reported at once (one DefinitionError listing them all), each naming file, element id and reason,
-so an administrator fixes a definition in one round instead of one error per deploy. Diagrams drawn in
-Camunda Modeler or Flowable's designer are first rewritten into govflow's own extensions (engine.foreign),
-and DMN files are checked against their version's schema (engine.dmn_versions).
+budget, timer literals that are no ISO 8601 date, duration or cycle, user tasks with no assignment
+rule, and — given the deploying system's Vocabulary — form keys, service operators and roles it
+does not know. Every problem found is reported at once (one DefinitionError listing them all), each
+naming file, element id and reason, so an administrator fixes a definition in one round instead of one
+error per deploy. Diagrams drawn in Camunda Modeler or Flowable's designer are first rewritten into
+govflow's own extensions (engine.foreign), and DMN files are checked against their version's schema
+(engine.dmn_versions).
 """
 
 from __future__ import annotations
@@ -19,11 +20,6 @@ from pathlib import Path
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    DurationTimerEventDefinition,
-    TimeDateEventDefinition,
-)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine import foreign
@@ -31,7 +27,8 @@ from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule
 from engine.dmn_versions import add_dmn, new_parser
 from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import check_expression, check_script
-from engine.timers import ClockedTimeDateEventDefinition
+from engine.start_timers import start_timers
+from engine.timers import CLOCKED, clocked, kind_of, literal_problem, timer_definitions
 
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
@@ -258,22 +255,30 @@ def _dmn_cell_as_expression(cell: str) -> str:
         return f"dmninputexpr {cell}"
 
 
-def _calendar_timer_problem(filename: str, task_spec) -> DefinitionError | None:
-    event_definition = getattr(task_spec, "event_definition", None)
-    if isinstance(event_definition, DurationTimerEventDefinition | CycleTimerEventDefinition):
-        return DefinitionError(
-            filename, task_spec.bpmn_id,
-            "计时器须用 timeDate 与工作日函数（如 working_days_after），不能用时长（timeDuration）或周期（timeCycle）",
-        )
-    return None
+def _timer_problems(filename: str, task_spec) -> Iterator[DefinitionError]:
+    """A timer literal that is no ISO 8601 date/duration/cycle would only fail when the timer is reached."""
+    for event_definition in timer_definitions(getattr(task_spec, "event_definition", None)):
+        problem = literal_problem(kind_of(event_definition), event_definition.expression or "")
+        if problem is not None:
+            yield DefinitionError(filename, task_spec.bpmn_id, problem)
+
+
+def _start_timer_problems(filename: str, spec) -> Iterator[DefinitionError]:
+    """A timer start event is scheduled at deploy, before any instance data exists: it must be a literal."""
+    for timer in start_timers(spec):
+        if timer.literal is None:
+            yield DefinitionError(filename, timer.element_id,
+                                  "计时开始事件的时间须为 ISO 8601 字面量（如 \"R/P1D\"），不能是表达式")
 
 
 def _use_clocked_timers(task_spec) -> None:
+    """Every timer, wherever it sits (start, catch, boundary, after an event-based gateway), asks the engine clock."""
     event_definition = getattr(task_spec, "event_definition", None)
-    if type(event_definition) is TimeDateEventDefinition:
-        task_spec.event_definition = ClockedTimeDateEventDefinition(
-            event_definition.name, event_definition.expression, description=event_definition.description
-        )
+    if type(event_definition) in CLOCKED:
+        task_spec.event_definition = clocked(event_definition)
+    inner = getattr(event_definition, "event_definitions", None)
+    if inner:
+        event_definition.event_definitions = [clocked(d) if type(d) in CLOCKED else d for d in inner]
 
 
 def _all_task_specs(spec, subprocess_specs: Mapping) -> Iterator[tuple[str, object]]:
@@ -340,9 +345,7 @@ def load_bundle(
 
     human_tasks: dict[str, HumanTaskMeta] = {}
     for filename, task_spec in _all_task_specs(spec, subprocess_specs):
-        timer_problem = _calendar_timer_problem(filename, task_spec)
-        if timer_problem is not None:
-            problems.append(timer_problem)
+        problems.extend(_timer_problems(filename, task_spec))
         for kind, code in _expressions(task_spec):
             try:
                 check_expression(code) if kind == "eval" else check_script(code)
@@ -355,6 +358,7 @@ def load_bundle(
         if task_spec.manual:  # user and manual tasks: the runner offers both to officials
             human_tasks[task_spec.name] = _human_task_meta(filename, task_spec, problems)
     problems.extend(_check_performer_of(spec, subprocess_specs))
+    problems.extend(_start_timer_problems(getattr(spec, "file", None) or spec.name, spec))
     if problems:
         raise DefinitionError.of(problems)
     return SpecBundle(

@@ -6,7 +6,11 @@ import pytest
 
 from engine.errors import DefinitionError
 from engine.specs import HumanTaskMeta, Vocabulary, load_bundle, load_bundle_from_files
-from engine.timers import ClockedTimeDateEventDefinition
+from engine.timers import (
+    ClockedCycleTimerEventDefinition,
+    ClockedDurationTimerEventDefinition,
+    ClockedTimeDateEventDefinition,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TWO_STEP = (FIXTURES / "two_step.bpmn").read_text(encoding="utf-8")
@@ -215,15 +219,13 @@ def test_unsafe_dmn_cell_is_refused():
 
 
 @pytest.mark.parametrize(
-    "timer",
-    ['<bpmn:timeDuration>"P5D"</bpmn:timeDuration>', '<bpmn:timeCycle>"R3/PT1H"</bpmn:timeCycle>'],
+    ("timer", "clocked"),
+    [('<bpmn:timeDuration>"P5D"</bpmn:timeDuration>', ClockedDurationTimerEventDefinition),
+     ('<bpmn:timeCycle>"R3/PT1H"</bpmn:timeCycle>', ClockedCycleTimerEventDefinition)],
 )
-def test_calendar_day_timers_are_refused_pointing_at_working_days(timer):
+def test_duration_and_cycle_timers_deploy_and_ask_the_engine_clock(timer, clocked):
     source = mutate(TWO_STEP, "<bpmn:timeDate>working_days_after(received_on, 5)</bpmn:timeDate>", timer)
-    error = refused("p5d.bpmn", source)
-    assert error.element_id == "wait_five_days"
-    assert "timeDate" in error.reason
-    assert "working_days_after" in error.reason
+    assert type(load_bundle({"p5d.bpmn": source}).spec.task_specs["wait_five_days"].event_definition) is clocked
 
 
 # --- user tasks -----------------------------------------------------------------------------

@@ -195,4 +195,27 @@ class Notification(models.Model):
         return self.message[:50]
 
 
+class StartSchedule(models.Model):
+    """When a deployed definition's timer start event next starts an instance by itself (see
+    workflows.runtime.services.scheduled_starts). One row per timer start event of a version; deploying a new
+    version of the key stops the old rows (`active=False`), so only the latest version starts instances."""
+
+    definition = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="start_schedules")
+    element_id = models.CharField(max_length=100)
+    next_due_at = models.DateTimeField(null=True, blank=True)  # None once the schedule has no more due times
+    remaining = models.IntegerField()  # starts after the next one; -1 without end
+    period = models.CharField(max_length=50, blank=True)  # ISO 8601 duration between starts; "" for one start
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "element_id"], name="schedule_per_start_event"),
+        ]
+        indexes = [models.Index(fields=["active", "next_due_at"], name="start_schedule_due")]
+        verbose_name = verbose_name_plural = "定时启动计划"
+
+    def __str__(self) -> str:
+        return f"{self.definition} {self.element_id}"
+
+
 from workflows.runtime.event_models import MessageStart, WaitingEvent  # noqa: E402, F401 — registers them with the app

@@ -18,6 +18,7 @@ from workflows.runtime.clock import now
 from workflows.runtime.errors import InvalidInput
 from workflows.runtime.models import ProcessDefinition
 from workflows.runtime.registry import registered_form_keys, service_handlers
+from workflows.runtime.services.start_schedules import schedule_starts
 from workflows.runtime.waiting import record_message_starts
 
 
@@ -74,6 +75,7 @@ def deploy_definition(
         record_message_starts(definition, bundle)
         audit.record("definition_deployed", actor=deployed_by, message=f"{key} v{version}",
                      after={"files": sorted(texts), "checksum": checksum})
+        schedule_starts(definition, bundle)
     return definition
 
 

@@ -164,15 +164,18 @@ def start_process(
     applicant: Official | None = None,
     started_by: Official | None = None,
     then: Callable[[ProcessInstance, ProcessRunner, Any], None] | None = None,
+    on_schedule: bool = False,
 ) -> ProcessInstance:
     """Start the latest version of `key`; an error inside the definition refuses the start (nothing saved).
 
     `then(instance, runner, workflow)` runs in the same transaction before the save (a message start event
-    receives its message there)."""
+    receives its message there). `on_schedule`: its timer start event's due time came (services.scheduled_starts),
+    so it does not wait again."""
     definition = latest_definition(key)
     runner = runner_for(definition)
     try:
-        return _start(definition, runner, data, business_key, applicant, started_by, then)
+        return _start(definition, runner, data, business_key, applicant, started_by, then=then,
+                      on_schedule=on_schedule)
     except Exception as exc:
         if isinstance(exc, EngineError | DatabaseError):  # the engine's own error, a refusal, or try again
             raise
@@ -181,8 +184,8 @@ def start_process(
 
 
 def _start(definition, runner: ProcessRunner, data: Mapping[str, Any], business_key: str,
-           applicant: Official | None, started_by: Official | None,
-           then: Callable[[ProcessInstance, ProcessRunner, Any], None] | None) -> ProcessInstance:
+           applicant: Official | None, started_by: Official | None, *,
+           then: Callable[[ProcessInstance, ProcessRunner, Any], None] | None, on_schedule: bool) -> ProcessInstance:
     with transaction.atomic(), audit.batched():
         instance = ProcessInstance.objects.create(
             definition=definition,
@@ -196,7 +199,7 @@ def _start(definition, runner: ProcessRunner, data: Mapping[str, Any], business_
         )
         audit.record("instance_started", instance=instance, actor=started_by,
                      message=f"{definition.name}（第{definition.version}版）", after=dict(data))
-        workflow = runner.start(data)
+        workflow = runner.start_on_schedule(data) if on_schedule else runner.start(data)
         if then is not None:
             then(instance, runner, workflow)
         save_step(instance, runner, workflow, open_before=())

@@ -9,6 +9,8 @@ together (see `_batch`). Why a time budget: a batch stops taking instances once 
 commits what it fired, so locks are held briefly and a slow instance delays only its own batch; the claimed rows
 it did not reach are released by the commit for the next batch. A drain keeps claiming batches until nothing it
 may take is due: there is no per-minute ceiling. On SQLite the IMMEDIATE transaction serialises sweepers instead.
+A drain first starts the instances whose timer start event is due (services.scheduled_starts), so a started
+instance whose own first timer is already due fires in the same drain.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.script_prints import printed_events
 from workflows.runtime.services.instances import mark_errored, save_step, saved_fields
+from workflows.runtime.services.scheduled_starts import start_due
 from workflows.runtime.waiting import waits_for_events
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,7 @@ class Drain:
     database error skipped them, or their next timer was already due), so the next sweep, not this one, retries."""
 
     fired: int = 0
+    started: int = 0  # due times of timer start events spent (an instance started, or its refusal audited)
     more_due: bool = False
     passed: set[int] = field(default_factory=set)
 
@@ -58,7 +62,7 @@ def fire_due_timers(*, batch_size: int = BATCH_SIZE, batch_seconds: float = BATC
 def drain(*, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS,
           total_seconds: float | None = None) -> Drain:
     """Claim and fire batches until none is due (or `total_seconds` ran out: then `more_due` says so)."""
-    result = Drain()
+    result = Drain(started=start_due())
     deadline = None if total_seconds is None else time.monotonic() + total_seconds
     while True:
         claimed, reached = _batch(result, batch_size, batch_seconds)
