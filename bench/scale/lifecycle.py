@@ -8,7 +8,6 @@ answered, and its state is dumped to JSON text and restored after every step, as
 from __future__ import annotations
 
 import json
-import multiprocessing
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from bench.scale.forked import run_forked
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, FrozenClock
 from engine.runtime import EngineEnvironment, ProcessRunner
@@ -131,17 +131,9 @@ def rate_in_parallel(pairs: list[tuple[Official, Official]], count: int, clock: 
         started = time.perf_counter()
         _lifecycles(*pairs[0], count, clock, close=False)
         return count / (time.perf_counter() - started)
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    processes = [context.Process(target=_lifecycles, args=(applicant, substitute, count, clock))
-                 for applicant, substitute in pairs]
     started = time.perf_counter()
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join()
-        if process.exitcode != 0:
-            raise RuntimeError(f"a lifecycle process exited with {process.exitcode}")
+    run_forked([(_lifecycles, (applicant, substitute, count, clock)) for applicant, substitute in pairs],
+               "a lifecycle process")
     return len(pairs) * count / (time.perf_counter() - started)
 
 

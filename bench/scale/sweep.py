@@ -8,7 +8,6 @@ would, and every instance is checked: completed (none lost) and fired once (one 
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +15,7 @@ from datetime import timedelta
 from django.db import connections
 from django.db.models import Count
 
+from bench.scale.forked import run_forked
 from bench.scale.seed import bulk_insert, next_id, reset_sequences
 from workflows.runtime.models import AuditEvent, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition
@@ -60,15 +60,7 @@ def _sweep_with(workers: int) -> None:
     if workers <= 1:  # SQLite, or a test inside a transaction other processes cannot see
         _drain()
         return
-    connections.close_all()  # each forked worker opens its own connection
-    context = multiprocessing.get_context("fork")
-    processes = [context.Process(target=_worker) for _ in range(workers)]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join()
-        if process.exitcode != 0:
-            raise RuntimeError(f"a sweep worker exited with {process.exitcode}")
+    run_forked([(_worker, ())] * workers, "a sweep worker")
 
 
 def _worker() -> None:

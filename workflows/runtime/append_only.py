@@ -11,7 +11,7 @@ SQLite flushes with DELETE, so tests that flush (transactional ones) lift the tr
 
 from __future__ import annotations
 
-from typing import Any
+from workflows.runtime.db_triggers import Triggers
 
 TABLE = "runtime_auditevent"
 MESSAGE = "审计记录只可追加，不可修改或删除"
@@ -47,16 +47,6 @@ INSTALL = {"postgresql": _POSTGRESQL_INSTALL, "sqlite": _SQLITE_INSTALL}
 UNINSTALL = {"postgresql": _POSTGRESQL_UNINSTALL, "sqlite": _SQLITE_UNINSTALL}
 
 
-def _run(statements: dict[str, list[str]], connection: Any) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements.get(connection.vendor, []):
-            cursor.execute(sql)
-
-
-def install_triggers(connection: Any) -> None:
-    """Create the triggers on `connection`'s database (PostgreSQL or SQLite; nothing elsewhere)."""
-    _run(INSTALL, connection)
-
-
-def uninstall_triggers(connection: Any) -> None:
-    _run(UNINSTALL, connection)
+TRIGGERS = Triggers(INSTALL, UNINSTALL)
+install_triggers = TRIGGERS.install
+uninstall_triggers = TRIGGERS.uninstall

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflows.runtime.db_triggers import Triggers, run_per_vendor
+
 TASKS = "runtime_humantask"
 CANDIDATES = "runtime_humantask_candidates"
 # The one definition of "claimable", as SQL over a task row `t` (NEW in the task trigger).
@@ -97,21 +99,11 @@ BACKFILL = {
 }
 
 
-def _run(statements: dict[str, list[str]], connection: Any) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements.get(connection.vendor, []):
-            cursor.execute(sql)
-
-
-def install_triggers(connection: Any) -> None:
-    """Create the triggers on `connection`'s database (PostgreSQL or SQLite; nothing elsewhere)."""
-    _run(INSTALL, connection)
-
-
-def uninstall_triggers(connection: Any) -> None:
-    _run(UNINSTALL, connection)
+TRIGGERS = Triggers(INSTALL, UNINSTALL)
+install_triggers = TRIGGERS.install
+uninstall_triggers = TRIGGERS.uninstall
 
 
 def backfill(connection: Any) -> None:
     """Set every candidate row's copy from its task in one statement (rows loaded while the triggers were off)."""
-    _run(BACKFILL, connection)
+    run_per_vendor(BACKFILL, connection)
