@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from results import entered
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from engine.calendar import WorkingCalendar
+from engine.errors import DefinitionError
 from engine.events import MESSAGE, SIGNAL, WaitingCatch, waiting_catches
 from engine.runtime import EngineEnvironment, ProcessRunner, ServiceHandler
-from engine.specs import load_bundle_from_files
+from engine.specs import load_bundle, load_bundle_from_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ELEMENTS = FIXTURES / "elements"
@@ -201,6 +204,16 @@ def test_manual_task_is_offered_to_its_role_and_completed_like_a_user_task(froze
     assert workflow.completed and run.end_event(workflow) == "handed_over"
 
 
+def test_a_manual_task_without_a_role_is_refused_at_deploy():
+    source = (ELEMENTS / "core_manual_task.bpmn").read_text(encoding="utf-8")
+    unassigned = source.replace('<spiffworkflow:property name="role" value="window_head"/>', "")
+    assert unassigned != source
+    with pytest.raises(DefinitionError) as info:
+        load_bundle({"core_manual_task.bpmn": unassigned})
+    assert [(p.element_id, p.reason) for p in info.value.problems] == [
+        ("hand_over_certificate_by_window_head", "用户任务缺少分派规则（role 或 role_variable）")]
+
+
 def test_data_object_written_by_one_task_is_read_by_a_later_one(frozen_clock):
     run = runner(frozen_clock, "core_data_object.bpmn")
     workflow = run.restore(run.dump(run.start({"case_number": "2026-003"})))
@@ -229,6 +242,19 @@ def test_signal_thrown_in_one_branch_reaches_the_catch_in_the_other(frozen_clock
     assert workflow.completed and {"announce_supplemented", "wait_supplemented"} <= completed(workflow)
 
 
+def test_a_signal_end_event_throws_nothing_so_the_catch_keeps_waiting(frozen_clock):
+    """A gap of SpiffWorkflow 3.2: its end event parser knows no signalEventDefinition, so the signal end event is
+    read as a plain end event (it deploys) and the other branch waits until a signal comes from outside. Draw an
+    intermediate signal throw before a plain end event instead (core_signal_throw.bpmn)."""
+    run = runner(frozen_clock, "core_signal_end.bpmn")
+    workflow = run.start({})
+    workflow = complete(run, workflow, "supplement_by_applicant", {"files": ["营业执照"]})
+    assert "announce_supplemented" in completed(workflow) and ready(run, workflow) == []
+    assert waiting_catches(workflow) == {WaitingCatch(SIGNAL, "材料已补正", "{}")}
+    run.deliver_event(workflow, SIGNAL, "材料已补正", {})  # only a signal from outside moves it on
+    assert ready(run, workflow) == ["review_again_by_window_head"]
+
+
 def test_non_interrupting_message_boundary_on_a_user_task_leaves_the_task_open(frozen_clock):
     run = runner(frozen_clock, "core_boundary_message.bpmn")
     workflow = run.start({})
@@ -241,3 +267,14 @@ def test_non_interrupting_message_boundary_on_a_user_task_leaves_the_task_open(f
     assert workflow.completed and run.end_event(workflow) == "reviewed"
     [logged] = [t.data for t in workflow.get_tasks() if t.task_spec.bpmn_id == "reminder_logged"]
     assert logged["reminded_by"] == "12345热线"
+
+
+def test_a_message_caught_through_workflow_catch_reaches_the_boundary_too(frozen_clock):
+    """SpiffWorkflow's own `catch` (queue, no refusal) reaches the same boundary; govflow delivers with send_event,
+    which refuses an event nothing waits for (engine.events.deliver)."""
+    run = runner(frozen_clock, "core_boundary_message.bpmn")
+    workflow = run.start({})
+    [boundary] = [t for t in workflow.get_tasks(state=TaskState.WAITING) if t.task_spec.bpmn_id == "reminded"]
+    workflow.catch(BpmnEvent(boundary.task_spec.event_definition, payload={"from": "局长信箱"}))
+    run.fire_due_timers(workflow)  # any engine step runs what the catch made ready
+    assert ready(run, workflow) == ["review_by_window_head"] and "log_reminder" in completed(workflow)
