@@ -106,6 +106,24 @@ def test_call_activity_runs_the_process_of_a_second_file(frozen_clock):
     assert entered(workflow.last_task.data["identity"]) == {"id_checked": True}
 
 
+def test_a_user_task_id_used_in_both_the_caller_and_the_called_process_is_refused_at_deploy():
+    """The inbox finds a task's role and form by its id alone: a second task of that id would get the first's."""
+    caller = (ELEMENTS / "core_call_activity.bpmn").read_text(encoding="utf-8")
+    twice = caller.replace(
+        '<bpmn:sequenceFlow id="f2" sourceRef="call_verify_identity" targetRef="accepted"/>',
+        '<bpmn:userTask id="verify_identity_by_window_head" name="复核身份"><bpmn:extensionElements>'
+        '<spiffworkflow:properties><spiffworkflow:property name="role" value="centre_director"/>'
+        '</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="call_verify_identity" targetRef="verify_identity_by_window_head"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="verify_identity_by_window_head" targetRef="accepted"/>')
+    assert twice != caller
+    called = (ELEMENTS / "core_call_activity_verify_identity.bpmn").read_text(encoding="utf-8")
+    with pytest.raises(DefinitionError) as info:
+        load_bundle({"caller.bpmn": twice, "called.bpmn": called}, "core_call_activity")
+    assert [(p.element_id, p.reason) for p in info.value.problems] == [
+        ("verify_identity_by_window_head", "用户任务的 id 须在定义的所有流程中唯一")]
+
+
 def test_error_end_event_in_a_subprocess_is_caught_by_the_error_boundary(frozen_clock):
     run = runner(frozen_clock, "core_error_boundary.bpmn")
     qualified = run.start({"age": 30})
