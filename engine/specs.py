@@ -356,6 +356,8 @@ def load_bundle(
         _use_clocked_timers(task_spec)
         foreign.pass_through_plain_task(task_spec)
         if task_spec.manual:  # user and manual tasks: the runner offers both to officials
+            if task_spec.name in human_tasks:  # looked up by id alone: the second would silently take the first's rule
+                problems.append(DefinitionError(filename, task_spec.bpmn_id, "用户任务的 id 须在定义的所有流程中唯一"))
             human_tasks[task_spec.name] = _human_task_meta(filename, task_spec, problems)
     problems.extend(_check_performer_of(spec, subprocess_specs))
     problems.extend(_start_timer_problems(getattr(spec, "file", None) or spec.name, spec))
