@@ -260,17 +260,18 @@ def test_signal_thrown_in_one_branch_reaches_the_catch_in_the_other(frozen_clock
     assert workflow.completed and {"announce_supplemented", "wait_supplemented"} <= completed(workflow)
 
 
-def test_a_signal_end_event_throws_nothing_so_the_catch_keeps_waiting(frozen_clock):
-    """A gap of SpiffWorkflow 3.2: its end event parser knows no signalEventDefinition, so the signal end event is
-    read as a plain end event (it deploys) and the other branch waits until a signal comes from outside. Draw an
-    intermediate signal throw before a plain end event instead (core_signal_throw.bpmn)."""
+def test_a_signal_end_event_reaches_the_catch_in_the_other_branch(frozen_clock):
+    """SpiffWorkflow 3.2's own end-event parser drops a signal definition (the branch waiting for it would wait
+    forever); engine.end_events reads it, and the end event throws the signal as BPMN says."""
     run = runner(frozen_clock, "core_signal_end.bpmn")
     workflow = run.start({})
-    workflow = complete(run, workflow, "supplement_by_applicant", {"files": ["营业执照"]})
-    assert "announce_supplemented" in completed(workflow) and ready(run, workflow) == []
     assert waiting_catches(workflow) == {WaitingCatch(SIGNAL, "材料已补正", "{}")}
-    run.deliver_event(workflow, SIGNAL, "材料已补正", {})  # only a signal from outside moves it on
+    workflow = complete(run, workflow, "supplement_by_applicant", {"files": ["营业执照"]})
+    assert "announce_supplemented" in completed(workflow)
+    assert waiting_catches(workflow) == set()
     assert ready(run, workflow) == ["review_again_by_window_head"]
+    workflow = complete(run, workflow, "review_again_by_window_head", {"outcome": "同意"})
+    assert workflow.completed
 
 
 def test_non_interrupting_message_boundary_on_a_user_task_leaves_the_task_open(frozen_clock):
