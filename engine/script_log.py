@@ -34,9 +34,15 @@ _by_workflow: WeakKeyDictionary[Any, list[PrintedLine]] = WeakKeyDictionary()
 
 
 def printed_lines(workflow: Any) -> list[PrintedLine]:
-    """The lines printed by the engine runs on this workflow object since it was started or restored: they are
+    """The lines printed by the engine runs on this workflow object and not yet taken (`take_printed`): they are
     not part of its stored state, they go to the instance's history when the run is saved."""
     return _by_workflow.setdefault(workflow, [])
+
+
+def take_printed(workflow: Any) -> list[PrintedLine]:
+    """The lines printed since they were last taken, and forget them: a workflow kept in memory for the next write
+    (workflows.runtime.workflow_cache) must not hand the same lines to the history twice."""
+    return _by_workflow.pop(workflow, [])
 
 
 @contextmanager

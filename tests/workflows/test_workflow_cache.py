@@ -16,7 +16,7 @@ from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner
 from workflows.runtime import workflow_cache
 from workflows.runtime.engine_env import runner_for
-from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_from_files
 from workflows.runtime.services.instances import lock_instance, retry_instance, start_process
 from workflows.runtime.services.transitions import complete_task
@@ -158,3 +158,15 @@ def test_a_workflow_holding_what_json_changes_is_not_kept(centre, clock, committ
     committed(lambda: _complete(first))
     committed(lambda: _complete(second))
     assert len(restores) == 2
+
+
+def test_what_a_kept_workflow_printed_in_an_earlier_write_is_not_recorded_again(centre, clock, committed, restores):
+    deploy_from_files("printing_review", [FIXTURES / "printing_review.bpmn"])
+    instance = committed(lambda: start_process("printing_review", data={}, business_key="PR-1",
+                                               applicant=centre["lisi"], started_by=centre["lisi"]))
+    for _ in range(2):
+        [task] = _open_tasks(instance)
+        committed(lambda task=task: _complete(task))
+    assert len(restores) == 0  # the second write took the workflow the first one left
+    printed = AuditEvent.objects.filter(instance=instance, action="script_print").order_by("pk")
+    assert [p.message for p in printed] == ["初审完毕", "复审完毕"]

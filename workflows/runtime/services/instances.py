@@ -20,7 +20,7 @@ from django.db.models import F, Subquery
 from engine.errors import EngineError, ExecutionError
 from engine.failures import execution_error
 from engine.runtime import ProcessRunner
-from engine.script_log import printed_lines
+from engine.script_log import take_printed
 from workflows.org.models import Official
 from workflows.runtime import audit
 from workflows.runtime.clock import now
@@ -62,7 +62,7 @@ def save_step(instance: ProcessInstance, runner: ProcessRunner, workflow, open_b
     instance.revision += 1
     sync_human_tasks(instance, runner, workflow, open_before)
     sync_waiting_events(instance, runner, workflow)
-    record_printed(instance, printed_lines(workflow))
+    record_printed(instance, take_printed(workflow))
     if workflow.completed:
         audit.record("instance_completed", instance=instance, message=runner.element_name(instance.end_event),
                      after={"end_event": instance.end_event})

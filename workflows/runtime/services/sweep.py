@@ -25,7 +25,7 @@ from django.db import DatabaseError, connection, transaction
 
 from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner
-from engine.script_log import printed_lines
+from engine.script_log import take_printed
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
@@ -217,7 +217,7 @@ def _write_plain(runs: list[_Run]) -> bool:
                                       message=run.runner.element_name(run.fields["end_event"]),
                                       after={"end_event": run.fields["end_event"]}))
         events.append(audit.event("timers_fired", instance=run.instance))
-        events.extend(printed_events(run.instance, printed_lines(run.workflow)))
+        events.extend(printed_events(run.instance, take_printed(run.workflow)))
     try:
         with transaction.atomic():
             _update_rows(runs)
