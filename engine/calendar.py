@@ -72,9 +72,14 @@ class WorkingCalendar:
 
     def deadline(self, start: date | datetime, n: int) -> datetime:
         """Close of the n-th working day after `start` (a datetime counts by its local date)."""
-        if isinstance(start, datetime):  # a naive one is already centre time: not the server's zone
-            start = (start.astimezone(CENTRE_TZ) if start.tzinfo else start).date()
+        if isinstance(start, datetime):
+            start = centre_day(start)
         return self.close_of(self.add_working_days(start, n))
+
+
+def centre_day(moment: datetime) -> date:
+    """The centre's calendar date at `moment`; a naive datetime is already centre time, not the server's zone."""
+    return (moment.astimezone(CENTRE_TZ) if moment.tzinfo else moment).date()
 
 
 def statutory_conflict(day: date, working: bool) -> str | None:
