@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from engine.calendar import WorkingCalendar
+from engine.calendar import WorkingCalendar, centre_day
 from engine.clock import CENTRE_TZ
 
 
@@ -100,6 +100,15 @@ def test_deadline_from_a_datetime_counts_by_the_shanghai_date(cal):
 def test_deadline_from_a_naive_datetime_takes_it_as_shanghai_time(cal):
     # Late on Thursday evening in the centre, whatever zone the server runs in.
     assert cal.deadline(datetime(2026, 10, 8, 23, 30), 1) == datetime(2026, 10, 9, 23, 59, 59, tzinfo=CENTRE_TZ)
+
+
+@pytest.mark.parametrize(("moment", "day"), [
+    (datetime(2026, 10, 8, 15, 59, 59, tzinfo=UTC), date(2026, 10, 8)),  # 23:59:59 in Shanghai
+    (datetime(2026, 10, 8, 16, 0, tzinfo=UTC), date(2026, 10, 9)),  # midnight in Shanghai
+    (datetime(2026, 10, 8, 23, 30), date(2026, 10, 8)),  # naive: already centre time
+])
+def test_centre_day_is_the_date_in_shanghai(moment, day):
+    assert centre_day(moment) == day
 
 
 def test_close_of_is_one_second_before_midnight(cal):
