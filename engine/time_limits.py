@@ -116,11 +116,13 @@ class Pause:
 
 @dataclass(frozen=True)
 class CaseClock:
+    """What a case's events say about its time, built only by case_clock so it never holds an impossible log."""
+
     accepted_on: date
     promised_days: int
+    last_event_on: date
     extension_days: int = 0
     pauses: tuple[Pause, ...] = ()
-    last_event_on: date | None = None
 
     @property
     def total_days(self) -> int:
@@ -147,7 +149,7 @@ def case_clock(calendar: WorkingCalendar, events: Iterable[ClockEvent]) -> CaseC
         if clock is None:
             if not isinstance(event, Accepted):
                 raise TimeLimitError(f"{where}：计时须从受理开始")
-            clock = CaseClock(event.on, event.promised_days, last_event_on=event.on)
+            clock = CaseClock(event.on, event.promised_days, event.on)
             continue
         if event.on < clock.last_event_on:
             raise TimeLimitError(f"{where}：早于上一个事件（{clock.last_event_on.isoformat()}）")
@@ -170,7 +172,7 @@ def _apply(calendar: WorkingCalendar, clock: CaseClock, event: ClockEvent, where
     if isinstance(event, PauseEnded):
         if open_pause is None:
             raise TimeLimitError(f"{where}：没有正在进行的暂停")
-        ended = Pause(open_pause.kind, open_pause.starts_on, event.on, open_pause.reason, open_pause.planned_end)
+        ended = replace(open_pause, ends_on=event.on)
         return replace(clock, last_event_on=event.on, pauses=(*clock.pauses[:-1], ended))
     due = due_on(calendar, clock)
     if due is not None and event.on > due:
@@ -236,7 +238,7 @@ def _query_day(clock: CaseClock, at: datetime) -> date:
     """`at`'s centre date. The clock answers for now and later: a moment before its last event would need
     an older fold of the log (what was known then), not this one."""
     day = centre_day(at)
-    if clock.last_event_on is not None and day < clock.last_event_on:
+    if day < clock.last_event_on:
         raise ValueError(f"{day.isoformat()} 早于最后一个事件（{clock.last_event_on.isoformat()}）")
     return day
 
