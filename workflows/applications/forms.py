@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from workflows.applications.models import ServiceItem
 from workflows.applications.services import MAX_PROMISED_DAYS, Material, ServiceItemInput
 from workflows.org.models import Department, Role
-from workflows.org.roles import ROLE_LABELS
 
 
 def _role_choices() -> list[tuple[str, str]]:
-    return [(r.code, ROLE_LABELS.get(r.code, r.name)) for r in Role.objects.exclude(code="applicant").order_by("pk")]
+    """The roles of the org chart (data, workflows.org.roles); an applicant decides nothing."""
+    return [(r.code, r.name) for r in Role.objects.exclude(code="applicant").order_by("pk")]
 
 
 def _lines(text: str) -> list[str]:

@@ -69,7 +69,7 @@ def create_service_item(data: ServiceItemInput, *, actor: Official | None) -> Se
 
 @transaction.atomic
 def update_service_item(item: ServiceItem, data: ServiceItemInput, *, actor: Official | None) -> ServiceItem:
-    """Replace the item's settings; an edit that changes nothing writes nothing (and no audit row)."""
+    """Replace the item's settings (its materials anew); an edit that changes nothing records no audit row."""
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     checked = _check(data, item=item)
     before = snapshot(item)
