@@ -10,14 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from workflows.org.models import Official
-from workflows.org.selectors import has_role, official_of
-
-CENTRE_OFFICE = "centre_office"
+from workflows.org.selectors import is_centre_office, official_of
 
 
 def can_manage_definitions(user, official: Official | None) -> bool:
     """Deploying and browsing process definitions is the centre office's (and administrators') job."""
-    return bool(user.is_staff or (official is not None and has_role(official, CENTRE_OFFICE)))
+    return bool(user.is_staff or is_centre_office(official))
 
 
 MONITORING_ROLES = ("centre_office", "centre_director", "centre_deputy_director", "efficiency_group")

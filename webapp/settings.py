@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "workflows.runtime",
     "workflows.leave",
     "workflows.discipline",
+    "workflows.applications",
     "webapp",
 ]
 

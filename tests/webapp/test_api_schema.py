@@ -2,8 +2,8 @@
 
 Every operation gets a few generated requests (valid and invalid bodies, ids and query strings) as the centre
 office's 赵办公 (who may see and deploy everything), over HTTP Basic so writes need no CSRF token, on the demo
-centre with a filed leave and a delivered 诫勉 case. No answer may be a 500, and every answer must have a status
-code, content type and body the schema declares.
+centre with a filed leave, a delivered 诫勉 case and the demo service items. No answer may be a 500, and every
+answer must have a status code, content type and body the schema declares.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from workflows.applications.demo import seed_demo_catalogue
 from workflows.org.demo import DEMO_PASSWORD
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -38,6 +39,7 @@ BASIC = "Basic " + base64.b64encode(f"zhaobgs:{DEMO_PASSWORD}".encode()).decode(
 def api_schema(delivered_case, file_leave, settings):
     """The schema as /api/schema/ serves it, run against the WSGI app; uploads go to the temp media root."""
     file_leave()
+    seed_demo_catalogue()
     settings.DEBUG = False
     raw = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
     schema = schemathesis.openapi.from_dict(raw)

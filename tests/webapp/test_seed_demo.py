@@ -6,8 +6,10 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from workflows.applications.models import RequiredMaterial, ServiceItem
 from workflows.discipline.models import SanctionCase
 from workflows.discipline.selectors import open_step
+from workflows.runtime.models import AuditEvent
 
 
 def test_seed_demo_leaves_lisi_a_letter_to_appeal_and_runs_twice(db, settings, tmp_path):
@@ -19,3 +21,17 @@ def test_seed_demo_leaves_lisi_a_letter_to_appeal_and_runs_twice(db, settings, t
     assert f"申辩期限至 2026-12-02：/discipline/cases/{case.pk}/" in first.getvalue()
     assert second.getvalue() == first.getvalue()
     assert open_step(case.instance, "file_appeal").candidates.get().user.username == "lisi"
+
+
+def test_seed_demo_seeds_the_service_item_catalogue_once(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    first = StringIO()
+    call_command("seed_demo", stdout=first)
+    counts = (ServiceItem.objects.count(), RequiredMaterial.objects.count(),
+              AuditEvent.objects.filter(action="service_item_created").count())
+    call_command("seed_demo", stdout=StringIO())
+    assert "服务事项目录：7 个演示事项：/catalogue/" in first.getvalue()
+    assert counts[0] == 7 and counts[2] == 7
+    assert (ServiceItem.objects.count(), RequiredMaterial.objects.count(),
+            AuditEvent.objects.filter(action="service_item_created").count()) == counts
+    assert ServiceItem.objects.get(name="建设项目并联审批").co_departments.count() == 3

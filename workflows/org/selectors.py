@@ -123,3 +123,11 @@ def official_of(user) -> Official | None:
 
 def has_role(official: Official, code: str) -> bool:
     return official.roles.filter(code=code).exists()
+
+
+CENTRE_OFFICE = "centre_office"
+
+
+def is_centre_office(official: Official | None) -> bool:
+    """中心办公室: deploys definitions, keeps the service-item catalogue; the one place that says who it is."""
+    return official is not None and has_role(official, CENTRE_OFFICE)

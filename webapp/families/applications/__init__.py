@@ -1,0 +1,1 @@
+"""事项办理 pages and API: the service-item catalogue."""

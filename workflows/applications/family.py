@@ -1,0 +1,33 @@
+"""事项办理 as a process family: for now its catalogue pages, API and demo items (no process yet)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from workflows.applications.access import can_edit_catalogue
+from workflows.applications.demo import seed_demo_catalogue
+from workflows.runtime.registry import NavEntry, ProcessFamily
+
+
+def _seed_demo() -> list[str]:
+    items = seed_demo_catalogue()
+    return [f"服务事项目录：{len(items)} 个演示事项：{reverse('service_item_list')}"]
+
+
+APPLICATIONS_FAMILY = ProcessFamily(
+    name="applications",
+    label=_("Applications"),
+    process_keys=(),  # application.bpmn comes with the next step of issue 9
+    action_labels={
+        "service_item_created": _("Service item created"),
+        "service_item_changed": _("Service item changed"),
+    },
+    navigation=(
+        NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),
+                 visible_to=can_edit_catalogue),
+    ),
+    page_urls="webapp.families.applications.urls",
+    api_routes="webapp.families.applications.api_urls",
+    seed_demo=_seed_demo,
+)
