@@ -22,6 +22,11 @@ APPLICATIONS_FAMILY = ProcessFamily(
     action_labels={
         "service_item_created": _("Service item created"),
         "service_item_changed": _("Service item changed"),
+        "refusal_proposed": _("Refusal proposed"),
+        "refusal_agreed": _("Refusal agreed by a centre leader"),
+        "refusal_withdrawn": _("Refusal withdrawn"),
+        "refusal_registered": _("Refusal registered"),
+        "refusal_materials_returned": _("Materials returned"),
     },
     navigation=(
         NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),

@@ -5,9 +5,11 @@ legal basis, its materials and its promised time limit; an application (a later 
 against one item and inherits these settings.
 """
 
+from __future__ import annotations
+
 from django.db import models
 
-from workflows.org.models import Department, Role
+from workflows.org.models import Department, Official, Role
 
 
 class ServiceItem(models.Model):
@@ -78,3 +80,62 @@ class RequiredMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _notice_path(refusal: Refusal, filename: str) -> str:
+    return f"refusal_notices/{refusal.proposed_at.year}/{filename}"
+
+
+class Refusal(models.Model):
+    """否定报备登记表: one row per refusal a window proposes; the register is the rows whose status is registered.
+
+    否定报备制 (003): a window may refuse a matter within its authority at once, but a refusal beyond it goes to a
+    centre leader first, and every refusal is registered with its reason and legal basis and told to the applicant
+    in writing. The written notice is stored as issued with its SHA-256 and never rendered again. Returned
+    materials are handed back only after the applicant's identity was checked, with the applicant's typed
+    confirmation (their name as on the identity document) as the signature: a tablet signature pad is not part of
+    the window's kit, and a typed, audited confirmation is kept as text that reads the same years later.
+    """
+
+    AWAITING_LEADER = "awaiting_leader"
+    REGISTERED = "registered"
+    WITHDRAWN = "withdrawn"
+    STATUSES = [(AWAITING_LEADER, "待中心领导决定"), (REGISTERED, "已登记"), (WITHDRAWN, "已撤回")]
+
+    NOT_ACCEPTED = "不予受理告知书"
+    REJECTED = "驳回件通知书"
+    NOTICE_KINDS = [(NOT_ACCEPTED, NOT_ACCEPTED), (REJECTED, REJECTED)]
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="refusals", verbose_name="服务事项")
+    applicant = models.CharField("申请人（单位）", max_length=200)
+    phone = models.CharField("联系电话", max_length=20)
+    matter = models.TextField("申办事项内容")
+    reason = models.TextField("否定理由")
+    legal_basis = models.TextField("法律依据")
+    notice_kind = models.CharField("告知文书", max_length=12, choices=NOTICE_KINDS)
+    status = models.CharField("状态", max_length=16, choices=STATUSES)
+    within_authority = models.BooleanField("在经办人权限内")
+    proposed_by = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="+", verbose_name="经办人")
+    proposed_at = models.DateTimeField("提出时间")
+    leader = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="决定的中心领导")
+    leader_agreed = models.BooleanField("领导同意", null=True, blank=True)
+    leader_opinion = models.TextField("领导意见", blank=True)
+    decided_at = models.DateTimeField("领导决定时间", null=True, blank=True)
+    registered_at = models.DateTimeField("登记时间", null=True, blank=True)
+    notice_number = models.CharField("文书编号", max_length=100, blank=True)
+    notice_file = models.FileField("告知文书", upload_to=_notice_path, blank=True)
+    notice_sha256 = models.CharField("告知文书 SHA-256", max_length=64, blank=True)
+    materials_returned_at = models.DateTimeField("退还材料时间", null=True, blank=True)
+    materials_returned_by = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="+", verbose_name="核验身份并退还材料的工作人员")
+    identity_document = models.CharField("核验的身份证件", max_length=100, blank=True)
+    applicant_confirmation = models.CharField("申请人确认签收（签名）", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "否定报备登记"
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["status", "registered_at"], name="refusal_register_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} {self.applicant} {self.get_status_display()}"

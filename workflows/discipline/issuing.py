@@ -6,11 +6,9 @@ moment on PostgreSQL meet at the unique constraint and the later one takes the n
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -25,6 +23,7 @@ from workflows.discipline.letters import (
 from workflows.discipline.models import Appeal, Letter, SanctionCase
 from workflows.discipline.rules import JIEMIAN, WINDOW
 from workflows.runtime.clock import now
+from workflows.runtime.letter_pdf import stored_pdf
 
 NUMBER_WORDS = {Letter.JIEMIAN_LETTER: "诫字", Letter.WARNING_LETTER: "告字", Letter.REPLY_LETTER: "复字"}
 FILE_WORDS = {Letter.JIEMIAN_LETTER: "jiemian", Letter.WARNING_LETTER: "gaojie", Letter.REPLY_LETTER: "reply"}
@@ -73,12 +72,11 @@ def _create_next(case: SanctionCase, kind: str, render: Callable[[str], bytes], 
     year = issued_at.astimezone(CENTRE_TZ).year
     sequence = (Letter.objects.filter(kind=kind, year=year).aggregate(m=Max("sequence"))["m"] or 0) + 1
     number = letter_number(kind, year, sequence)
-    pdf = render(number)
+    file, sha256 = stored_pdf(render(number), f"{case.register_number}-{FILE_WORDS[kind]}.pdf")
     with transaction.atomic():
         return Letter.objects.create(
             case=case, kind=kind, year=year, sequence=sequence, number=number, issued_at=issued_at,
-            file=ContentFile(pdf, name=f"{case.register_number}-{FILE_WORDS[kind]}.pdf"),
-            sha256=hashlib.sha256(pdf).hexdigest(),
+            file=file, sha256=sha256,
         )
 
 

@@ -1,6 +1,6 @@
 """The letters as PDF: 《诫勉教育书》, 《效能告诫书》 and 《申辩答复书》.
 
-ReportLab's built-in CID font STSong-Light renders Chinese without any system font. Rendering is
+Font, styles and frame are shared (workflows.runtime.letter_pdf). Rendering is
 pure (content in, bytes out); the caller stores the bytes once with their hash and never renders
 an issued letter again.
 """
@@ -9,38 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
-FONT = "STSong-Light"
-if FONT not in pdfmetrics.getRegisteredFontNames():
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=14, leading=26, firstLineIndent=28, wordWrap="CJK")
-_PLAIN = ParagraphStyle("plain", parent=_BODY, firstLineIndent=0)
-_HEAD = ParagraphStyle("head", parent=_PLAIN, fontSize=16, alignment=TA_CENTER)
-_TITLE = ParagraphStyle("title", parent=_PLAIN, fontSize=24, leading=40, alignment=TA_CENTER)
-_NUMBER = ParagraphStyle("number", parent=_PLAIN, fontSize=12, alignment=TA_CENTER)
-_SIGN = ParagraphStyle("sign", parent=_PLAIN, alignment=TA_RIGHT)
-_SMALL = ParagraphStyle("small", parent=_PLAIN, fontSize=11, leading=18)
-
-
-def chinese_date(day: date) -> str:
-    """2026年9月25日"""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith(("。", "！", "？", ".")) else text + "。"
+from workflows.runtime.letter_pdf import (
+    BODY,
+    PLAIN,
+    SMALL,
+    chinese_date,
+    letter_head,
+    pdf_document,
+    sentence,
+    signature,
+)
 
 
 @dataclass(frozen=True)
@@ -74,39 +57,24 @@ class ReplyLetterContent:
     issuing_body: str
 
 
-def _pdf(title: str, author: str, flowables: list) -> bytes:
-    buffer = BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
-                                 bottomMargin=25 * mm, title=title, author=author, subject=title)
-    document.build(flowables)
-    return buffer.getvalue()
-
-
-def _signature(body: str, day: date) -> list:
-    return [Spacer(1, 18 * mm), Paragraph(escape(body), _SIGN), Paragraph(chinese_date(day), _SIGN)]
-
-
 def render_sanction_letter(content: SanctionLetterContent) -> bytes:
     you = "你窗口" if content.to_window else "你"
     paragraphs = [
-        f"经查，{_sentence(content.facts)}",
+        f"经查，{sentence(content.facts)}",
         f"上述行为属于{content.violation}。根据《{content.rule_book}》第四条、第七条的规定，"
         f"决定给予{you}{content.measure}。望认真吸取教训，切实改进作风，提高效能。",
         f"如对本决定不服，可自收到本书之日起五个工作日内向{content.issuing_body}提出书面申辩。"
         "申辩期间不停止本决定的执行。",
     ]
     flowables = [
-        Paragraph(escape(content.centre), _HEAD),
-        Paragraph(escape(content.kind), _TITLE),
-        Paragraph(escape(content.number), _NUMBER),
-        Spacer(1, 8 * mm),
-        Paragraph(escape(f"{content.addressee}："), _PLAIN),
-        *(Paragraph(escape(p), _BODY) for p in paragraphs),
-        *_signature(content.issuing_body, content.issued_on),
+        *letter_head(content.centre, content.kind, content.number),
+        Paragraph(escape(f"{content.addressee}："), PLAIN),
+        *(Paragraph(escape(p), BODY) for p in paragraphs),
+        *signature(content.issuing_body, content.issued_on),
         Spacer(1, 12 * mm),
-        Paragraph(escape(f"抄送：{content.copy_to}"), _SMALL),
+        Paragraph(escape(f"抄送：{content.copy_to}"), SMALL),
     ]
-    return _pdf(f"{content.kind} {content.number}", content.issuing_body, flowables)
+    return pdf_document(f"{content.kind} {content.number}", content.issuing_body, flowables)
 
 
 def render_reply_letter(content: ReplyLetterContent) -> bytes:
@@ -118,15 +86,12 @@ def render_reply_letter(content: ReplyLetterContent) -> bytes:
         f"你于{chinese_date(content.appeal_received_on)}对《{content.sanction_kind}》（{content.sanction_number}）"
         "提出的书面申辩收悉。经复核，决定如下：",
         outcome,
-        f"理由：{_sentence(content.reasons)}",
+        f"理由：{sentence(content.reasons)}",
     ]
     flowables = [
-        Paragraph(escape(content.centre), _HEAD),
-        Paragraph("申辩答复书", _TITLE),
-        Paragraph(escape(content.number), _NUMBER),
-        Spacer(1, 8 * mm),
-        Paragraph(escape(f"{content.addressee}："), _PLAIN),
-        *(Paragraph(escape(p), _BODY) for p in paragraphs),
-        *_signature(content.issuing_body, content.issued_on),
+        *letter_head(content.centre, "申辩答复书", content.number),
+        Paragraph(escape(f"{content.addressee}："), PLAIN),
+        *(Paragraph(escape(p), BODY) for p in paragraphs),
+        *signature(content.issuing_body, content.issued_on),
     ]
-    return _pdf(f"申辩答复书 {content.number}", content.issuing_body, flowables)
+    return pdf_document(f"申辩答复书 {content.number}", content.issuing_body, flowables)
