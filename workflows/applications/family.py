@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from workflows.applications.access import can_edit_catalogue
+from workflows.applications.access import can_edit_catalogue, can_see_refusal_register
 from workflows.applications.demo import seed_demo_catalogue
 from workflows.runtime.registry import NavEntry, ProcessFamily
 
@@ -31,6 +31,7 @@ APPLICATIONS_FAMILY = ProcessFamily(
     navigation=(
         NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),
                  visible_to=can_edit_catalogue),
+        NavEntry(_("Refusal register"), "refusal_register", visible_to=can_see_refusal_register),
     ),
     page_urls="webapp.families.applications.urls",
     api_routes="webapp.families.applications.api_urls",

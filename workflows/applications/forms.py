@@ -95,3 +95,24 @@ class ServiceItemSearchForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("name"),
                                         required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *ServiceItem.KINDS], required=False)
+
+
+class RefusalRegisterFilterForm(forms.Form):
+    """The 否定报备登记表's filters; an invalid value is dropped rather than refused, as in the other lists."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("name"),
+                                        required=False, empty_label=_("All departments"))
+    item = forms.ModelChoiceField(label=_("Service item"), queryset=ServiceItem.objects.order_by("code"),
+                                  required=False)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "department_id": data["department"].pk if data.get("department") else None,
+            "item_id": data["item"].pk if data.get("item") else None,
+        }

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from engine.clock import CENTRE_TZ
+from workflows.applications.access import is_centre_leader
 from workflows.applications.models import Refusal, ServiceItem
 from workflows.applications.refusal_notice import RefusalNoticeContent, render_refusal_notice
 from workflows.org.models import Official
@@ -24,8 +25,6 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import InvalidInput
 from workflows.runtime.letter_pdf import stored_pdf
-
-LEADER_ROLES = ("centre_director", "centre_deputy_director")
 
 # A mainland mobile (11 digits from 13–19) or a landline with its area code (010-12345678, 0999 1234567).
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -53,10 +52,6 @@ def is_phone(text: str) -> bool:
     """A Chinese mobile or landline number, spaces ignored."""
     digits = text.replace(" ", "")
     return bool(_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits))
-
-
-def is_centre_leader(official: Official) -> bool:
-    return official.roles.filter(code__in=LEADER_ROLES).exists()
 
 
 def within_authority(official: Official, item: ServiceItem) -> bool:

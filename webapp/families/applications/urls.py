@@ -1,11 +1,15 @@
-"""Catalogue pages: the centre office lists, creates and edits service items."""
+"""Catalogue pages (the centre office lists, creates and edits service items) and the refusal register."""
 
 from django.urls import path
 
-from webapp.families.applications import views
+from webapp.families.applications import refusal_register, views
 
 urlpatterns = [
     path("catalogue/", views.service_item_list, name="service_item_list"),
     path("catalogue/new/", views.service_item_new, name="service_item_new"),
     path("catalogue/<int:item_id>/", views.service_item_edit, name="service_item_edit"),
+    path("refusals/", refusal_register.refusal_register, name="refusal_register"),
+    path("refusals/register.csv", refusal_register.refusal_register_csv, name="refusal_register_csv"),
+    path("refusals/register.xlsx", refusal_register.refusal_register_xlsx, name="refusal_register_xlsx"),
+    path("refusals/<int:refusal_id>/notice.pdf", refusal_register.refusal_notice, name="refusal_notice"),
 ]

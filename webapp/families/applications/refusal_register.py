@@ -1,0 +1,67 @@
+"""否定报备登记表 pages: the centre office's list of registered refusals (filtered, paged), its CSV and Excel exports
+and each refusal's written notice as issued."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from webapp.access import official_required
+from workflows.applications.access import can_see_refusal_register
+from workflows.applications.forms import RefusalRegisterFilterForm
+from workflows.applications.models import Refusal
+from workflows.applications.refusal_register import register_csv, register_xlsx, registered_refusals
+
+PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request: HttpRequest) -> tuple[RefusalRegisterFilterForm, dict]:
+    if not can_see_refusal_register(request.user, request.official):
+        raise PermissionDenied
+    form = RefusalRegisterFilterForm(request.GET)
+    return form, form.filters()
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@official_required
+def refusal_register(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    page = Paginator(registered_refusals(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "applications/refusal_register.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_GET
+@official_required
+def refusal_register_csv(request: HttpRequest) -> HttpResponse:
+    _, filters = _filters(request)
+    return _download(register_csv(**filters), "text/csv; charset=utf-8", "refusal-register.csv")
+
+
+@require_GET
+@official_required
+def refusal_register_xlsx(request: HttpRequest) -> HttpResponse:
+    _, filters = _filters(request)
+    return _download(register_xlsx(**filters), XLSX, "refusal-register.xlsx")
+
+
+@require_GET
+@official_required
+def refusal_notice(request: HttpRequest, refusal_id: int) -> FileResponse:
+    """The notice exactly as issued (the stored file, whose hash the register shows), never a new rendering."""
+    _filters(request)
+    refusal = get_object_or_404(Refusal, pk=refusal_id, status=Refusal.REGISTERED)
+    return FileResponse(refusal.notice_file.open("rb"), content_type="application/pdf",
+                        filename=f"refusal-{refusal.pk}.pdf")
