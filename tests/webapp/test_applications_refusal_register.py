@@ -90,3 +90,20 @@ def test_window_staff_get_403(refusals):
     for name in ("refusal_register", "refusal_register_csv", "refusal_register_xlsx"):
         assert client.get(reverse(name)).status_code == 403
     assert client.get(reverse("refusal_notice", args=[refusals["registered"].pk])).status_code == 403
+
+
+def test_the_return_of_materials_is_recorded_at_the_counter(refusals):
+    refusal = refusals["registered"]  # CN-001 of 县公安局
+    url = reverse("refusal_return_materials", args=[refusal.pk])
+    assert _client("zhaoliu").get(url).status_code == 403  # a window head of another department
+    client = _client("zhengshi")  # a window head of 县公安局
+    refused = client.post(url, {"identity_document": "居民身份证", "applicant_confirmation": "  "})
+    assert refused.status_code == 200
+    refusal.refresh_from_db()
+    assert refusal.materials_returned_at is None
+    response = client.post(url, {"identity_document": "居民身份证 654028199001011234",
+                                 "applicant_confirmation": "马晓东"})
+    assert response.status_code == 302
+    refusal.refresh_from_db()
+    assert refusal.materials_returned_by.user.username == "zhengshi" and refusal.applicant_confirmation == "马晓东"
+    assert "马晓东" in client.get(url).content.decode()

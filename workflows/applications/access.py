@@ -24,3 +24,8 @@ def can_see_refusal_register(user: Any, official: Official | None) -> bool:
     """The 否定报备登记表 is kept by the centre office and read by the centre's leaders (否定报备制)."""
     leader = official is not None and is_centre_leader(official)
     return bool(user.is_superuser or is_centre_office(official) or leader)
+
+
+def can_return_materials(official: Official | None, department_id: int) -> bool:
+    """The materials go back across the counter: by the item's department (its windows) or the centre office."""
+    return official is not None and (official.department_id == department_id or is_centre_office(official))

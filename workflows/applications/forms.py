@@ -116,3 +116,11 @@ class RefusalRegisterFilterForm(forms.Form):
             "department_id": data["department"].pk if data.get("department") else None,
             "item_id": data["item"].pk if data.get("item") else None,
         }
+
+
+class ReturnMaterialsForm(forms.Form):
+    """退还材料: the identity document checked at the counter and the applicant's typed name as their signature."""
+
+    identity_document = forms.CharField(label=_("Identity document checked"), max_length=100,
+                                        help_text=_("Kind and number, e.g. 居民身份证 6540…"))
+    applicant_confirmation = forms.CharField(label=_("Applicant's confirmation (typed name)"), max_length=200)

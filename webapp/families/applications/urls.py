@@ -11,5 +11,7 @@ urlpatterns = [
     path("refusals/", refusal_register.refusal_register, name="refusal_register"),
     path("refusals/register.csv", refusal_register.refusal_register_csv, name="refusal_register_csv"),
     path("refusals/register.xlsx", refusal_register.refusal_register_xlsx, name="refusal_register_xlsx"),
+    path("refusals/<int:refusal_id>/return/", refusal_register.refusal_return_materials,
+         name="refusal_return_materials"),
     path("refusals/<int:refusal_id>/notice.pdf", refusal_register.refusal_notice, name="refusal_notice"),
 ]
