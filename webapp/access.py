@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from workflows.org.models import Official
-from workflows.org.selectors import is_centre_office, official_of
+from workflows.org.selectors import CENTRE_LEADER_ROLES, CENTRE_OFFICE, is_centre_office, official_of
 
 
 def can_manage_definitions(user, official: Official | None) -> bool:
@@ -18,7 +18,7 @@ def can_manage_definitions(user, official: Official | None) -> bool:
     return bool(user.is_staff or is_centre_office(official))
 
 
-MONITORING_ROLES = ("centre_office", "centre_director", "centre_deputy_director", "efficiency_group")
+MONITORING_ROLES = (CENTRE_OFFICE, *CENTRE_LEADER_ROLES, "efficiency_group")
 
 
 def can_monitor(user, official: Official | None) -> bool:

@@ -6,14 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from workflows.org.models import Official
-from workflows.org.selectors import is_centre_office
-
-# 否定报备制: a refusal beyond the handler's authority is decided by the centre director or a deputy director.
-LEADER_ROLES = ("centre_director", "centre_deputy_director")
-
-
-def is_centre_leader(official: Official) -> bool:
-    return official.roles.filter(code__in=LEADER_ROLES).exists()
+from workflows.org.selectors import is_centre_leader, is_centre_office
 
 
 def can_edit_catalogue(user: Any, official: Official | None) -> bool:
@@ -22,8 +15,7 @@ def can_edit_catalogue(user: Any, official: Official | None) -> bool:
 
 def can_see_refusal_register(user: Any, official: Official | None) -> bool:
     """The 否定报备登记表 is kept by the centre office and read by the centre's leaders (否定报备制)."""
-    leader = official is not None and is_centre_leader(official)
-    return bool(user.is_superuser or is_centre_office(official) or leader)
+    return bool(user.is_superuser or is_centre_office(official) or is_centre_leader(official))
 
 
 def can_return_materials(official: Official | None, department_id: int) -> bool:

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from engine.clock import CENTRE_TZ
-from workflows.applications.access import is_centre_leader
 from workflows.applications.models import Refusal, ServiceItem
 from workflows.applications.refusal_notice import RefusalNoticeContent, render_refusal_notice
 from workflows.org.models import Official
+from workflows.org.selectors import is_centre_leader
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import InvalidInput

@@ -131,3 +131,12 @@ CENTRE_OFFICE = "centre_office"
 def is_centre_office(official: Official | None) -> bool:
     """中心办公室: deploys definitions, keeps the service-item catalogue; the one place that says who it is."""
     return official is not None and has_role(official, CENTRE_OFFICE)
+
+
+# The centre's leaders: the director and the deputy directors (中心主任、中心分管领导).
+CENTRE_LEADER_ROLES = ("centre_director", "centre_deputy_director")
+
+
+def is_centre_leader(official: Official | None) -> bool:
+    """Who decides what is beyond a window's authority (a refusal under 否定报备制); the one place that says who."""
+    return official is not None and official.roles.filter(code__in=CENTRE_LEADER_ROLES).exists()
