@@ -95,3 +95,37 @@ def test_a_bad_proposal_is_refused_in_chinese_and_saves_nothing(items, centre):
         start_rejection_report(_proposal(items["CN-002"], phone="12345", legal_basis=" "), handler=centre["lisi"])
     assert refused.value.field == "phone" and "不是" in str(refused.value)
     assert not Refusal.objects.exists() and not ProcessInstance.objects.exists()
+
+
+def _form(item, **changes) -> dict:
+    return {"item": item.pk, "applicant": "伊犁某餐饮有限公司", "phone": "13800138000", "matter": "食品经营许可",
+            "reason": "经营场所不符合要求", "legal_basis": "《食品经营许可和备案管理办法》第十六条",
+            "notice_kind": Refusal.NOT_ACCEPTED, **changes}
+
+
+def test_the_proposal_page_starts_the_process_and_the_director_gets_the_task(items, centre, login):
+    client = login("lisi")
+    page = client.get(reverse("refusal_propose"))
+    assert page.status_code == 200 and "提出否定意见" in page.content.decode()
+    assert client.post(reverse("refusal_propose"), _form(items["CN-002"])).status_code == 302
+    refusal = Refusal.objects.get()
+    assert refusal.proposed_by == centre["lisi"] and refusal.status == Refusal.AWAITING_LEADER
+    assert _leader_task(refusal).assignee == centre["wangzr"]
+    inbox = login("wangzr").get(reverse("inbox")).content.decode()
+    assert "中心领导决定" in inbox
+
+
+def test_the_proposal_page_registers_within_authority(items, centre, login):
+    assert login("zhangsan").post(reverse("refusal_propose"), _form(items["CN-001"])).status_code == 302
+    assert Refusal.objects.get().status == Refusal.REGISTERED
+
+
+def test_a_bad_proposal_on_the_page_shows_chinese_errors_and_saves_nothing(items, centre, login):
+    client = login("lisi")
+    response = client.post(reverse("refusal_propose"), _form(items["CN-002"], phone="12345", legal_basis=" "))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "该字段是必填项" in text
+    response = client.post(reverse("refusal_propose"), _form(items["CN-002"], phone="12345"))
+    assert response.status_code == 200 and "12345 不是有效的手机或固定电话号码" in response.content.decode()
+    assert not Refusal.objects.exists() and not ProcessInstance.objects.exists()

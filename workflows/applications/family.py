@@ -41,6 +41,7 @@ APPLICATIONS_FAMILY = ProcessFamily(
         NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),
                  visible_to=can_edit_catalogue),
         NavEntry(_("Refusal register"), "refusal_register", visible_to=can_see_refusal_register),
+        NavEntry(_("Propose a refusal"), "refusal_propose"),
     ),
     page_urls="webapp.families.applications.urls",
     api_routes="webapp.families.applications.api_urls",
