@@ -129,3 +129,9 @@ def test_a_bad_proposal_on_the_page_shows_chinese_errors_and_saves_nothing(items
     response = client.post(reverse("refusal_propose"), _form(items["CN-002"], phone="12345"))
     assert response.status_code == 200 and "12345 不是有效的手机或固定电话号码" in response.content.decode()
     assert not Refusal.objects.exists() and not ProcessInstance.objects.exists()
+
+
+def test_the_directors_own_refusal_goes_to_the_deputy_director(items, centre):
+    refusal = start_rejection_report(_proposal(items["CN-002"]), handler=centre["wangzr"])
+    assert not refusal.within_authority
+    assert _leader_task(refusal).assignee == centre["lifzr"]
