@@ -135,3 +135,17 @@ def test_the_directors_own_refusal_goes_to_the_deputy_director(items, centre):
     refusal = start_rejection_report(_proposal(items["CN-002"]), handler=centre["wangzr"])
     assert not refusal.within_authority
     assert _leader_task(refusal).assignee == centre["lifzr"]
+
+
+def test_the_director_decides_through_the_api_too(items, centre, login):
+    refusal = start_rejection_report(_proposal(items["CN-002"]), handler=centre["lisi"])
+    task = _leader_task(refusal)
+    client = login("wangzr")
+    undecided = client.post(f"/api/tasks/{task.pk}/complete/", {"data": {"opinion": "再议"}},
+                            content_type="application/json")
+    assert undecided.status_code == 400 and "请选择是否同意" in undecided.content.decode()
+    done = client.post(f"/api/tasks/{task.pk}/complete/", {"data": {"agree": False, "opinion": "不同意"}},
+                       content_type="application/json")
+    assert done.status_code == 200, done.json()
+    refusal.refresh_from_db()
+    assert refusal.status == Refusal.WITHDRAWN and refusal.leader_opinion == "不同意"

@@ -17,11 +17,18 @@ class RefusalDecisionForm(TaskForm):
     """decide_by_centre_leader: {"agree": bool, "opinion": str}; refusals.record_decision requires the opinion."""
 
     comment = None
-    agree = forms.TypedChoiceField(
-        label=_("Decision on the refusal"), coerce=lambda value: value == "true", widget=forms.RadioSelect,
-        choices=[("true", _("Agree: register the refusal")), ("false", _("Disagree: withdraw the refusal"))],
+    agree = forms.NullBooleanField(
+        label=_("Decision on the refusal"),
+        widget=forms.RadioSelect(choices=[("true", _("Agree: register the refusal")),
+                                          ("false", _("Disagree: withdraw the refusal"))]),
     )
     opinion = forms.CharField(label=_("Leader's opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_agree(self) -> bool:
+        """A null boolean (so the page's "true"/"false" and the API's JSON booleans both read), but never left open."""
+        if self.cleaned_data.get("agree") is None:
+            raise forms.ValidationError(_("Choose whether you agree."))
+        return self.cleaned_data["agree"]
 
     def payload(self) -> dict[str, Any]:
         return {"agree": self.cleaned_data["agree"], "opinion": self.cleaned_data["opinion"].strip()}
