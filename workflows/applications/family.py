@@ -1,4 +1,4 @@
-"""事项办理 as a process family: for now its catalogue pages, API and demo items (no process yet)."""
+"""事项办理 as a process family: its catalogue pages, API and demo items, and the 否定报备 process."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.applications.access import can_edit_catalogue, can_see_refusal_register
 from workflows.applications.demo import seed_demo_catalogue
-from workflows.runtime.registry import NavEntry, ProcessFamily
+from workflows.applications.refusal_forms import RefusalDecisionForm
+from workflows.applications.rejection_report import (
+    REJECTION_REPORT_PROCESS,
+    SERVICES,
+    deploy_rejection_report,
+    refusal_of_instance,
+)
+from workflows.runtime.registry import CaseRecord, NavEntry, ProcessFamily
 
 
 def _seed_demo() -> list[str]:
@@ -18,7 +25,9 @@ def _seed_demo() -> list[str]:
 APPLICATIONS_FAMILY = ProcessFamily(
     name="applications",
     label=_("Applications"),
-    process_keys=(),  # application.bpmn comes with the next step of issue 9
+    process_keys=(REJECTION_REPORT_PROCESS,),
+    task_forms={"refusal_decision": RefusalDecisionForm},
+    records={REJECTION_REPORT_PROCESS: CaseRecord("refusal", refusal_of_instance, "partials/refusal_summary.html")},
     action_labels={
         "service_item_created": _("Service item created"),
         "service_item_changed": _("Service item changed"),
@@ -32,8 +41,11 @@ APPLICATIONS_FAMILY = ProcessFamily(
         NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),
                  visible_to=can_edit_catalogue),
         NavEntry(_("Refusal register"), "refusal_register", visible_to=can_see_refusal_register),
+        NavEntry(_("Propose a refusal"), "refusal_propose"),
     ),
     page_urls="webapp.families.applications.urls",
     api_routes="webapp.families.applications.api_urls",
+    services=SERVICES,
+    deploy=deploy_rejection_report,
     seed_demo=_seed_demo,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 
 from workflows.org.models import Department, Official, Role
+from workflows.runtime.models import ProcessInstance
 
 
 class ServiceItem(models.Model):
@@ -131,6 +132,8 @@ class Refusal(models.Model):
                                               related_name="+", verbose_name="核验身份并退还材料的工作人员")
     identity_document = models.CharField("核验的身份证件", max_length=100, blank=True)
     applicant_confirmation = models.CharField("申请人确认签收（签名）", max_length=200, blank=True)
+    instance = models.OneToOneField(ProcessInstance, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="refusal", verbose_name="否定报备流程")
 
     class Meta:
         verbose_name = verbose_name_plural = "否定报备登记"

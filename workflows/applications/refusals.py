@@ -62,20 +62,35 @@ def within_authority(official: Official, item: ServiceItem) -> bool:
 @transaction.atomic
 def propose_refusal(data: RefusalInput, *, handler: Official) -> Refusal:
     """The handler's refusal: registered at once within authority, else waiting for a centre leader."""
+    refusal = record_proposal(data, handler=handler)
+    return register_refusal(refusal, actor=handler) if refusal.within_authority else refusal
+
+
+@transaction.atomic
+def record_proposal(data: RefusalInput, *, handler: Official) -> Refusal:
+    """The proposal checked and saved, with whether it lies within the handler's authority; not yet registered
+    (the rejection_report process registers it in a step of its own, propose_refusal at once)."""
     item = _check(data)
-    within = within_authority(handler, item)
     refusal = Refusal.objects.create(
         item=item, applicant=data.applicant.strip(), phone=data.phone.replace(" ", ""), matter=data.matter.strip(),
         reason=data.reason.strip(), legal_basis=data.legal_basis.strip(), notice_kind=data.notice_kind,
-        status=Refusal.AWAITING_LEADER, within_authority=within, proposed_by=handler, proposed_at=now(),
+        status=Refusal.AWAITING_LEADER, within_authority=within_authority(handler, item), proposed_by=handler,
+        proposed_at=now(),
     )
     audit.record("refusal_proposed", actor=handler, message=str(refusal), after=snapshot(refusal))
-    return register_refusal(refusal, actor=handler) if within else refusal
+    return refusal
 
 
 @transaction.atomic
 def decide_refusal(refusal: Refusal, *, leader: Official, agree: bool, opinion: str) -> Refusal:
     """A centre leader on a refusal beyond the handler's authority: agreed, it is registered; else withdrawn."""
+    refusal = record_decision(refusal, leader=leader, agree=agree, opinion=opinion)
+    return register_refusal(refusal, actor=leader) if agree else refusal
+
+
+@transaction.atomic
+def record_decision(refusal: Refusal, *, leader: Official, agree: bool, opinion: str) -> Refusal:
+    """The leader's decision saved (disagreeing withdraws the refusal); registering an agreed one is a step apart."""
     refusal = Refusal.objects.select_for_update().get(pk=refusal.pk)
     if not is_centre_leader(leader):
         raise RefusalRefused(_("Only the centre director or a deputy director decides on this refusal."))
@@ -91,7 +106,7 @@ def decide_refusal(refusal: Refusal, *, leader: Official, agree: bool, opinion: 
     refusal.save()
     action = "refusal_agreed" if agree else "refusal_withdrawn"
     audit.record(action, actor=leader, message=str(refusal), before=before, after=snapshot(refusal))
-    return register_refusal(refusal, actor=leader) if agree else refusal
+    return refusal
 
 
 @transaction.atomic

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from webapp.families.applications import refusal_register, views
+from webapp.families.applications import refusal_proposal, refusal_register, views
 
 urlpatterns = [
     path("catalogue/", views.service_item_list, name="service_item_list"),
     path("catalogue/new/", views.service_item_new, name="service_item_new"),
     path("catalogue/<int:item_id>/", views.service_item_edit, name="service_item_edit"),
     path("refusals/", refusal_register.refusal_register, name="refusal_register"),
+    path("refusals/new/", refusal_proposal.refusal_propose, name="refusal_propose"),
     path("refusals/register.csv", refusal_register.refusal_register_csv, name="refusal_register_csv"),
     path("refusals/register.xlsx", refusal_register.refusal_register_xlsx, name="refusal_register_xlsx"),
     path("refusals/<int:refusal_id>/return/", refusal_register.refusal_return_materials,
