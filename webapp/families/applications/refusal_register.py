@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from webapp.access import official_required
+from webapp.paging import numbered_page
 from workflows.applications.access import can_return_materials, can_see_refusal_register
 from workflows.applications.forms import RefusalRegisterFilterForm, ReturnMaterialsForm
 from workflows.applications.models import Refusal
 from workflows.applications.refusal_register import register_csv, register_xlsx, registered_refusals
 from workflows.applications.refusals import RefusalRefused, return_materials
 
-PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,11 +38,8 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @official_required
 def refusal_register(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page = Paginator(registered_refusals(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "applications/refusal_register.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+                  {"form": form, **numbered_page(request, registered_refusals(**filters))})
 
 
 @require_GET

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from webapp.access import official_required
+from webapp.paging import numbered_page
 from workflows.applications.access import can_edit_catalogue
 from workflows.applications.forms import ServiceItemForm, ServiceItemSearchForm
 from workflows.applications.models import ServiceItem
 from workflows.applications.selectors import service_items
 from workflows.applications.services import CatalogueRefused, create_service_item, update_service_item
-
-PAGE_SIZE = 20
 
 
 def _require_catalogue_keeper(request: HttpRequest) -> None:
@@ -34,11 +32,8 @@ def service_item_list(request: HttpRequest) -> HttpResponse:
     department = filters.get("department")
     items = service_items(search=filters.get("q", ""), department_id=department.pk if department else None,
                           kind=filters.get("kind", ""))
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "applications/service_item_list.html",
-                  {"search": search, "page": page, "query": query.urlencode()})
+                  {"search": search, **numbered_page(request, items)})
 
 
 @require_http_methods(["GET", "POST"])
