@@ -142,3 +142,209 @@ class Refusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code} {self.applicant} {self.get_status_display()}"
+
+
+class Application(models.Model):
+    """办件: one application filed at a window against one service item, from intake to the result issued.
+
+    一门受理 (管理暂行办法 第九条): every application enters at a window, gets a case number and a receipt the
+    applicant keeps; the number with the applicant's phone is what the public look-up asks for. The item's kind
+    is copied at intake (the catalogue may change later; the case keeps the rules it was filed under), and so is
+    the lead department. `due_at` is a copy of what engine.time_limits computes from the clock entries, kept so
+    the board sorts and filters by it with an index; it is empty before acceptance and while the clock is paused.
+    """
+
+    AWAITING_MATERIALS = "awaiting_materials"
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    DECIDED = "decided"
+    ISSUED = "issued"
+    REFUSED = "refused"
+    STATUSES = [
+        (AWAITING_MATERIALS, "待补正材料"),
+        (IN_PROGRESS, "办理中"),
+        (PAUSED, "暂停计时"),
+        (DECIDED, "已办结待出件"),
+        (ISSUED, "已出件"),
+        (REFUSED, "已驳回（不予受理）"),
+    ]
+    OPEN_STATUSES = (AWAITING_MATERIALS, IN_PROGRESS, PAUSED, DECIDED)
+
+    APPROVED = "approved"
+    NOT_APPROVED = "not_approved"
+    OUTCOMES = [(APPROVED, "准予许可（办结）"), (NOT_APPROVED, "不予许可")]
+
+    number = models.CharField("办件编号", max_length=20, unique=True)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="applications",
+                             verbose_name="服务事项")
+    kind = models.CharField("办件类型", max_length=12, choices=ServiceItem.KINDS)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="applications",
+                                   verbose_name="牵头（实施）部门")
+    applicant = models.CharField("申请人（单位）", max_length=200)
+    phone = models.CharField("联系电话", max_length=20)
+    matter = models.TextField("申办事项内容", blank=True)
+    received_by = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="+", verbose_name="受理人")
+    received_at = models.DateTimeField("收件时间")
+    status = models.CharField("状态", max_length=20, choices=STATUSES)
+    outcome = models.CharField("办理结果", max_length=16, choices=OUTCOMES, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    due_at = models.DateTimeField("承诺办结时限", null=True, blank=True)
+    decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+    issued_at = models.DateTimeField("出件时间", null=True, blank=True)
+    overdue_since = models.DateTimeField("逾期时间", null=True, blank=True)
+    instance = models.OneToOneField(ProcessInstance, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="application", verbose_name="办件流程")
+    refusal = models.OneToOneField(Refusal, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="application", verbose_name="否定报备")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件"
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["department", "status", "due_at"], name="application_board_idx"),
+            models.Index(fields=["status", "due_at"], name="application_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.item.name}"
+
+
+class SubmittedMaterial(models.Model):
+    """One required material of the item and whether the applicant brought it, so a 补正材料通知书 names every
+    missing one at once (一次性告知制) and the arrival of each is recorded."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials",
+                                    verbose_name="办件")
+    material = models.ForeignKey(RequiredMaterial, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="申请材料")
+    received_at = models.DateTimeField("收到时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件材料"
+        ordering = ["application", "material__position"]
+        constraints = [models.UniqueConstraint(fields=["application", "material"], name="material_once_per_case")]
+
+
+class ClockEntry(models.Model):
+    """One event of the case clock (engine.time_limits): acceptance, a pause begun or ended, an extension.
+
+    The rows are the clock's whole history in order; the due date is always recomputed from them, never edited.
+    An extension names the centre leader who approved it (限时办结制: 延时 needs a leader's approval).
+    """
+
+    ACCEPTED = "accepted"
+    PAUSE_STARTED = "pause_started"
+    PAUSE_ENDED = "pause_ended"
+    EXTENDED = "extended"
+    KINDS = [(ACCEPTED, "受理"), (PAUSE_STARTED, "暂停计时"), (PAUSE_ENDED, "恢复计时"), (EXTENDED, "延长时限")]
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="clock_entries",
+                                    verbose_name="办件")
+    kind = models.CharField("事件", max_length=16, choices=KINDS)
+    at = models.DateTimeField("时间")
+    days = models.PositiveSmallIntegerField("工作日数", null=True, blank=True)
+    reason = models.CharField("原因", max_length=20, blank=True)
+    note = models.TextField("说明", blank=True)
+    planned_end = models.DateField("计划结束日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(Official, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="记录人")
+    approved_by = models.ForeignKey(Official, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="批准的中心领导")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件计时"
+        ordering = ["application", "at", "pk"]
+
+
+def _application_notice_path(notice: ApplicationNotice, filename: str) -> str:
+    return f"application_notices/{notice.issued_at.year}/{filename}"
+
+
+class ApplicationNotice(models.Model):
+    """A written notice the case produced (受理通知书, 补正材料通知书, 上报件通知书, 延期办理告知书, 办结通知书),
+    stored as issued with its SHA-256 and never rendered again."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notices",
+                                    verbose_name="办件")
+    kind = models.CharField("文书", max_length=20)
+    number = models.CharField("文书编号", max_length=100, unique=True)
+    issued_at = models.DateTimeField("出具时间")
+    file = models.FileField("文书", upload_to=_application_notice_path)
+    sha256 = models.CharField("SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件文书"
+        ordering = ["application", "issued_at", "pk"]
+
+
+class CoDepartmentReview(models.Model):
+    """联办件: one co-department's review of a joint application, under the one deadline the lead set.
+
+    `answer` is empty while the department is silent; 视为同意 is recorded as its own answer (deemed consent),
+    visibly, never as an agreement someone gave. `overdue_alerted_at` marks a silent department on an item without
+    silent consent: the lead department and the centre office were alerted and the case waits for it.
+    """
+
+    AGREED = "agreed"
+    DISAGREED = "disagreed"
+    DEEMED_CONSENT = "deemed_consent"
+    ANSWERS = [(AGREED, "同意"), (DISAGREED, "不同意"), (DEEMED_CONSENT, "逾期未答复，视为同意")]
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="co_reviews",
+                                    verbose_name="办件")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name="协办部门")
+    requested_at = models.DateTimeField("征求意见时间")
+    due_at = models.DateTimeField("答复期限")
+    answer = models.CharField("意见", max_length=16, choices=ANSWERS, blank=True)
+    opinion = models.TextField("意见说明", blank=True)
+    answered_by = models.ForeignKey(Official, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="答复人")
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    overdue_alerted_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联办部门意见"
+        ordering = ["application", "department__name"]
+        constraints = [models.UniqueConstraint(fields=["application", "department"], name="one_review_per_department")]
+
+
+class JointMeeting(models.Model):
+    """联席会议 (第十六条): a major joint matter discussed by the departments, with its minutes; a department absent
+    without special reason that gives no opinion afterwards is deemed to consent."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="meetings",
+                                    verbose_name="办件")
+    held_at = models.DateTimeField("会议时间")
+    minutes = models.TextField("会议纪要")
+    absent_departments = models.ManyToManyField(Department, blank=True, related_name="+",
+                                                verbose_name="无特殊理由缺席的部门")
+    recorded_by = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联席会议"
+        ordering = ["application", "held_at"]
+
+
+class Rating(models.Model):
+    """好差评: the applicant's one rating of the case; a bad one (不满意 / 非常不满意) opens a rectification."""
+
+    SCORES = [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]
+    BAD_BELOW = 3
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="rating",
+                                       verbose_name="办件")
+    score = models.PositiveSmallIntegerField("评价", choices=SCORES)
+    comment = models.TextField("评价内容", blank=True)
+    rated_at = models.DateTimeField("评价时间")
+    rectification_due_at = models.DateTimeField("整改期限", null=True, blank=True)
+    rectification_reply = models.TextField("整改答复", blank=True)
+    rectified_by = models.ForeignKey(Official, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name="整改答复人")
+    rectified_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "好差评"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.score < self.BAD_BELOW
