@@ -50,7 +50,9 @@ DMN_WITH_BAD_CELL = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="sizes" name="sizes" namespace="x">
   <decision id="size" name="size">
     <decisionTable id="size_table" hitPolicy="FIRST">
-      <input id="n_input" label="n"><inputExpression id="n_expr" typeRef="number"><text>n * n</text></inputExpression></input>
+      <input id="n_input" label="n">
+        <inputExpression id="n_expr" typeRef="number"><text>n * n</text></inputExpression>
+      </input>
       <output id="label_output" name="label" typeRef="string"/>
       <rule id="big">
         <inputEntry id="big_n"><text>? &gt; limit</text></inputEntry>

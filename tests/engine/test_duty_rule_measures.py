@@ -32,6 +32,7 @@ ZJ, GJ = "诫勉教育", "效能告诫"
 WIN, OFF = "window", "official"
 SQ, CN, AB, XS, FD, YC = "首问负责制", "服务承诺制", "AB岗工作制", "限时办结制", "否定报备制", "一次性告知制"
 DUTY_RULES = (SQ, CN, AB, XS, FD, YC)
+KQ = "考勤管理办法"  # not one of the six duty rules: 旷工, decided by the same table
 SOURCES = {  # the 处理办法 paragraph each rule's rows must cite
     SQ: "《尼勒克县行政服务中心首问责任制》五、处理办法",
     CN: "《尼勒克县行政服务中心服务承诺制》六、违反承诺处理办法",
@@ -39,6 +40,7 @@ SOURCES = {  # the 处理办法 paragraph each rule's rows must cite
     XS: "《尼勒克县行政服务中心限时办结制》五、处理办法",
     FD: "《尼勒克县行政服务中心否定报备制》七、处理办法",
     YC: "《尼勒克县行政服务中心一次性告知制》五、处理办法",
+    KQ: "《尼勒克县行政服务中心窗口工作人员考勤管理办法》三",
 }
 
 # (row id, duty_rule, finding, occurrence that reaches it, measure, measure_target, measure_rule_code)
@@ -105,6 +107,8 @@ ROWS: list[tuple[str, str, str, int, str, str, str]] = [
     ("one_time_notice_no_acceptance_slip", YC, "no_acceptance_slip", 1, GJ, OFF, "6.3"),
     ("one_time_notice_not_in_writing", YC, "not_in_writing", 1, GJ, OFF, "6.3"),
     ("one_time_notice_no_guidance", YC, "no_guidance", 1, ZJ, OFF, "5.3"),
+    # 考勤管理办法 三 按旷工处理; 实施细则 第六条(十八) 旷工一次(半天) 效能告诫, each time
+    ("attendance_absence", KQ, "absence", 1, GJ, OFF, "6.18"),
 ]
 CATCH_ALL = "no_matching_clause"
 NO_MEASURE = {"measure": "", "measure_target": "", "measure_rule_code": ""}
@@ -159,6 +163,13 @@ def test_repeat_findings_escalate(dmn_engine, script_engine, duty_rule, finding)
         assert repeat[4] in (GJ, "")
 
 
+def test_every_absence_is_a_warning_of_the_official(dmn_engine, script_engine):
+    """第六条(十八) 旷工一次(半天)的: no first-time 诫勉 step, each absence is one 效能告诫."""
+    for occurrence in (1, 2, 5):
+        assert decide(dmn_engine, script_engine, KQ, "absence", occurrence) == (
+            "attendance_absence", outputs(GJ, OFF, "6.18"))
+
+
 def test_contract_examples(dmn_engine, script_engine):
     """The examples the contract gives (docs/discipline-contract.md)."""
     assert decide(dmn_engine, script_engine, CN, "over_time_limit", 1)[1] == outputs(ZJ, WIN, "")
@@ -207,7 +218,7 @@ def test_table_shape_and_documentation():
         duty_rule_cell, finding_cell, _occurrence = (
             e.findtext("dmn:text", namespaces=NS) for e in rule.findall("dmn:inputEntry", NS))
         duty_rule = json.loads(duty_rule_cell)
-        assert duty_rule in DUTY_RULES, rule.get("id")
+        assert duty_rule in (*DUTY_RULES, KQ), rule.get("id")
         assert re.fullmatch(r"[a-z]+(_[a-z]+)*", json.loads(finding_cell)), rule.get("id")
         text = rule.findtext("dmn:description", namespaces=NS)
         assert SOURCES[duty_rule] in text and "「" in text, rule.get("id")  # cites the paragraph and quotes it

@@ -28,6 +28,7 @@ def test_every_finding_in_the_form_has_its_rows_and_every_row_its_finding():
     assert offered == table_pairs()
 
 
-def test_the_six_duty_rules():
-    assert DUTY_RULES == ("首问负责制", "服务承诺制", "AB岗工作制", "限时办结制", "否定报备制", "一次性告知制")
+def test_the_six_duty_rules_and_the_attendance_rules():
+    assert DUTY_RULES == ("首问负责制", "服务承诺制", "AB岗工作制", "限时办结制", "否定报备制", "一次性告知制",
+                          "考勤管理办法")
     assert all(len({code for code, _ in findings}) == len(findings) for findings in FINDINGS.values())

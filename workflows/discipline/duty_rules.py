@@ -1,7 +1,9 @@
-"""The six duty rules (六项工作制度) and the finding codes bpmn/duty_rule_measures.dmn matches on.
+"""The six duty rules (六项工作制度), the attendance rules (考勤管理办法), and the finding codes
+bpmn/duty_rule_measures.dmn matches on.
 
-The investigation form offers these; a test checks them against the table's rows, so a row added
-to the DMN without its finding here (or the other way round) fails the suite.
+The investigation form offers these, and violations.record_violation accepts only these; a test checks
+them against the table's rows, so a row added to the DMN without its finding here (or the other way round)
+fails the suite.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ FINDINGS: dict[str, list[tuple[str, str]]] = {
         ("not_in_writing", "未以书面形式告知"),
         ("no_guidance", "涉及多部门等情形未及时告知、解答"),
     ],
+    # 考勤管理办法 三 (旷工); 实施细则 第六条(十八) 旷工一次(半天) → 效能告诫. Not one of the six duty rules,
+    # but the same table decides it, so an absence the leave process records and one a complaint finds agree.
+    "考勤管理办法": [
+        ("absence", "旷工（未请假、请假未获批准、超假不归等）"),
+    ],
 }
 
 DUTY_RULES = tuple(FINDINGS)
@@ -66,3 +73,8 @@ DUTY_RULES = tuple(FINDINGS)
 
 def findings_of(duty_rule: str) -> set[str]:
     return {code for code, _ in FINDINGS.get(duty_rule, [])}
+
+
+def finding_label(duty_rule: str, finding: str) -> str:
+    """The finding as people read it (超出规定时限（窗口造成）), or its code when the rule has no such finding."""
+    return dict(FINDINGS.get(duty_rule, [])).get(finding, finding)

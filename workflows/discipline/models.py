@@ -98,7 +98,9 @@ class SanctionCase(models.Model):
     COMPLAINT = "complaint"
     ESCALATION = "escalation"
     MANUAL = "manual"
-    ORIGINS = [(COMPLAINT, "投诉查实"), (ESCALATION, "一年内两次诫勉教育"), (MANUAL, "中心办公室立案")]
+    RECORD = "record"
+    ORIGINS = [(COMPLAINT, "投诉查实"), (ESCALATION, "一年内两次诫勉教育"), (MANUAL, "中心办公室立案"),
+               (RECORD, "工作记录自动移送")]
 
     number = models.CharField("文号", max_length=100, blank=True, db_index=True)
     year = models.PositiveSmallIntegerField("年度")
@@ -178,6 +180,46 @@ class SanctionCase(models.Model):
 
     def __str__(self) -> str:
         return self.number or self.register_number
+
+
+class ViolationRecord(models.Model):
+    """A record another family keeps that the rule books treat as a violation (an overdue application, an absence),
+    handed to discipline once: the duty-rule table decides the measure, never a person copying it over.
+
+    `source` names the record it came from ("application:123:overdue", "leave:45:absence") and is unique, so the
+    same record handed over twice is one violation and one case. `occurrence` (第几次) is counted when recorded:
+    1 + the earlier records of the same duty rule and finding against the same window or official in the same
+    calendar year. `case` stays empty when the table gives no measure (or nobody answers for the window): the
+    centre office decides those, and `note` says why.
+    """
+
+    source = models.CharField("来源记录", max_length=120, unique=True)
+    duty_rule = models.CharField("违反的工作制度", max_length=20)
+    finding = models.CharField("查实情形", max_length=40)
+    occurrence = models.PositiveSmallIntegerField("第几次")
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    official = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    facts = models.TextField("事实")
+    occurred_at = models.DateTimeField("发生时间")
+    case = models.ForeignKey(SanctionCase, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="violation_records")
+    note = models.CharField("未立案原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("移送时间")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(window__isnull=True) ^ models.Q(official__isnull=True),
+                                   name="violation_window_or_official"),
+        ]
+        indexes = [
+            models.Index(fields=["duty_rule", "finding", "window", "occurred_at"], name="violation_by_window"),
+            models.Index(fields=["duty_rule", "finding", "official", "occurred_at"], name="violation_by_official"),
+            models.Index(fields=["-created_at", "-id"], name="violation_newest"),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.source
 
 
 class Appeal(models.Model):

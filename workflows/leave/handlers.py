@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule, CaseContext, resolve
 from engine.clock import CENTRE_TZ
+from workflows.discipline.violations import record_violation
 from workflows.leave.models import AbsenceRecord, LeaveRequest
 from workflows.leave.rules import (
     deadline_day_reminder_at,
@@ -23,6 +24,9 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.services.notifications import notify
 from workflows.runtime.task_sync import reassign_open_tasks
+
+# 考勤管理办法 三(三) 无正当理由超假不归 is 旷工; discipline's duty-rule table decides the measure (第六条(十八)).
+ABSENCE_RULE, ABSENCE_FINDING = "考勤管理办法", "absence"
 
 
 def _request(leave_request_id: int) -> LeaveRequest:
@@ -185,6 +189,7 @@ def record_absence(context: dict[str, Any], leave_request_id: int) -> dict:
     """No report-back by the deadline (it has closed): one absence (旷工) record, on the deadline's day.
 
     That is the first day the official could have been back and was not; never a day before the leave took effect.
+    The absence goes to discipline as one violation (its source is the request), whatever runs this step again.
     """
     request = _request(leave_request_id)
     missed_day = _report_back_due(request).astimezone(CENTRE_TZ).date()
@@ -200,7 +205,13 @@ def record_absence(context: dict[str, Any], leave_request_id: int) -> dict:
     if created:
         audit.record("absence_recorded", instance=request.instance,
                      message=f"{request.applicant.name} 旷工 {missed_day}")
-    return {"absence_record_id": record.pk, "day": missed_day.isoformat()}
+    violation = record_violation(
+        source=f"leave:{request.pk}:absence", duty_rule=ABSENCE_RULE, finding=ABSENCE_FINDING,
+        official=request.applicant, occurred_at=_report_back_due(request),
+        facts=f"{request.applicant.name}请假（{request.case_number}，{request.first_day}至{request.last_day}）期满后，"
+              f"至销假期限仍未销假，{missed_day}按旷工处理（考勤管理办法三）。",
+    )
+    return {"absence_record_id": record.pk, "day": missed_day.isoformat(), "violation_record_id": violation.pk}
 
 
 # Service-task operators the family's BPMN names (spiffworkflow:serviceTaskOperator).
