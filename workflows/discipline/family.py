@@ -81,6 +81,7 @@ DISCIPLINE_FAMILY = ProcessFamily(
         "appeal_filed": _("Appeal filed"),
         "appeal_waived": _("Appeal waived"),
         "escalation_basis_revoked": _("Warning proposal lost its basis"),
+        "violation_recorded": _("Violation record handed over"),
     },
     outcome_labels={
         "sanction": _("Sanction decided"),
@@ -93,6 +94,8 @@ DISCIPLINE_FAMILY = ProcessFamily(
     navigation=(
         NavEntry(_("Discipline cases"), "case_list", active_on=("case_detail",)),
         NavEntry(_("Complaints"), "complaint_list", active_on=("complaint_new",),
+                 visible_to=lambda user, official: handles_discipline(official)),
+        NavEntry(_("Violation records"), "violation_list",
                  visible_to=lambda user, official: handles_discipline(official)),
         NavEntry(_("Ledger"), "ledger", visible_to=can_see_ledger),
     ),

@@ -13,6 +13,7 @@ from django.db import models
 
 from engine.clock import CENTRE_TZ
 from workflows.discipline.catalogue import rule_label
+from workflows.discipline.duty_rules import finding_label
 from workflows.discipline.rules import JIEMIAN, MEASURES, OFFICIAL, WARNING, WINDOW
 from workflows.org.models import Department, Official, Window
 from workflows.runtime.models import ProcessInstance
@@ -217,6 +218,11 @@ class ViolationRecord(models.Model):
             models.Index(fields=["-created_at", "-id"], name="violation_newest"),
         ]
         ordering = ["-created_at", "-id"]
+
+    @property
+    def finding_label(self) -> str:
+        """超出规定时限（窗口造成）, as the investigation form offers it."""
+        return finding_label(self.duty_rule, self.finding)
 
     def __str__(self) -> str:
         return self.source

@@ -23,6 +23,7 @@ from workflows.discipline.models import (
     Complaint,
     Letter,
     SanctionCase,
+    ViolationRecord,
 )
 from workflows.discipline.rules import (
     JIEMIAN,
@@ -74,6 +75,15 @@ def appeals_visible_to(official: Official) -> QuerySet[Appeal]:
 def complaints() -> QuerySet[Complaint]:
     return (Complaint.objects.select_related("target_window__department", "target_official", "received_by")
             .prefetch_related("sanction_cases"))
+
+
+def violation_records(*, pending: bool | None = None) -> QuerySet[ViolationRecord]:
+    """Records handed over to discipline, newest first; `pending` True: only those waiting for the centre office
+    (no case opened), False: only those with a case."""
+    records = ViolationRecord.objects.select_related("window__department", "official__window", "case")
+    if pending is not None:
+        records = records.filter(case__isnull=pending)
+    return records
 
 
 def appeal_draft_of(case: SanctionCase, official: Official) -> AppealDraft | None:

@@ -1,4 +1,4 @@
-"""The ledger (台帐) filters: year, department, window, official."""
+"""The ledger (台帐) filters: year, department, window, official; the violation records' filter: case or pending."""
 
 from __future__ import annotations
 
@@ -36,3 +36,14 @@ class LedgerFilterForm(forms.Form):
         official = self.cleaned_data.get("official")
         window = self.cleaned_data.get("window")
         return window.pk if window else (official.window_id if official else None)
+
+
+class ViolationFilterForm(forms.Form):
+    PENDING, WITH_CASE = "pending", "case"
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("All records")), (PENDING, _("For the centre office to decide")), (WITH_CASE, _("With a case"))])
+
+    def pending(self) -> bool | None:
+        """True, False or None (all), as selectors.violation_records takes it; an invalid value shows all."""
+        status = self.cleaned_data.get("status") if self.is_valid() else ""
+        return {self.PENDING: True, self.WITH_CASE: False}.get(status)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from webapp.families.discipline import complaints, ledger, sanctions
+from webapp.families.discipline import complaints, ledger, sanctions, violations
 
 urlpatterns = [
     path("discipline/cases/", sanctions.case_list, name="case_list"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("discipline/appeal-files/<int:attachment_id>/", sanctions.attachment_download, name="appeal_attachment"),
     path("discipline/complaints/", complaints.complaint_list, name="complaint_list"),
     path("discipline/complaints/new/", complaints.complaint_new, name="complaint_new"),
+    path("discipline/violations/", violations.violation_list, name="violation_list"),
     path("discipline/ledger/", ledger.ledger, name="ledger"),
     path("discipline/ledger.csv", ledger.ledger_export, name="ledger_csv"),
     path("discipline/ledger-officials.csv", ledger.official_ledger_export, name="official_ledger_csv"),

@@ -1,0 +1,67 @@
+"""The centre office's list of violation records handed over by rule (工作记录移送): source, rule, the how-many-th
+time, the case opened or 待中心办公室决定; linked from the discipline navigation, paged, closed to others."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from webapp.paging import PAGE_SIZE
+from workflows.discipline.violations import record_violation
+from workflows.runtime.models import AuditEvent
+
+LIST = reverse("violation_list")
+
+
+def overdue(window, number: int):
+    return record_violation(source=f"application:{number}:overdue", duty_rule="限时办结制", finding="over_time_limit",
+                            window=window, facts=f"申请件 SQ2026-{number:05d} 超过承诺时限未办结。")
+
+
+def test_the_office_sees_each_record_with_its_case_or_that_it_waits_for_a_decision(login, centre, deploy_discipline):
+    window = centre["zhangsan"].window
+    first, second = overdue(window, 1), overdue(window, 2)
+    pending = record_violation(source="inspection:3", duty_rule="服务承诺制", finding="serious_corruption",
+                               official=centre["lisi"], facts="明察暗访发现索要财物，情节严重。")
+    office = login("zhaobgs")
+    inbox = office.get(reverse("inbox")).content.decode()
+    assert f'href="{LIST}"' in inbox and "违规记录移送" in inbox  # the discipline navigation links it
+
+    page = office.get(LIST).content.decode()
+    assert "application:1:overdue" in page and "application:2:overdue" in page and "inspection:3" in page
+    assert "超出规定时限（窗口造成）" in page and "第1次" in page and "第2次" in page
+    assert reverse("case_detail", args=[first.case.pk]) in page and first.case.register_number in page
+    assert reverse("case_detail", args=[second.case.pk]) in page and "效能告诫" in page
+    assert "待中心办公室决定" in page and "处理办法对该情形没有规定处理措施。" in page
+
+    only_pending = office.get(LIST, {"status": "pending"}).content.decode()
+    assert "inspection:3" in only_pending and "application:1:overdue" not in only_pending
+    with_case = office.get(LIST, {"status": "case"}).content.decode()
+    assert "application:1:overdue" in with_case and "inspection:3" not in with_case
+    assert "inspection:3" in office.get(LIST, {"status": "nonsense"}).content.decode()  # a bad filter shows all
+    assert pending.case is None
+
+
+def test_the_case_page_names_the_record_it_came_from(login, centre, deploy_discipline):
+    record = overdue(centre["zhangsan"].window, 1)
+    page = login("qianxn").get(reverse("case_detail", args=[record.case.pk])).content.decode()
+    assert "工作记录自动移送" in page and "application:1:overdue" in page
+    assert AuditEvent.objects.get(action="violation_recorded").message in page  # its history says how it came
+
+
+def test_the_list_pages(login, centre, deploy_discipline):
+    window = centre["zhangsan"].window
+    for number in range(PAGE_SIZE + 1):
+        overdue(window, number)
+    office = login("zhaobgs")
+    first_page = office.get(LIST).content.decode()
+    assert "application:20:overdue" in first_page and "application:0:overdue" not in first_page  # newest first
+    assert "1 / 2" in first_page
+    second_page = office.get(LIST, {"page": 2}).content.decode()
+    assert "application:0:overdue" in second_page
+
+
+def test_other_officials_neither_see_the_list_nor_its_link(login, centre, deploy_discipline):
+    overdue(centre["zhangsan"].window, 1)
+    lisi = login("lisi")
+    assert lisi.get(LIST).status_code == 403
+    assert f'href="{LIST}"' not in lisi.get(reverse("inbox")).content.decode()
