@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from workflows.leave.deadlines import REPORT_BACK
+from workflows.leave.demo import seed_leave_demo
 from workflows.leave.forms import ConfirmSubstituteForm, ReportBackForm
 from workflows.leave.handlers import SERVICES
 from workflows.leave.selectors import leave_request_of_instance
 from workflows.leave.services import LEAVE_PROCESS
 from workflows.runtime.registry import CaseRecord, NavEntry, ProcessFamily
 from workflows.runtime.services.definitions import deploy_from_files
+
+
+def _seed_demo() -> list[str]:
+    request = seed_leave_demo()
+    return [f"孙七的请假 {request.case_number}（{request.first_day}）期满未销假，已记旷工并移送中心办公室："
+            f"{reverse('violation_list')}"]
 
 
 def deploy_leave_process(rule_set: str | None = None) -> list:
@@ -45,4 +53,5 @@ LEAVE_FAMILY = ProcessFamily(
     api_routes="webapp.families.leave.api",
     deploy=deploy_leave_process,
     stored_deadlines=REPORT_BACK,
+    seed_demo=_seed_demo,
 )
