@@ -15,6 +15,8 @@ from discipline_steps import open_task, usernames
 from django.db import connection
 
 from engine.clock import CENTRE_TZ
+from workflows.discipline.catalogue import sync_violation_rules
+from workflows.discipline.definitions import deploy_discipline_processes
 from workflows.discipline.models import SanctionCase, ViolationRecord
 from workflows.discipline.rules import JIEMIAN, OFFICIAL, WARNING, WINDOW
 from workflows.discipline.services import DisciplineRefused
@@ -81,6 +83,18 @@ def test_the_second_overdue_in_the_year_is_a_warning_and_the_next_year_starts_ag
     assert second.case.target_window == window
 
 
+def test_a_record_whose_case_was_dismissed_does_not_count(centre, clock, deploy_discipline, window):
+    """The efficiency group found the first delay was not the window's doing: the next is the first again."""
+    dismissed = overdue(window, 1)
+    complete_task(open_task(dismissed.case.instance, "decide_sanction").pk, centre["qianxn"], {
+        "decision": "dismiss", "measure": JIEMIAN, "facts": "", "reason": "系专网故障所致，非窗口责任"})
+    waiting = record_violation(source="inspection:2", duty_rule=TIME_LIMIT, finding=OVERDUE, window=window,
+                               facts="明察暗访发现超期未办结。")
+    third = overdue(window, 3)
+    assert (waiting.occurrence, waiting.case.measure) == (1, JIEMIAN)
+    assert (third.occurrence, third.case.measure) == (2, WARNING)  # the undecided 诫勉 counts, the dismissed not
+
+
 def test_the_year_is_the_year_the_violation_happened_in(centre, clock, deploy_discipline, window):
     """Handed over in January, an overdue of last December counts with last year's (Shanghai time)."""
     clock.set(at(2027, 1, 4))
@@ -127,6 +141,15 @@ def test_an_official_target_named_by_a_window_is_its_head(centre, clock, deploy_
 def test_without_the_complaint_process_deployed_nothing_is_guessed(centre, clock, window):
     record = overdue(window, 1)
     assert record.case is None and "尚未部署" in record.note
+
+
+def test_a_record_waiting_for_the_office_counts_as_a_time(centre, clock, window, settings, tmp_path):
+    waiting = overdue(window, 1)  # nothing deployed yet: no case
+    settings.MEDIA_ROOT = tmp_path
+    sync_violation_rules()
+    deploy_discipline_processes(BPMN_DIR)
+    second = overdue(window, 2)
+    assert (waiting.case, second.occurrence, second.case.measure) == (None, 2, WARNING)
 
 
 def test_the_measure_comes_from_the_deployed_table_not_a_copy(centre, clock, deploy_discipline, window):

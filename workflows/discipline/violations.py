@@ -72,13 +72,16 @@ def _check(source: str, duty_rule: str, finding: str, facts: str, window: Window
 def _occurrence(duty_rule: str, finding: str, window: Window | None, official: Official | None,
                 occurred_at: datetime) -> int:
     """1 + the earlier records of this duty rule and finding against the same window or official in the calendar
-    year (in the centre's time) the violation happened in: repeats count within the year whose 考评 they decide."""
+    year (in the centre's time) the violation happened in: repeats count within the year whose 考评 they decide.
+
+    A record whose case was dismissed (不予处理) or revoked on appeal was found no violation and does not count, as
+    only founded complaints count (selectors.finding_occurrence); one still waiting for a decision does."""
     year = occurred_at.astimezone(CENTRE_TZ).year
     earlier = ViolationRecord.objects.filter(
         duty_rule=duty_rule, finding=finding,
         occurred_at__gte=datetime(year, 1, 1, tzinfo=CENTRE_TZ),
         occurred_at__lt=datetime(year + 1, 1, 1, tzinfo=CENTRE_TZ),
-    )
+    ).exclude(case__status=SanctionCase.DISMISSED).exclude(case__revoked=True)
     earlier = earlier.filter(window=window) if window is not None else earlier.filter(official=official)
     return earlier.count() + 1
 
