@@ -75,7 +75,7 @@ class InvestigationForm(ComplaintTaskForm):
     founded = _yes_no(_("Is the complaint founded?"))
     findings = forms.CharField(label=_("Findings"), max_length=4000, widget=_text())
     duty_rule = forms.ChoiceField(label=_("Duty rule breached"), required=False,
-                                  choices=[("", _("Other (none of the six)")), *((r, r) for r in DUTY_RULES)])
+                                  choices=[("", _("Other (none of these rules)")), *((r, r) for r in DUTY_RULES)])
     finding = forms.ChoiceField(label=_("What was found"), required=False,
                                 choices=[("", "—"), *FINDINGS.items()])
     rule_code = forms.ModelChoiceField(label=_("Catalogue item"), queryset=ViolationRule.objects.all(),
