@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from webapp.paging import PAGE_SIZE
+from workflows.discipline.models import SanctionCase
 from workflows.discipline.violations import record_violation
 from workflows.runtime.models import AuditEvent
 
@@ -65,3 +66,47 @@ def test_other_officials_neither_see_the_list_nor_its_link(login, centre, deploy
     lisi = login("lisi")
     assert lisi.get(LIST).status_code == 403
     assert f'href="{LIST}"' not in lisi.get(reverse("inbox")).content.decode()
+
+
+def pending_record(centre):
+    return record_violation(source="inspection:3", duty_rule="服务承诺制", finding="serious_corruption",
+                            official=centre["lisi"], facts="明察暗访发现索要财物，情节严重。")
+
+
+def test_the_office_opens_the_case_for_a_record_left_to_it(login, centre, deploy_discipline):
+    record = pending_record(centre)
+    office = login("zhaobgs")
+    open_case_url = reverse("violation_open_case", args=[record.pk])
+    assert open_case_url in office.get(LIST).content.decode()
+    form = office.get(open_case_url).content.decode()
+    assert "inspection:3" in form and "处理办法对该情形没有规定处理措施。" in form and "明察暗访发现索要财物" in form
+
+    refused = office.post(open_case_url, {"measure": "效能告诫", "target_kind": "official", "facts": "索要财物"})
+    assert "请选择违规条目或说明其他情形" in refused.content.decode()  # open_case's own refusal, nothing saved
+    assert SanctionCase.objects.count() == 0
+
+    done = office.post(open_case_url, {"measure": "效能告诫", "target_kind": "official", "rule_code": "6.12",
+                                       "facts": ""})
+    record.refresh_from_db()
+    case = record.case
+    assert done.status_code == 302 and done["Location"] == reverse("case_detail", args=[case.pk])
+    assert (case.origin, case.opened_by, case.target_official, case.measure, case.rule.code, case.facts) == (
+        SanctionCase.RECORD, centre["zhaobgs"], centre["lisi"], "效能告诫", "6.12", "明察暗访发现索要财物，情节严重。")
+    assert AuditEvent.objects.get(action="violation_case_opened").instance_id == case.instance_id
+
+    again = office.post(open_case_url, {"measure": "诫勉教育", "target_kind": "official", "rule_code": "5.1",
+                                        "facts": "又一次"})
+    assert again["Location"] == reverse("case_detail", args=[case.pk])
+    assert SanctionCase.objects.count() == 1
+
+
+def test_only_the_centre_office_opens_cases_for_records(login, centre, deploy_discipline):
+    record = pending_record(centre)
+    url = reverse("violation_open_case", args=[record.pk])
+    group = login("qianxn")  # the efficiency group sees the list, without the link
+    assert url not in group.get(LIST).content.decode()
+    assert group.post(url, {"measure": "效能告诫", "target_kind": "official", "rule_code": "6.12",
+                            "facts": "x"}).status_code == 403
+    assert login("lisi").get(url).status_code == 403
+    assert login("zhaobgs").get(reverse("violation_open_case", args=[record.pk + 99])).status_code == 404
+    assert SanctionCase.objects.count() == 0

@@ -20,11 +20,12 @@ from workflows.discipline.definitions import deploy_discipline_processes
 from workflows.discipline.models import SanctionCase, ViolationRecord
 from workflows.discipline.rules import JIEMIAN, OFFICIAL, WARNING, WINDOW
 from workflows.discipline.services import DisciplineRefused
-from workflows.discipline.violations import record_violation
+from workflows.discipline.violations import open_case_for_record, record_violation
 from workflows.leave.handlers import record_absence
 from workflows.leave.models import AbsenceRecord, LeaveRequest
 from workflows.leave.services import LeaveApplication, submit_leave
 from workflows.org.models import Window
+from workflows.runtime.errors import Conflict
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.definitions import deploy_definition
 from workflows.runtime.services.sweep import fire_due_timers
@@ -121,6 +122,21 @@ def test_a_row_without_a_measure_is_left_to_the_centre_office(centre, clock, dep
     assert record.note == "处理办法对该情形没有规定处理措施。"
     assert SanctionCase.objects.count() == 0
     assert AuditEvent.objects.get(action="violation_recorded").instance_id is None
+
+
+def test_the_centre_office_decides_a_record_left_to_it_once(centre, clock, deploy_discipline):
+    record = record_violation(source="inspection:9", duty_rule="服务承诺制", finding="serious_corruption",
+                              official=centre["lisi"], facts="明察暗访发现索要财物，情节严重。")
+    decision = {"measure": WARNING, "target_kind": WINDOW, "rule_code": "6.12"}
+    with pytest.raises(DisciplineRefused, match="只有中心办公室"):
+        open_case_for_record(record, opened_by=centre["qianxn"], **decision)
+    case = open_case_for_record(record, opened_by=centre["zhaobgs"], **decision)
+    assert (case.target_kind, case.target_window, case.respondent) == (WINDOW, centre["lisi"].window,
+                                                                       centre["zhangsan"])  # her window, its head
+    with pytest.raises(Conflict, match=case.register_number):
+        open_case_for_record(record, opened_by=centre["zhaobgs"], **decision)
+    record.refresh_from_db()
+    assert record.case == case and SanctionCase.objects.count() == 1
 
 
 def test_a_window_with_nobody_to_answer_for_it_is_left_to_the_centre_office(centre, clock, deploy_discipline):
@@ -260,3 +276,14 @@ def test_two_overdues_of_one_window_at_once_count_first_and_second(centre, clock
     results = _at_once(lambda: overdue(window, 1), lambda: overdue(window, 2))
     assert all(isinstance(r, ViolationRecord) for r in results), results
     assert sorted((r.occurrence, r.case.measure) for r in results) == [(1, JIEMIAN), (2, WARNING)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not connection.features.has_select_for_update, reason="concurrent writers: PostgreSQL")
+def test_two_offices_deciding_one_record_at_once_open_one_case(centre, clock, deploy_discipline):
+    record = record_violation(source="inspection:9", duty_rule="服务承诺制", finding="serious_corruption",
+                              official=centre["lisi"], facts="明察暗访发现索要财物，情节严重。")
+    decide = {"opened_by": centre["zhaobgs"], "measure": WARNING, "target_kind": OFFICIAL, "rule_code": "6.12"}
+    results = _at_once(lambda: open_case_for_record(record, **decide), lambda: open_case_for_record(record, **decide))
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "SanctionCase"], results
+    assert SanctionCase.objects.count() == 1

@@ -82,6 +82,7 @@ DISCIPLINE_FAMILY = ProcessFamily(
         "appeal_waived": _("Appeal waived"),
         "escalation_basis_revoked": _("Warning proposal lost its basis"),
         "violation_recorded": _("Violation record handed over"),
+        "violation_case_opened": _("Case opened for a violation record"),
     },
     outcome_labels={
         "sanction": _("Sanction decided"),

@@ -86,6 +86,10 @@ def violation_records(*, pending: bool | None = None) -> QuerySet[ViolationRecor
     return records
 
 
+def find_violation_record(record_id: int) -> ViolationRecord | None:
+    return violation_records().filter(pk=record_id).first()
+
+
 def appeal_draft_of(case: SanctionCase, official: Official) -> AppealDraft | None:
     """The appeal the official prepared on this case and has not sent yet."""
     return AppealDraft.objects.filter(case=case, appellant=official).prefetch_related("files").first()

@@ -32,7 +32,7 @@ from workflows.org.models import Official, Window
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.engine_env import bundle_for, environment
-from workflows.runtime.errors import InvalidInput
+from workflows.runtime.errors import Conflict, InvalidInput
 from workflows.runtime.services.definitions import latest_definition
 
 DUTY_RULE_DECISION = "duty_rule_measure"  # the decision complaint.bpmn's propose_measure calls
@@ -203,3 +203,45 @@ def record_violation(
         if existing is None:  # some other constraint: not a repeat of this source
             raise
         return existing
+
+
+@transaction.atomic
+def open_case_for_record(
+    record: ViolationRecord,
+    *,
+    opened_by: Official,
+    measure: str,
+    target_kind: str,
+    rule_code: str = "",
+    other_text: str = "",
+    facts: str = "",
+) -> SanctionCase:
+    """The centre office decides a record the table left to it: it opens the case itself (measure, target, the
+    catalogue item or a description), and the record points at it. The record's facts stand unless given anew.
+
+    A window record against the official means the window's head; an official's record against the window, their
+    window. Once a record has a case, another is refused (Conflict), also when two offices try at once.
+    """
+    if not opened_by.roles.filter(code="centre_office").exists():
+        raise DisciplineRefused(_("Only the centre office decides violation records."))
+    locked = ViolationRecord.objects.select_for_update(of=("self",)).select_related("window", "official__window").get(
+        pk=record.pk)
+    if locked.case_id is not None:
+        raise Conflict(_("A case was already opened for this record: %(case)s.") % {
+            "case": locked.case.register_number})
+    if target_kind == OFFICIAL:
+        window, official = None, locked.official or window_head(locked.window)
+    else:
+        window, official = locked.window or locked.official.window, None
+    case = open_case(
+        target_kind=target_kind, target_window=window, target_official=official, measure=measure,
+        rule_code=rule_code, other_text=other_text, facts=facts.strip() or locked.facts,
+        origin=SanctionCase.RECORD, opened_by=opened_by,
+    )
+    locked.case = case
+    locked.save(update_fields=["case"])
+    audit.record("violation_case_opened", instance=case.instance, actor=opened_by,
+                 message=_("%(source)s decided by the centre office: case %(case)s opened (%(measure)s)") % {
+                     "source": locked.source, "case": case.register_number, "measure": case.measure},
+                 after={"violation_record_id": locked.pk, "case_id": case.pk, "note": locked.note})
+    return case

@@ -1,4 +1,5 @@
-"""The ledger (台帐) filters: year, department, window, official; the violation records' filter: case or pending."""
+"""The ledger (台帐) filters: year, department, window, official; the violation records' filter (case or pending)
+and the centre office's case for a record the duty-rule table left to it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from workflows.discipline.catalogue import rule_label
+from workflows.discipline.models import MEASURE_CHOICES, TARGET_KIND_CHOICES, ViolationRecord, ViolationRule
 from workflows.org.models import Department, Official, Window
 from workflows.runtime.clock import today
 
@@ -47,3 +50,28 @@ class ViolationFilterForm(forms.Form):
         """True, False or None (all), as selectors.violation_records takes it; an invalid value shows all."""
         status = self.cleaned_data.get("status") if self.is_valid() else ""
         return {self.PENDING: True, self.WITH_CASE: False}.get(status)
+
+
+class RecordCaseForm(forms.Form):
+    """立案 for a pending violation record: what the table did not say, the centre office does."""
+
+    measure = forms.ChoiceField(label=_("Measure"), choices=MEASURE_CHOICES)
+    target_kind = forms.ChoiceField(label=_("Measure for"), choices=TARGET_KIND_CHOICES)
+    rule_code = forms.ModelChoiceField(label=_("Catalogue item"), queryset=ViolationRule.objects.all(),
+                                       to_field_name="code", required=False)
+    other_text = forms.CharField(label=_("Other circumstance"), max_length=500, required=False,
+                                 help_text=_("When no catalogue item fits, describe the breach."))
+    facts = forms.CharField(label=_("Facts"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("Left empty, the record's facts stand."))
+
+    def __init__(self, *args, record: ViolationRecord, **kwargs) -> None:
+        kwargs.setdefault("initial", {"facts": record.facts,
+                                      "target_kind": "official" if record.official_id else "window"})
+        super().__init__(*args, **kwargs)
+        self.fields["rule_code"].label_from_instance = rule_label
+
+    def case(self) -> dict:
+        """The keyword arguments of violations.open_case_for_record."""
+        data = dict(self.cleaned_data)
+        data["rule_code"] = data["rule_code"].code if data["rule_code"] else ""
+        return data

@@ -17,6 +17,7 @@ urlpatterns = [
     path("discipline/complaints/", complaints.complaint_list, name="complaint_list"),
     path("discipline/complaints/new/", complaints.complaint_new, name="complaint_new"),
     path("discipline/violations/", violations.violation_list, name="violation_list"),
+    path("discipline/violations/<int:record_id>/case/", violations.violation_open_case, name="violation_open_case"),
     path("discipline/ledger/", ledger.ledger, name="ledger"),
     path("discipline/ledger.csv", ledger.ledger_export, name="ledger_csv"),
     path("discipline/ledger-officials.csv", ledger.official_ledger_export, name="official_ledger_csv"),
