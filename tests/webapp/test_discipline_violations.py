@@ -110,3 +110,33 @@ def test_only_the_centre_office_opens_cases_for_records(login, centre, deploy_di
     assert login("lisi").get(url).status_code == 403
     assert login("zhaobgs").get(reverse("violation_open_case", args=[record.pk + 99])).status_code == 404
     assert SanctionCase.objects.count() == 0
+
+
+def test_the_api_lists_records_and_the_office_opens_a_case_for_one(login, centre, deploy_discipline):
+    first = overdue(centre["zhangsan"].window, 1)
+    record = pending_record(centre)
+    office = login("zhaobgs")
+    listed = office.get("/api/violation-records/").json()["results"]
+    assert [r["source"] for r in listed] == ["inspection:3", "application:1:overdue"]
+    assert (listed[1]["case"], listed[1]["case_number"], listed[1]["measure"], listed[1]["occurrence"]) == (
+        first.case.pk, first.case.register_number, "诫勉教育", 1)
+    assert listed[1]["finding_label"] == "超出规定时限（窗口造成）" and listed[1]["window"]["name"] == "企业登记窗口"
+    assert (listed[0]["case"], listed[0]["note"]) == (None, "处理办法对该情形没有规定处理措施。")
+    assert [r["source"] for r in office.get("/api/violation-records/", {"pending": "true"}).json()["results"]] == [
+        "inspection:3"]
+    assert login("lisi").get("/api/violation-records/").status_code == 403
+
+    url = f"/api/violation-records/{record.pk}/case/"
+    assert office.post(url, {"measure": "效能告诫", "target_kind": "official", "rule_code": "9.9"},
+                       content_type="application/json").status_code == 400
+    refused = login("qianxn").post(url, {"measure": "效能告诫", "target_kind": "official", "rule_code": "6.12"},
+                                   content_type="application/json")
+    assert refused.status_code == 400 and "只有中心办公室" in refused.content.decode()
+    opened = office.post(url, {"measure": "效能告诫", "target_kind": "official", "rule_code": "6.12"},
+                         content_type="application/json")
+    assert opened.status_code == 201, opened.json()
+    assert (opened.json()["origin"], opened.json()["rule_code"]) == ("record", "6.12")
+    again = office.post(url, {"measure": "效能告诫", "target_kind": "official", "rule_code": "6.12"},
+                        content_type="application/json")
+    assert again.status_code == 409 and opened.json()["register_number"] in again.content.decode()
+    assert SanctionCase.objects.count() == 2

@@ -1,5 +1,5 @@
-"""Discipline API: complaints and the ledger for the centre office and the efficiency group; cases and appeals
-with the cases' visibility rule (own cases, or all for those two roles)."""
+"""Discipline API: complaints, the ledger and the violation records handed over by rule for the centre office and
+the efficiency group; cases and appeals with the cases' visibility rule (own cases, or all for those two roles)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,17 @@ from webapp.api.permissions import IsOfficial
 from webapp.api.views import OfficialViewSet
 from webapp.families.discipline import serializers as ds
 from workflows.discipline.access import handles_discipline
-from workflows.discipline.models import Appeal, Complaint, SanctionCase
+from workflows.discipline.models import Appeal, Complaint, SanctionCase, ViolationRecord
 from workflows.discipline.selectors import (
     appeals_visible_to,
     cases_visible_to,
     complaints,
     official_ledger,
+    violation_records,
     window_ledger,
 )
 from workflows.discipline.services import file_appeal, file_complaint, preview_appeal, waive_appeal
+from workflows.discipline.violations import open_case_for_record
 from workflows.org.selectors import official_of
 from workflows.runtime.clock import today
 
@@ -144,3 +146,32 @@ class LedgerViewSet(OfficialViewSet):
             "windows": window_ledger(year, department_id=q["department"], window_id=q["window"]),
         }
         return Response(ds.LedgerSerializer(ledger).data)
+
+
+class ViolationRecordFilter(django_filters.FilterSet):
+    pending = django_filters.BooleanFilter(field_name="case", lookup_expr="isnull",
+                                           label="true: only those waiting for the centre office (no case)")
+
+    class Meta:
+        model = ViolationRecord
+        fields = ["duty_rule", "finding", "pending"]
+
+
+class ViolationRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfficialViewSet):
+    """工作记录移送: records other families handed over by rule, newest first, with the case the table opened."""
+
+    permission_classes = [IsOfficial, HandlesDiscipline]
+    serializer_class = ds.ViolationRecordSerializer
+    filterset_class = ViolationRecordFilter
+
+    def get_queryset(self) -> QuerySet[ViolationRecord]:
+        return violation_records()
+
+    @extend_schema(request=ds.RecordCaseSerializer, responses={201: ds.SanctionCaseSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def case(self, request: Request, pk: str) -> Response:
+        """立案 by the centre office for a record the duty-rule table left to it; a record with a case: 409."""
+        payload = ds.RecordCaseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        case = open_case_for_record(self.get_object(), opened_by=self.official, **payload.validated_data)
+        return Response(ds.SanctionCaseSerializer(case).data, status=status.HTTP_201_CREATED)

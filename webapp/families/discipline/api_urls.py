@@ -7,4 +7,5 @@ routes = [
     ("cases", api.SanctionCaseViewSet, "case"),
     ("appeals", api.AppealViewSet, "appeal"),
     ("ledger", api.LedgerViewSet, "ledger"),
+    ("violation-records", api.ViolationRecordViewSet, "violation-record"),
 ]

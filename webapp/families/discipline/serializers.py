@@ -1,4 +1,5 @@
-"""API shapes of the discipline family: complaints, sanction cases with their letters, appeals, the ledger."""
+"""API shapes of the discipline family: complaints, sanction cases with their letters, appeals, the ledger, the
+violation records handed over by rule."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from rest_framework import serializers
 from webapp.api.serializers import OfficialRefSerializer
 from workflows.discipline.attachments import AttachmentRefused, check_attachments
 from workflows.discipline.models import (
+    MEASURE_CHOICES,
     TARGET_KIND_CHOICES,
     Appeal,
     AppealAttachment,
     Complaint,
     Letter,
     SanctionCase,
+    ViolationRecord,
+    ViolationRule,
 )
 from workflows.org.models import Official, Window
 from workflows.runtime.validators import MAX_ROW_ID
@@ -194,3 +198,32 @@ class LedgerSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     officials = OfficialLedgerRowSerializer(many=True)
     windows = WindowLedgerRowSerializer(many=True)
+
+
+class ViolationRecordSerializer(serializers.ModelSerializer):
+    window = WindowRefSerializer(read_only=True, allow_null=True)
+    official = OfficialRefSerializer(read_only=True, allow_null=True)
+    finding_label = serializers.CharField(read_only=True)
+    case_number = serializers.CharField(source="case.register_number", read_only=True, allow_null=True, default=None)
+    measure = serializers.CharField(source="case.measure", read_only=True, allow_null=True, default=None)
+    note = serializers.CharField(read_only=True, help_text="why no case was opened: the centre office decides")
+
+    class Meta:
+        model = ViolationRecord
+        fields = ["id", "source", "duty_rule", "finding", "finding_label", "occurrence", "window", "official", "facts",
+                  "occurred_at", "created_at", "case", "case_number", "measure", "note"]
+
+
+class RecordCaseSerializer(serializers.Serializer):
+    """The centre office's case for a record left to it; which target and rule fit is the service's rule."""
+
+    measure = serializers.ChoiceField(choices=MEASURE_CHOICES)
+    target_kind = serializers.ChoiceField(choices=TARGET_KIND_CHOICES)
+    rule_code = serializers.SlugRelatedField(slug_field="code", queryset=ViolationRule.objects.all(), required=False,
+                                             allow_null=True, default=None)
+    other_text = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    facts = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="",
+                                  help_text="empty: the record's facts stand")
+
+    def validate_rule_code(self, rule: ViolationRule | None) -> str:
+        return rule.code if rule is not None else ""
