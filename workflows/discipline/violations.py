@@ -111,6 +111,8 @@ def _whom(measure: Measure, window: Window | None, official: Official | None
         window = window or official.window
         if window is None:
             return None, None, _("%(name)s works at no window; the rule targets the window.") % {"name": official.name}
+        if window_head(window) is None:  # who receives a window's letter and may appeal (services._respondent)
+            return None, None, _("%(window)s has no window head to answer for it.") % {"window": window}
         return window, None, ""
     if measure.target == OFFICIAL:
         official = official or window_head(window)
