@@ -79,7 +79,7 @@ def _application(application_id: Any) -> Application:
 def co_departments(application: Application) -> list[Department]:
     """The item's co-departments other than the lead, by name; refused when there are none (not a joint matter)."""
     if application.kind != ServiceItem.JOINT:
-        raise JointReviewRefused(_("Application %(number)s is not a joint application (联办件)")
+        raise JointReviewRefused(_("Application %(number)s is not a joint application")
                                  % {"number": application.number})
     departments = [d for d in application.item.co_departments.order_by("name") if d.pk != application.department_id]
     if not departments:
