@@ -108,7 +108,7 @@ JOINT_REPRESENTATIVES = [  # (username, name, department)
     ("hanzj", "韩住建", "县住房和城乡建设局"),
     ("yanghb", "杨环保", "县生态环境局"),
 ]
-DEMO_JOINT_NUMBER = "LB20261130001"
+DEMO_JOINT_NUMBER = "LB-DEMO-0001"
 
 
 def seed_joint_representatives() -> list[Official]:
