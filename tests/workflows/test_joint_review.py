@@ -2,7 +2,8 @@
 
 建设项目并联审批 has three co-departments. The lead informs them on Thursday 2026-12-03 with two working days: the
 last one is Monday 12-07 (the weekend does not count), so silence becomes consent at Tuesday 00:00 where the item
-allows it, not on Saturday as two calendar days would, and not a second before the close of Monday.
+allows it, not on Saturday as two calendar days would, and not a second before the close of Monday. The same
+across New Year's Day 2027 and the weekend after it; and a holiday announced after informing moves the deadline.
 """
 
 from __future__ import annotations
@@ -75,25 +76,34 @@ def test_each_co_department_gets_one_task_for_its_chief_representative_under_one
     assert AuditEvent.objects.filter(action="joint_co_departments_informed", instance=instance).count() == 1
 
 
-def test_a_silent_department_is_deemed_to_consent_after_the_close_of_its_last_working_day_never_before(item, clock):
+@pytest.mark.parametrize(("informed", "calendar_days_end", "last_second", "consent_at"), [
+    pytest.param(THURSDAY, datetime(2026, 12, 5, 0, 0, tzinfo=CENTRE_TZ), LAST_SECOND_OF_MONDAY, TUESDAY_MIDNIGHT,
+                 id="across a weekend"),
+    pytest.param(datetime(2026, 12, 30, 9, 0, tzinfo=CENTRE_TZ), datetime(2027, 1, 1, 0, 0, tzinfo=CENTRE_TZ),
+                 datetime(2027, 1, 4, 23, 59, 59, tzinfo=CENTRE_TZ), datetime(2027, 1, 5, 0, 0, tzinfo=CENTRE_TZ),
+                 id="across New Year's Day and a weekend"),
+])
+def test_a_silent_department_is_deemed_to_consent_after_the_close_of_its_last_working_day_never_before(
+        item, clock, informed, calendar_days_end, last_second, consent_at):
+    clock.set(informed)
     application = joint_application(item, silent_consent=True)
     instance = started(application)
     inform(instance, days=2)
     answer_all_but(instance, SILENT)
     instance.refresh_from_db()
-    assert instance.next_timer_at == TUESDAY_MIDNIGHT
+    assert instance.next_timer_at == consent_at
+    assert review_of(application, SILENT).due_at == last_second
 
-    saturday = datetime(2026, 12, 5, 0, 0, tzinfo=CENTRE_TZ)  # two calendar days would end here
-    for moment in (saturday, LAST_SECOND_OF_MONDAY):
+    for moment in (calendar_days_end, last_second):  # where two calendar days would end; the close of the last day
         clock.set(moment)
         assert fire_due_timers() == 0
         assert review_of(application, SILENT).answer == ""
         assert not open_tasks(instance, "conclude_joint_review")
 
-    clock.set(TUESDAY_MIDNIGHT)
+    clock.set(consent_at)
     assert fire_due_timers() == 1
     silent = review_of(application, SILENT)
-    assert silent.answer == CoDepartmentReview.DEEMED_CONSENT and silent.answered_at == TUESDAY_MIDNIGHT
+    assert silent.answer == CoDepartmentReview.DEEMED_CONSENT and silent.answered_at == consent_at
     assert silent.answered_by is None and silent.get_answer_display() == "逾期未答复，视为同意"
     deemed = AuditEvent.objects.get(action="joint_co_review_deemed_consent", instance=instance)
     assert SILENT in deemed.message
@@ -217,3 +227,27 @@ def test_a_department_without_a_chief_representative_is_answered_by_its_deputy_l
     inform(instance)
     task = task_of(instance, "县自然资源局")
     assert [o.user.username for o in task.candidates.all()] == ["wufj"]  # 吴振华, 县自然资源局 分管领导
+
+
+def test_a_holiday_announced_after_informing_moves_the_deadline_the_task_and_the_consent(item, clock, centre):
+    from workflows.org.models import CalendarOverride
+    from workflows.runtime.services.calendar import save_override
+
+    application = joint_application(item, silent_consent=True)
+    instance = started(application)
+    inform(instance, days=2)
+    answer_all_but(instance, SILENT)
+    assert save_override(CalendarOverride(day=datetime(2026, 12, 7).date(), kind=CalendarOverride.HOLIDAY,
+                                          note="临时放假"), actor=centre["admin"]) >= 1
+    moved_close = datetime(2026, 12, 8, 23, 59, 59, tzinfo=CENTRE_TZ)
+    assert review_of(application, SILENT).due_at == moved_close
+    assert task_of(instance, SILENT).due_at == moved_close
+    instance.refresh_from_db()
+    assert instance.next_timer_at == datetime(2026, 12, 9, 0, 0, tzinfo=CENTRE_TZ)
+    assert review_of(application, "县自然资源局").due_at == LAST_SECOND_OF_MONDAY  # answered: stays as it was
+
+    clock.set(TUESDAY_MIDNIGHT)
+    assert fire_due_timers() == 0
+    clock.set(datetime(2026, 12, 9, 0, 0, tzinfo=CENTRE_TZ))
+    assert fire_due_timers() == 1
+    assert review_of(application, SILENT).answer == CoDepartmentReview.DEEMED_CONSENT

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.applications.access import can_edit_catalogue, can_see_refusal_register
 from workflows.applications.demo import seed_demo_catalogue, seed_demo_joint_review
 from workflows.applications.joint import JOINT_REVIEW_PROCESS
+from workflows.applications.joint_deadlines import JOINT_REVIEW_DEADLINE
 from workflows.applications.joint_forms import TASK_FORMS as JOINT_TASK_FORMS
 from workflows.applications.joint_process import SERVICES as JOINT_SERVICES
 from workflows.applications.joint_process import application_of_instance, deploy_joint_review, joint_reading
@@ -65,5 +66,6 @@ APPLICATIONS_FAMILY = ProcessFamily(
     api_routes="webapp.families.applications.api_urls",
     services={**SERVICES, **JOINT_SERVICES},
     deploy=_deploy,
+    stored_deadlines=JOINT_REVIEW_DEADLINE,
     seed_demo=_seed_demo,
 )
