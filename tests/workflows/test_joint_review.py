@@ -251,3 +251,34 @@ def test_a_holiday_announced_after_informing_moves_the_deadline_the_task_and_the
     clock.set(datetime(2026, 12, 9, 0, 0, tzinfo=CENTRE_TZ))
     assert fire_due_timers() == 1
     assert review_of(application, SILENT).answer == CoDepartmentReview.DEEMED_CONSENT
+
+
+def test_called_by_an_application_process_it_takes_the_application_and_gives_back_only_the_conclusion(item):
+    """The contract with the application flow: a call activity passes `application_id`, gets `joint_conclusion`;
+    the joint review's own data (reviews, forms) does not spill into the caller."""
+    from pathlib import Path
+
+    from tests.conftest import BPMN_DIR
+    from workflows.runtime.services.definitions import deploy_definition
+    from workflows.runtime.services.instances import start_process
+
+    caller = Path(__file__).parent / "fixtures" / "joint_caller.bpmn"
+    called = BPMN_DIR / "joint_review.bpmn"
+    deploy_definition("joint_caller", {"joint_caller.bpmn": caller.read_text(encoding="utf-8"),
+                                       "joint_review.bpmn": called.read_text(encoding="utf-8")})
+    application = joint_application(item)
+    instance = start_process("joint_caller", data={"application_id": application.pk, "applicant": "某公司"},
+                             business_key=application.number, started_by=application.received_by)
+    application.instance = instance
+    application.save(update_fields=["instance"])
+    inform(instance)
+    answer_all_but(instance, None)
+    [conclude] = open_tasks(instance, "conclude_joint_review")
+    complete(conclude, REPRESENTATIVE[LEAD], {"decision": "approve", "opinion": "准予办理"})
+
+    instance.refresh_from_db()
+    assert (instance.status, instance.end_event) == (ProcessInstance.COMPLETED, "application_approved")
+    data = runner_for(instance.definition).restore(instance.state).data
+    assert data["joint_conclusion"] == {"approved": True, "opinion": "准予办理"}
+    assert data["applicant"] == "某公司"
+    assert not {"reviews", "review", "inform", "conclusion_answer", "lead_role"} & set(data)
