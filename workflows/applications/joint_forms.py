@@ -44,12 +44,15 @@ class JointInformForm(_JointTaskForm):
                              choices=[(WRITTEN, _("In writing, each department at the same time")),
                                       (MEETING, _("Call a joint meeting (major matter)"))], initial=WRITTEN)
     review_days = forms.IntegerField(label=_("Review period (working days)"), initial=joint.DEFAULT_REVIEW_DAYS,
-                                     min_value=1, max_value=joint.MAX_REVIEW_DAYS)
+                                     min_value=1, max_value=joint.MAX_REVIEW_DAYS, required=False)
 
     def clean(self) -> dict[str, Any]:
+        """The period matters only for a written round (a meeting's answers are due the next working day)."""
         cleaned = super().clean()
         days = cleaned.get("review_days")
-        if cleaned.get("mode") == self.WRITTEN and days is not None and self.application is not None:
+        if cleaned.get("mode") == self.WRITTEN and days is None and "review_days" not in self.errors:
+            self.add_error("review_days", forms.Field.default_error_messages["required"])
+        elif cleaned.get("mode") == self.WRITTEN and days is not None and self.application is not None:
             try:
                 joint.check_review_days(self.application, days)
             except joint.JointReviewRefused as refusal:
@@ -57,7 +60,7 @@ class JointInformForm(_JointTaskForm):
         return cleaned
 
     def payload(self) -> dict[str, Any]:
-        return {"mode": self.cleaned_data["mode"], "review_days": self.cleaned_data["review_days"]}
+        return {"mode": self.cleaned_data["mode"], "review_days": self.cleaned_data["review_days"]}  # None: meeting
 
 
 class CoDepartmentReviewForm(_JointTaskForm):
