@@ -14,7 +14,7 @@ from django.conf import settings
 from workflows.applications import joint
 from workflows.applications.models import Application, CoDepartmentReview
 from workflows.org.models import Official
-from workflows.runtime.models import ProcessDefinition, ProcessInstance
+from workflows.runtime.models import AuditEvent, ProcessDefinition, ProcessInstance
 from workflows.runtime.services.definitions import deploy_from_files
 
 
@@ -30,11 +30,16 @@ def application_of_instance(instance: ProcessInstance) -> Application | None:
 
 
 def joint_reading(application: Application, reader: Official | None) -> dict[str, Any]:
-    """Every department's answer (deemed consents marked) and every meeting, for the case summary."""
+    """Every department's answer (deemed consents marked), every meeting and the lead's conclusion once given, for
+    the case summary. The conclusion is the process's output (joint_conclusion) and its audit row, not a column:
+    the application's own outcome is the application flow's to record."""
+    concluded = (AuditEvent.objects.filter(instance_id=application.instance_id, action="joint_review_concluded")
+                 .select_related("actor").order_by("-at", "-id").first() if application.instance_id else None)
     return {
         "co_reviews": list(application.co_reviews.select_related("department", "answered_by")),
         "joint_meetings": list(application.meetings.prefetch_related("absent_departments")
                                .select_related("recorded_by")),
+        "joint_conclusion": concluded,
     }
 
 
