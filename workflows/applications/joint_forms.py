@@ -95,9 +95,13 @@ class JointMeetingForm(_JointTaskForm):
         widget=forms.CheckboxSelectMultiple)
 
     def prepare(self) -> None:
+        """The application's co-departments; an item changed meanwhile leaves none, and the service says why."""
         if self.application is not None:
-            self.fields["absent_department_ids"].choices = [
-                (d.pk, d.name) for d in joint.co_departments(self.application)]
+            try:
+                departments = joint.co_departments(self.application)
+            except joint.JointReviewRefused:
+                departments = []
+            self.fields["absent_department_ids"].choices = [(d.pk, d.name) for d in departments]
 
     def payload(self) -> dict[str, Any]:
         return {"minutes": self.cleaned_data["minutes"].strip(),
