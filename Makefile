@@ -1,7 +1,7 @@
 # govflow developer tasks (GNU make).
 #   make run    install, migrate, seed the demo centre, serve on http://127.0.0.1:8000
 #   make test   install, ruff, pytest (SQLite by default; DATABASE_URL / REDIS_URL switch to the real services)
-#   make bench  engine and inbox benchmarks
+#   make bench  engine, inbox, task completion and joint review benchmarks
 #   make bench-scale  issue 7's table: the services against the engine alone, on PostgreSQL (DATABASE_URL)
 
 VENV   ?= .venv
@@ -45,6 +45,7 @@ bench: $(PY_STAMP)
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_inbox.py
 	$(PY) bench/bench_task_completion.py
+	$(PY) bench/bench_joint_application.py
 
 # BENCH_FLAGS=--full for the issue's 100k open + 1M closed inbox tasks; --tiny for a smoke run (SQLite allowed).
 bench-scale: $(PY_STAMP)

@@ -126,6 +126,17 @@ class ReadyTask:
         except AssignmentError as exc:
             raise ExecutionError(self.meta.spec_name, str(exc)) from exc
 
+    @property
+    def department_id(self) -> int | None:
+        """The department this task's department scope reads (`department_variable`); None: the case's own."""
+        if not self.meta.department_variable:
+            return None
+        value = self.data.get(self.meta.department_variable)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ExecutionError(self.meta.spec_name,
+                                 f"部门变量“{self.meta.department_variable}”不是部门编号：{value!r}")
+        return value
+
 
 @dataclass(frozen=True)
 class MovedTimer:

@@ -59,6 +59,9 @@ class HumanTaskMeta:
     fallback_scope: str | None = None
     performer_of: str | None = None  # bpmn id of an earlier user task whose performer takes this one
     initiator_may_act: bool = False  # the one who started the case acts as an office here (e.g. registers a complaint)
+    # A data variable holding the id of the department an `applicant.department` scope reads for this task instead of
+    # the case's own: each co-department of a joint review (联办件) gets its task in its own department.
+    department_variable: str | None = None
 
     @property
     def fallback(self) -> AssignmentRule | None:
@@ -155,6 +158,8 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
             problem(f"fallback_role：{exc}")
     if props.get("initiator_may_act", "false") not in ("true", "false"):
         problem("initiator_may_act 只能是 true 或 false")
+    if props.get("department_variable") and (props.get("scope") or "applicant.department") != "applicant.department":
+        problem("department_variable 只能与范围 applicant.department 一起使用")
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
         problem(f"due_working_days must be a whole number, got {due!r}")
@@ -173,6 +178,7 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         fallback_scope=props.get("fallback_scope"),
         performer_of=props.get("performer_of"),
         initiator_may_act=props.get("initiator_may_act") == "true",
+        department_variable=props.get("department_variable"),
     )
 
 

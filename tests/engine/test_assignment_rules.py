@@ -149,6 +149,24 @@ def test_fallback_and_performer_of_are_read_from_the_properties():
     assert bundle.human_tasks["receive"].fallback is None
 
 
+def test_department_variable_scopes_the_task_to_the_department_the_data_names():
+    """A joint review's co-department tasks: one rule, each task in the department its branch data names."""
+    from engine.errors import ExecutionError
+    from engine.runtime import ReadyTask
+
+    meta = load_bundle({"two_step.bpmn": with_props(("department_variable", "reviewing_department_id"))}
+                       ).human_tasks["approve"]
+    assert meta.department_variable == "reviewing_department_id"
+    assert ReadyTask("t1", meta, {"reviewing_department_id": 7}).department_id == 7
+    assert ReadyTask("t2", bundle_meta_without_variable(), {"reviewing_department_id": 7}).department_id is None
+    with pytest.raises(ExecutionError, match="reviewing_department_id"):
+        _ = ReadyTask("t3", meta, {"reviewing_department_id": "县税务局"}).department_id
+
+
+def bundle_meta_without_variable():
+    return load_bundle({"two_step.bpmn": TWO_STEP}).human_tasks["approve"]
+
+
 @pytest.mark.parametrize("props", [
     (("performer_of", "no_such_task"),),
     (("performer_of", "wait_five_days"),),  # a timer, not a user task
@@ -156,6 +174,7 @@ def test_fallback_and_performer_of_are_read_from_the_properties():
     (("fallback_role", "window_boss"),),
     (("fallback_role", "window_head"), ("fallback_scope", "applicant")),
     (("initiator_may_act", "yes"),),
+    (("scope", "centre"), ("department_variable", "reviewing_department_id")),  # only a department scope reads it
 ])
 def test_a_wrong_assignment_property_is_refused_at_deploy_naming_the_task(props):
     with pytest.raises(DefinitionError) as refused:

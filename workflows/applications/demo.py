@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from workflows.applications.models import ServiceItem
+from workflows.applications.models import Application, ServiceItem
 from workflows.applications.services import Material, ServiceItemInput, create_service_item
-from workflows.org.models import Department
+from workflows.org.demo import DEMO_PASSWORD
+from workflows.org.models import Department, Official, Role
+from workflows.org.selectors import working_calendar
+from workflows.runtime.clock import now
 
 # The demo centre has no construction, development or environment department; a joint construction approval needs them.
 EXTRA_DEPARTMENTS = ["县发展和改革委员会", "县住房和城乡建设局", "县生态环境局"]
@@ -94,3 +98,51 @@ def seed_demo_catalogue() -> list[ServiceItem]:
             refusing_roles=demo.refusing,
         ), actor=None)
     return list(ServiceItem.objects.filter(code__in=[d.code for d in ITEMS]).order_by("code"))
+
+
+# 联办件: a chief representative (首席代表, 第十七条) for the lead and each co-department of 建设项目并联审批, so every
+# step of the joint review can be clicked through with a demo login (password as for every demo login).
+JOINT_REPRESENTATIVES = [  # (username, name, department)
+    ("hefg", "何发改", "县发展和改革委员会"),
+    ("xuzr", "许自然", "县自然资源局"),
+    ("hanzj", "韩住建", "县住房和城乡建设局"),
+    ("yanghb", "杨环保", "县生态环境局"),
+]
+DEMO_JOINT_NUMBER = "LB-DEMO-0001"
+
+
+def seed_joint_representatives() -> list[Official]:
+    departments = {d.name: d for d in Department.objects.all()}
+    role = Role.objects.get(code="chief_representative")
+    officials = []
+    for username, name, department in JOINT_REPRESENTATIVES:
+        official = Official.objects.filter(user__username=username).first()
+        if official is None:
+            user = get_user_model().objects.create_user(username, password=DEMO_PASSWORD, first_name=name)
+            official = Official.objects.create(user=user, name=name, department=departments[department])
+            official.roles.set([role])
+        officials.append(official)
+    return officials
+
+
+@transaction.atomic
+def seed_demo_joint_review() -> list[str]:
+    """The joint representatives and one 建设项目并联审批 case whose joint review waits for the lead to inform the
+    co-departments (once: a second seed finds the case and changes nothing); returns the lines to print."""
+    from workflows.applications.joint import start_joint_review
+
+    seed_joint_representatives()
+    if not Application.objects.filter(number=DEMO_JOINT_NUMBER).exists():
+        item = ServiceItem.objects.get(code="LB-001")
+        window = Official.objects.get(user__username="lisi")
+        at = now()
+        application = Application.objects.create(
+            number=DEMO_JOINT_NUMBER, item=item, kind=item.kind, department=item.department,
+            applicant="伊犁河谷新能源开发有限公司", phone="0999-8123456", matter="尼勒克县 50MW 光伏电站建设项目",
+            received_by=window, received_at=at, status=Application.IN_PROGRESS, accepted_at=at,
+            due_at=working_calendar().deadline(at, item.promised_days))
+        start_joint_review(application, started_by=window)
+    lines = [f"联办件演示：办件 {DEMO_JOINT_NUMBER}（建设项目并联审批）等待牵头部门告知协办部门"]
+    lines += [f"  {username:<10} {name}  首席代表（{department}）"
+              for username, name, department in JOINT_REPRESENTATIVES]
+    return lines

@@ -24,11 +24,16 @@ from workflows.runtime.clock import now, today
 from workflows.runtime.models import HumanTask, ProcessInstance
 
 
-def case_context(instance: ProcessInstance, initiator_may_act: bool = False) -> CaseContext:
-    """The case in the org chart; its subject and (unless the step says otherwise) initiator are left out."""
+def case_context(instance: ProcessInstance, initiator_may_act: bool = False,
+                 department_id: int | None = None) -> CaseContext:
+    """The case in the org chart; its subject and (unless the step says otherwise) initiator are left out.
+
+    `department_id`: the department a task's department scope reads when it is not the case's own (a task row
+    keeps it: each co-department's review of a joint case is scoped to that department)."""
     own = frozenset(i for i in (instance.applicant_id, None if initiator_may_act else instance.started_by_id)
                     if i is not None)
-    return CaseContext(applicant_id=instance.applicant_id, department_id=instance.department_id,
+    return CaseContext(applicant_id=instance.applicant_id,
+                       department_id=department_id if department_id is not None else instance.department_id,
                        window_id=instance.window_id, excluded_ids=own)
 
 
@@ -75,8 +80,9 @@ def _rules(task: HumanTask) -> list[AssignmentRule]:
 
 def _resolve(task: HumanTask, instance: ProcessInstance, org: OrgSnapshot) -> Resolution:
     try:
-        return assign(AssignmentRule(task.role, task.scope), case_context(instance, task.initiator_may_act),
-                      org, today(), fallback=_fallback(task), performer_id=_performer(instance, task.performer_of))
+        return assign(AssignmentRule(task.role, task.scope),
+                      case_context(instance, task.initiator_may_act, task.department_id), org, today(),
+                      fallback=_fallback(task), performer_id=_performer(instance, task.performer_of))
     except AssignmentError as exc:
         raise ExecutionError(task.spec_name, str(exc)) from exc
 
@@ -146,18 +152,23 @@ def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner)
         due_working_days=ready.meta.due_working_days,
         created_at=now(),
         applicant_id=instance.applicant_id,
-        department_id=instance.department_id,
+        department_id=ready.department_id if ready.department_id is not None else instance.department_id,
         case_number=instance.business_key,
         process_key=instance.definition.key,
     )
 
 
 def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: ProcessRunner) -> None:
-    """Rows for the tasks a step made ready: one org query for all their rules, then one INSERT per table."""
+    """Rows for the tasks a step made ready: one org query for all their rules (one per department when tasks are
+    scoped to different departments, as the co-departments of a joint review are), then one INSERT per table."""
     tasks = [_new_row(instance, ready_task, runner) for ready_task in ready]
-    org = org_for([rule for task in tasks for rule in _rules(task)], case_context(instance), today())
+    orgs: dict[int | None, OrgSnapshot] = {}
+    for department_id in dict.fromkeys(task.department_id for task in tasks):
+        rules = [rule for task in tasks if task.department_id == department_id for rule in _rules(task)]
+        orgs[department_id] = org_for(rules, case_context(instance, department_id=department_id), today())
     resolved: list[tuple[HumanTask, Resolution]] = []
     for task in tasks:
+        org = orgs[task.department_id]
         resolution = _resolve(task, instance, org)
         task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
         _flag(task, resolution)
@@ -165,6 +176,7 @@ def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: Proc
     HumanTask.objects.bulk_create(tasks)
     _insert_people(resolved)
     for task, resolution in resolved:
+        org = orgs[task.department_id]
         audit.record("task_created", task=task, message=task.title, after=_describe(resolution, org))
         if resolution.substitutions:
             audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗",
@@ -215,7 +227,7 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
     moved = 0
     for task in tasks:
         before = sorted(o.pk for o in task.candidates.all())
-        org = org_for(_rules(task), case_context(task.instance), today())
+        org = org_for(_rules(task), case_context(task.instance, department_id=task.department_id), today())
         try:
             resolution = _resolve(task, task.instance, org)
         except ExecutionError as exc:  # the post is vacant now: the task stays where it is until it is filled
