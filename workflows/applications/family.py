@@ -5,8 +5,20 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from workflows.applications import application_forms as forms
+from workflows.applications import clock
 from workflows.applications.access import can_edit_catalogue, can_see_refusal_register
+from workflows.applications.application_demo import seed_demo_applications
+from workflows.applications.application_process import SERVICES as APPLICATION_SERVICES
+from workflows.applications.application_process import (
+    application_deployable,
+    application_of_instance,
+    clock_entries,
+    deploy_application,
+    rating_of,
+)
 from workflows.applications.demo import seed_demo_catalogue
+from workflows.applications.intake import APPLICATION_PROCESS
 from workflows.applications.refusal_forms import RefusalDecisionForm
 from workflows.applications.rejection_report import (
     REJECTION_REPORT_PROCESS,
@@ -19,15 +31,49 @@ from workflows.runtime.registry import CaseRecord, NavEntry, ProcessFamily
 
 def _seed_demo() -> list[str]:
     items = seed_demo_catalogue()
-    return [f"服务事项目录：{len(items)} 个演示事项：{reverse('service_item_list')}"]
+    if not application_deployable():
+        return [f"服务事项目录：{len(items)} 个演示事项：{reverse('service_item_list')}",
+                "办件流程未部署：缺少 bpmn/joint_review.bpmn（联办件并联审查流程）"]
+    applications = seed_demo_applications()
+    return [f"服务事项目录：{len(items)} 个演示事项：{reverse('service_item_list')}",
+            f"演示办件：{len(applications)} 件（已受理的承诺件、待补正材料、上报暂停），窗口收件：{reverse('application_new')}"]
+
+
+def _deploy() -> list:
+    """The application process deploys with the joint_review process its call activity names (bpmn/joint_review.bpmn,
+    branch 9f-joint-review); until that file is there only the 否定报备 process is deployed."""
+    return [*deploy_rejection_report(), *(deploy_application() if application_deployable() else [])]
+
+
+def _application_for_reader(application, reader) -> dict:
+    """The clock as of now, its history, materials, notices and rating: what the case page shows of an application."""
+    return {"application_clock": clock.view(application), "application_entries": clock_entries(application),
+            "application_materials": application.materials.select_related("material"),
+            "application_notices": application.notices.all(), "application_rating": rating_of(application)}
 
 
 APPLICATIONS_FAMILY = ProcessFamily(
     name="applications",
     label=_("Applications"),
-    process_keys=(REJECTION_REPORT_PROCESS,),
-    task_forms={"refusal_decision": RefusalDecisionForm},
-    records={REJECTION_REPORT_PROCESS: CaseRecord("refusal", refusal_of_instance, "partials/refusal_summary.html")},
+    process_keys=(REJECTION_REPORT_PROCESS, APPLICATION_PROCESS),
+    task_forms={
+        "refusal_decision": RefusalDecisionForm,
+        "materials_arrived": forms.MaterialsArrivedForm,
+        "application_decision": forms.DecisionForm,
+        "application_handling": forms.HandlingForm,
+        "special_case_approval": forms.YesNoOpinionForm,
+        "extension_approval": forms.ExtensionApprovalForm,
+        "higher_authority_answer": forms.HigherAuthorityAnswerForm,
+        "supplement_arrived": forms.NoteForm,
+        "special_procedure_end": forms.NoteForm,
+        "result_issued": forms.ResultIssuedForm,
+        "rectification": forms.RectificationForm,
+    },
+    records={
+        REJECTION_REPORT_PROCESS: CaseRecord("refusal", refusal_of_instance, "partials/refusal_summary.html"),
+        APPLICATION_PROCESS: CaseRecord("application", application_of_instance, "partials/application_summary.html",
+                                        for_reader=_application_for_reader),
+    },
     action_labels={
         "service_item_created": _("Service item created"),
         "service_item_changed": _("Service item changed"),
@@ -36,16 +82,32 @@ APPLICATIONS_FAMILY = ProcessFamily(
         "refusal_withdrawn": _("Refusal withdrawn"),
         "refusal_registered": _("Refusal registered"),
         "refusal_materials_returned": _("Materials returned"),
+        "application_received": _("Application received"),
+        "application_accepted": _("Application accepted"),
+        "application_supplement_requested": _("Supplementary materials requested"),
+        "application_materials_arrived": _("Materials arrived"),
+        "application_clock_paused": _("Case clock paused"),
+        "application_clock_resumed": _("Case clock resumed"),
+        "application_extension_requested": _("Extension requested"),
+        "application_extension_refused": _("Extension refused"),
+        "application_extended": _("Time limit extended"),
+        "application_decided": _("Application decided"),
+        "application_result_issued": _("Result issued"),
+        "application_overdue": _("Application overdue"),
+        "application_reminder_sent": _("Reminder sent"),
+        "application_rated": _("Application rated"),
+        "application_rectified": _("Bad rating answered"),
     },
     navigation=(
         NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),
                  visible_to=can_edit_catalogue),
         NavEntry(_("Refusal register"), "refusal_register", visible_to=can_see_refusal_register),
+        NavEntry(_("Receive an application"), "application_new"),
         NavEntry(_("Propose a refusal"), "refusal_propose"),
     ),
     page_urls="webapp.families.applications.urls",
     api_routes="webapp.families.applications.api_urls",
-    services=SERVICES,
-    deploy=deploy_rejection_report,
+    services={**SERVICES, **APPLICATION_SERVICES},
+    deploy=_deploy,
     seed_demo=_seed_demo,
 )
