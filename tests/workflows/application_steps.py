@@ -21,8 +21,8 @@ from workflows.runtime.services.transitions import complete_task
 JOINT_REVIEW_STAND_IN = Path(__file__).parent / "fixtures" / "joint_review_stand_in.bpmn"
 
 
-@pytest.fixture
-def items(centre, settings, tmp_path) -> dict[str, ServiceItem]:
+@pytest.fixture(name="items")
+def items_fixture(centre, settings, tmp_path) -> dict[str, ServiceItem]:
     """The demo catalogue plus a 特办件 and a 上报件 item of department 0 (县市场监督管理局); both processes deployed;
     notices under a temporary media root."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -36,7 +36,7 @@ def _seed_demo() -> list[str]:
                 "办件流程未部署：缺少 bpmn/joint_review.bpmn（联办件并联审查流程）"]
     applications = seed_demo_applications()
     return [f"服务事项目录：{len(items)} 个演示事项：{reverse('service_item_list')}",
-            f"演示办件：{len(applications)} 件（已受理的承诺件、待补正材料、上报暂停），窗口收件：{reverse('application_new')}"]
+            f"演示办件：{len(applications)} 件（承诺件、待补正材料、上报暂停），收件：{reverse('application_new')}"]
 
 
 def _deploy() -> list:

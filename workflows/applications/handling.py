@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from engine.clock import CENTRE_TZ
-from engine.time_limits import REPORTED, SPECIAL_PROCEDURE, SUPPLEMENT
+from engine.time_limits import REPORTED, SUPPLEMENT
 from workflows.applications import application_notices as notices
 from workflows.applications import clock
 from workflows.applications.intake import ApplicationRefused
@@ -98,7 +98,7 @@ def record_arrivals(application: Application, material_ids: Iterable[int], *, of
 @transaction.atomic
 def pause(application: Application, *, kind: str, official: Official | None, note: str = "",
           planned_end: date | None = None) -> ClockEntry:
-    """Stop the clock: 补正材料 (a notice names what is asked), 上报审批 (上报件通知书) or 特别程序 (reason, planned end)."""
+    """Stop the clock: 补正材料 (a notice names what is asked), 上报审批 (上报件通知书) or 特别程序 (reason, end)."""
     entry = clock.write(application, kind=ClockEntry.PAUSE_STARTED, recorded_by=official, reason=kind,
                         note=note.strip(), planned_end=planned_end)
     if kind == SUPPLEMENT:
