@@ -168,10 +168,11 @@ def test_a_supplement_pause_moves_the_due_date_by_exactly_the_paused_working_day
     assert open_task(application, "handle_application").due_at == application.due_at  # the fresh task's due date
 
 
-def test_a_special_procedure_pauses_until_the_handler_ends_it_with_a_reminder_on_its_planned_end(items, centre,
-                                                                                             clock):
+def test_a_special_procedure_pauses_until_the_handler_ends_it_with_a_reminder_on_its_planned_end(
+        items, centre, clock):
     application = receive(items, centre)
-    errors = form_errors(application, "handle_application", {"action": "special_procedure", "procedure_reason": "专家评审"})
+    errors = form_errors(application, "handle_application",
+                         {"action": "special_procedure", "procedure_reason": "专家评审"})
     assert "planned_end" in errors
     do(application, "handle_application", centre["chensx"],
        {"action": "special_procedure", "procedure_reason": "专家现场评审", "planned_end": "2026-12-04"})
