@@ -366,3 +366,14 @@ def test_nobody_rating_ends_the_case_after_ten_working_days_and_no_rating_is_tak
     assert application.instance.status == ProcessInstance.COMPLETED and application.instance.end_event == "not_rated"
     with pytest.raises(ApplicationRefused, match="不能评价"):
         rate_application(application.number, "13899912345", 5, "")
+
+
+def test_the_demo_applications_are_one_of_each_state_and_seeding_again_changes_nothing(items, centre):
+    from workflows.applications.application_demo import seed_demo_applications
+
+    first = seed_demo_applications()
+    assert sorted(a.status for a in first) == sorted([Application.IN_PROGRESS, Application.AWAITING_MATERIALS,
+                                                      Application.PAUSED])
+    assert {a.kind for a in first} == {"promised", "reported"}
+    again = seed_demo_applications()
+    assert [a.pk for a in again] == [a.pk for a in first] and Application.objects.count() == 3
