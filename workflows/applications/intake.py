@@ -114,8 +114,7 @@ def _numbered(application: Application) -> Application:
     loser takes the next one (its insert waits for the winner's commit on PostgreSQL, then fails and retries)."""
     prefix = application.received_at.astimezone(CENTRE_TZ).strftime("%Y%m%d")
     for _attempt in range(_NUMBER_TRIES):
-        last = (Application.objects.filter(number__startswith=prefix).order_by("-number")
-                .values_list("number", flat=True).first())
+        last = _last_number(prefix)
         sequence = int(last[len(prefix) + 1:]) + 1 if last else 1
         application.number = f"{prefix}-{sequence:04d}"
         try:
@@ -126,6 +125,12 @@ def _numbered(application: Application) -> Application:
             application.pk = None
             continue
     raise ApplicationRefused(_("No case number could be given; try again."))
+
+
+def _last_number(prefix: str) -> str | None:
+    """The day's highest case number committed (or written by this transaction) so far."""
+    return (Application.objects.filter(number__startswith=prefix).order_by("-number")
+            .values_list("number", flat=True).first())
 
 
 def _check(item_id: int, applicant: str, phone: str, matter: str, brought_material_ids: Iterable[int]) -> Checked:
