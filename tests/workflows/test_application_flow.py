@@ -377,3 +377,23 @@ def test_the_demo_applications_are_one_of_each_state_and_seeding_again_changes_n
     assert {a.kind for a in first} == {"promised", "reported"}
     again = seed_demo_applications()
     assert [a.pk for a in again] == [a.pk for a in first] and Application.objects.count() == 3
+
+
+def test_a_holiday_announced_later_moves_the_due_date_the_handling_task_and_its_timers(items, centre, clock):
+    from workflows.org.models import CalendarOverride
+    from workflows.runtime.services.calendar import delete_override, save_override
+
+    application = receive(items, centre)  # due Monday 2026-12-14
+    clock.set(at("2026-12-01"))
+    override = CalendarOverride(day=datetime(2026, 12, 3).date(), kind=CalendarOverride.HOLIDAY, note="临时放假")
+    save_override(override, actor=centre["admin"])
+    application.refresh_from_db()
+    assert day_of(application.due_at) == "2026-12-15"
+    assert open_task(application, "handle_application").due_at == application.due_at
+    application.instance.refresh_from_db()
+    assert day_of(application.instance.next_timer_at) == "2026-12-11"  # the reminder, two working days before
+
+    delete_override(override, actor=centre["admin"])
+    application.refresh_from_db()
+    assert day_of(application.due_at) == "2026-12-14"
+    assert open_task(application, "handle_application").due_at == application.due_at

@@ -121,20 +121,20 @@ def keep_in_step(application: Application) -> None:
 
 
 def process_times(application: Application) -> dict[str, str | None]:
-    """What the process's timers and the handling task read (ISO): the due time and the reminder before it.
-
-    The reminder is at the close of the working day two working days before the due day; when that has passed
-    already (a short limit, a late resumption) it is now, so the handler still hears of it once.
-    """
+    """What the process's timers and the handling task read (ISO): the due time and the reminder before it."""
     if application.due_at is None:
         return {"due_at": None, "remind_at": None}
+    return {"due_at": application.due_at.isoformat(), "remind_at": reminder_at(application.due_at).isoformat()}
+
+
+def reminder_at(due: datetime) -> datetime:
+    """The close of the working day two working days before the due day; when that has passed already (a short
+    limit, a late resumption) it is now, so the handler still hears of it once."""
     calendar = working_calendar()
-    due_day = centre_day(application.due_at)
-    remind_day = due_day
+    remind_day = centre_day(due)
     for _step in range(REMIND_DAYS_BEFORE):
         remind_day = _previous_working_day(calendar, remind_day)
-    remind_at = max(calendar.close_of(remind_day), now())
-    return {"due_at": application.due_at.isoformat(), "remind_at": remind_at.isoformat()}
+    return max(calendar.close_of(remind_day), now())
 
 
 def _previous_working_day(calendar: WorkingCalendar, day: date) -> date:

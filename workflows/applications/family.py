@@ -17,6 +17,7 @@ from workflows.applications.application_process import (
     deploy_application,
     rating_of,
 )
+from workflows.applications.deadlines import CASE_DUE_DATE
 from workflows.applications.demo import seed_demo_catalogue
 from workflows.applications.intake import APPLICATION_PROCESS
 from workflows.applications.refusal_forms import RefusalDecisionForm
@@ -110,4 +111,5 @@ APPLICATIONS_FAMILY = ProcessFamily(
     services={**SERVICES, **APPLICATION_SERVICES},
     deploy=_deploy,
     seed_demo=_seed_demo,
+    stored_deadlines=CASE_DUE_DATE,
 )
