@@ -80,3 +80,12 @@ def test_a_stored_notice_is_served_as_issued(items, login, centre):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == notice.sha256
+
+
+def test_an_official_without_a_window_is_told_that_applications_are_received_at_a_window(items, login):
+    client = login("zhaobgs")
+    assert "/applications/new/" not in client.get(reverse("inbox")).content.decode()
+    refused = client.post(reverse("application_new"), _form(items["CN-002"]))
+    assert refused.status_code == 200 and "申请须在窗口收件" in refused.content.decode()
+    assert not Application.objects.exists()
+    assert "/applications/new/" in login("lisi").get(reverse("inbox")).content.decode()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.applications import application_forms as forms
 from workflows.applications import clock
-from workflows.applications.access import can_edit_catalogue, can_see_refusal_register
+from workflows.applications.access import can_edit_catalogue, can_receive_applications, can_see_refusal_register
 from workflows.applications.application_demo import seed_demo_applications
 from workflows.applications.application_process import SERVICES as APPLICATION_SERVICES
 from workflows.applications.application_process import (
@@ -103,7 +103,7 @@ APPLICATIONS_FAMILY = ProcessFamily(
         NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),
                  visible_to=can_edit_catalogue),
         NavEntry(_("Refusal register"), "refusal_register", visible_to=can_see_refusal_register),
-        NavEntry(_("Receive an application"), "application_new"),
+        NavEntry(_("Receive an application"), "application_new", visible_to=can_receive_applications),
         NavEntry(_("Propose a refusal"), "refusal_propose"),
     ),
     page_urls="webapp.families.applications.urls",

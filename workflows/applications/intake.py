@@ -49,6 +49,8 @@ class Checked:
 def receive_application(item_id: int, applicant: str, phone: str, matter: str,
                         brought_material_ids: Iterable[int], received_by: Official) -> Application:
     """Receive an application at the window: accepted, waiting for materials (补办件) or rejected (驳回件)."""
+    if received_by.window_id is None:
+        raise ApplicationRefused(_("Applications are received at a window: you have no window."))
     checked = _check(item_id, applicant, phone, matter, brought_material_ids)
     required = list(checked.item.materials.all())
     main_missing = [m for m in required if m.is_main and m.pk not in checked.brought]
