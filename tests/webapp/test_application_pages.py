@@ -89,3 +89,28 @@ def test_an_official_without_a_window_is_told_that_applications_are_received_at_
     assert refused.status_code == 200 and "申请须在窗口收件" in refused.content.decode()
     assert not Application.objects.exists()
     assert "/applications/new/" in login("lisi").get(reverse("inbox")).content.decode()
+
+
+def test_the_handler_and_the_centre_leader_act_through_the_api_too(items, login, centre):
+    item = items["CN-002"]
+    application = receive_application(item.pk, "伊犁天山餐饮有限公司", "13899912345", "", all_materials(item),
+                                      centre["lisi"])
+    task = open_task(application, "handle_application")
+    handler = login("chensx")
+    no_reason = handler.post(f"/api/tasks/{task.pk}/complete/", {"data": {"action": "extension", "extension_days": 3}},
+                             content_type="application/json")
+    assert no_reason.status_code == 400 and "所选办理意见须填写此项" in no_reason.content.decode()
+    asked = handler.post(f"/api/tasks/{task.pk}/complete/", {"data": {
+        "action": "extension", "extension_days": 3, "extension_reason": "需要现场核查"}}, content_type="application/json")
+    assert asked.status_code == 200, asked.json()
+
+    approval = open_task(application, "approve_extension")
+    leader = login("wangzr")
+    open_choice = leader.post(f"/api/tasks/{approval.pk}/complete/", {"data": {"opinion": "再议"}},
+                              content_type="application/json")
+    assert open_choice.status_code == 400 and "请选择" in open_choice.content.decode()
+    done = leader.post(f"/api/tasks/{approval.pk}/complete/", {"data": {"approve": True, "opinion": "同意"}},
+                       content_type="application/json")
+    assert done.status_code == 200, done.json()
+    application.refresh_from_db()
+    assert application.clock_entries.get(kind="extended").approved_by == centre["wangzr"]
