@@ -100,8 +100,8 @@ def test_the_handler_and_the_centre_leader_act_through_the_api_too(items, login,
     no_reason = handler.post(f"/api/tasks/{task.pk}/complete/", {"data": {"action": "extension", "extension_days": 3}},
                              content_type="application/json")
     assert no_reason.status_code == 400 and "所选办理意见须填写此项" in no_reason.content.decode()
-    asked = handler.post(f"/api/tasks/{task.pk}/complete/", {"data": {
-        "action": "extension", "extension_days": 3, "extension_reason": "需要现场核查"}}, content_type="application/json")
+    request = {"action": "extension", "extension_days": 3, "extension_reason": "需要现场核查"}
+    asked = handler.post(f"/api/tasks/{task.pk}/complete/", {"data": request}, content_type="application/json")
     assert asked.status_code == 200, asked.json()
 
     approval = open_task(application, "approve_extension")

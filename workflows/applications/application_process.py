@@ -2,8 +2,8 @@
 
 The process decides the order of the steps (受理 or 补正, the kind's way of handling, 补正/特别程序/延时 loops, the
 time-limit watch, 出件, 好差评); each service task here reads what a form put into the process data and calls the
-rules in handling.py, clock.py and ratings.py. The forms check their input before the task completes (forms.py of
-this process: application_forms.py), so a service task meets only input the rules accept.
+rules in handling.py, clock.py and ratings.py. The task forms (application_forms.py) check their input before the
+task completes, so a service task meets only input the rules accept.
 """
 
 from __future__ import annotations
@@ -17,17 +17,18 @@ from django.conf import settings
 from engine.time_limits import REPORTED, SPECIAL_PROCEDURE, SUPPLEMENT
 from workflows.applications import clock, handling
 from workflows.applications.intake import APPLICATION_PROCESS
-from workflows.applications.models import Application, ClockEntry, Rating
+from workflows.applications.models import Application
 from workflows.applications.ratings import record_rectification
 from workflows.org.models import Official
 from workflows.org.selectors import working_calendar
 from workflows.runtime import audit
 from workflows.runtime.clock import now
-from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
+from workflows.runtime.models import HumanTask, ProcessDefinition
 from workflows.runtime.services.definitions import deploy_from_files
 from workflows.runtime.services.notifications import notify
 
 JOINT_REVIEW_FILE = "joint_review.bpmn"  # the 联办件 process the call activity runs (branch 9f-joint-review)
+RATING_DAYS = 10  # working days the applicant may rate after the result was issued; then the instance ends
 
 
 def deploy_application(bpmn_dir: Path | None = None, deployed_by: Official | None = None,
@@ -43,12 +44,6 @@ def deploy_application(bpmn_dir: Path | None = None, deployed_by: Official | Non
 def application_deployable(bpmn_dir: Path | None = None) -> bool:
     """Whether the joint_review process the call activity names is there to deploy with application.bpmn."""
     return (Path(bpmn_dir or settings.GOVFLOW_BPMN_DIR) / JOINT_REVIEW_FILE).exists()
-
-
-def application_of_instance(instance: ProcessInstance) -> Application | None:
-    """The application an `application` instance runs: the instance's business record."""
-    return (Application.objects.select_related("item", "department", "received_by", "refusal")
-            .filter(instance=instance).first())
 
 
 def _application(application_id: int) -> Application:
@@ -177,9 +172,6 @@ def record_result_issued(context: dict[str, Any], application_id: int) -> dict:
     return {"rating_closes_at": working_calendar().deadline(now(), RATING_DAYS).isoformat()}
 
 
-RATING_DAYS = 10  # working days the applicant may rate after the result was issued; then the instance ends
-
-
 def remind_handler(context: dict[str, Any], application_id: int) -> dict:
     """Two working days before the limit: a notification to whoever holds the handling task."""
     application = _application(application_id)
@@ -215,14 +207,6 @@ def record_rectification_reply(context: dict[str, Any], application_id: int) -> 
     rating = record_rectification(_application(application_id), reply=str(answer.get("reply") or ""),
                                   official=_actor(answer))
     return {"rectified_at": rating.rectified_at.isoformat()}
-
-
-def rating_of(application: Application) -> Rating | None:
-    return Rating.objects.filter(application=application).first()
-
-
-def clock_entries(application: Application) -> list[ClockEntry]:
-    return clock.entries(application)
 
 
 SERVICES = {

@@ -10,13 +10,7 @@ from workflows.applications import clock
 from workflows.applications.access import can_edit_catalogue, can_receive_applications, can_see_refusal_register
 from workflows.applications.application_demo import seed_demo_applications
 from workflows.applications.application_process import SERVICES as APPLICATION_SERVICES
-from workflows.applications.application_process import (
-    application_deployable,
-    application_of_instance,
-    clock_entries,
-    deploy_application,
-    rating_of,
-)
+from workflows.applications.application_process import application_deployable, deploy_application
 from workflows.applications.deadlines import CASE_DUE_DATE
 from workflows.applications.demo import seed_demo_catalogue
 from workflows.applications.intake import APPLICATION_PROCESS
@@ -27,6 +21,7 @@ from workflows.applications.rejection_report import (
     deploy_rejection_report,
     refusal_of_instance,
 )
+from workflows.applications.selectors import application_of_instance, rating_of
 from workflows.runtime.registry import CaseRecord, NavEntry, ProcessFamily
 
 
@@ -48,7 +43,7 @@ def _deploy() -> list:
 
 def _application_for_reader(application, reader) -> dict:
     """The clock as of now, its history, materials, notices and rating: what the case page shows of an application."""
-    return {"application_clock": clock.view(application), "application_entries": clock_entries(application),
+    return {"application_clock": clock.view(application), "application_entries": clock.entries(application),
             "application_materials": application.materials.select_related("material"),
             "application_notices": application.notices.all(), "application_rating": rating_of(application)}
 
