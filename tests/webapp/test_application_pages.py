@@ -114,3 +114,12 @@ def test_the_handler_and_the_centre_leader_act_through_the_api_too(items, login,
     assert done.status_code == 200, done.json()
     application.refresh_from_db()
     assert application.clock_entries.get(kind="extended").approved_by == centre["wangzr"]
+
+
+def test_an_item_whose_department_has_nobody_to_decide_is_refused_on_the_page_and_nothing_is_saved(items, login):
+    """CN-001 belongs to the 县公安局, where the demo centre has no chief representative (the deciding post)."""
+    response = login("lisi").post(reverse("application_new"), _form(items["CN-001"]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "县公安局没有首席代表，无人对“CN-001 出入境证件办理（普通护照签发）”作出决定" in text
+    assert not Application.objects.exists() and not ProcessInstance.objects.filter(definition__key="application")

@@ -397,3 +397,11 @@ def test_a_holiday_announced_later_moves_the_due_date_the_handling_task_and_its_
     application.refresh_from_db()
     assert day_of(application.due_at) == "2026-12-14"
     assert open_task(application, "handle_application").due_at == application.due_at
+
+
+def test_a_process_that_cannot_start_refuses_the_intake_and_saves_nothing(items, centre):
+    """LB-001 is led by the 县发展和改革委员会, which has no officials: the (stand-in) joint review has nobody to go to."""
+    with pytest.raises(ApplicationRefused, match="无法收件") as refused:
+        receive(items, centre, code="LB-001")
+    assert refused.value.field == "item"
+    assert not Application.objects.exists() and not ProcessInstance.objects.exists()

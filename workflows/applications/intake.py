@@ -15,11 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from engine.assignment import ROLES
+from engine.errors import ExecutionError
 from engine.clock import CENTRE_TZ
 from workflows.applications.models import Application, Refusal, RequiredMaterial, ServiceItem, SubmittedMaterial
 from workflows.applications.refusals import RefusalInput, is_phone
 from workflows.applications.rejection_report import start_rejection_report
 from workflows.org.models import Official
+from workflows.org.roles import ROLE_LABELS
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import InvalidInput
@@ -52,6 +54,7 @@ def receive_application(item_id: int, applicant: str, phone: str, matter: str,
     if received_by.window_id is None:
         raise ApplicationRefused(_("Applications are received at a window: you have no window."))
     checked = _check(item_id, applicant, phone, matter, brought_material_ids)
+    _check_decider(checked.item)
     required = list(checked.item.materials.all())
     main_missing = [m for m in required if m.is_main and m.pk not in checked.brought]
     missing = [m for m in required if m.pk not in checked.brought]
@@ -93,11 +96,15 @@ def _start(application: Application, materials: str, received_by: Official) -> N
         application.instance = instance
         application.save(update_fields=["instance"])
 
-    start_process(APPLICATION_PROCESS, data={
-        "application_id": application.pk, "number": application.number, "kind": application.kind,
-        "materials": materials, "deciding_role": deciding_role(item), "item": str(item),
-        "applicant_name": application.applicant,
-    }, business_key=application.number, started_by=received_by, then=place)
+    try:
+        start_process(APPLICATION_PROCESS, data={
+            "application_id": application.pk, "number": application.number, "kind": application.kind,
+            "materials": materials, "deciding_role": deciding_role(item), "item": str(item),
+            "applicant_name": application.applicant,
+        }, business_key=application.number, started_by=received_by, then=place)
+    except ExecutionError as exc:  # e.g. nobody holds the deciding post in the item's department: nothing is saved
+        raise ApplicationRefused(_("The application cannot be received: %(reason)s") % {"reason": exc.message},
+                                 "item") from exc
 
 
 def _reject(application: Application, main_missing: list[RequiredMaterial], received_by: Official) -> None:
@@ -127,6 +134,18 @@ def _numbered(application: Application) -> Application:
             application.pk = None
             continue
     raise ApplicationRefused(_("No case number could be given; try again."))
+
+
+def _check_decider(item: ServiceItem) -> None:
+    """A promised, special or reported case goes to the item's deciding post in its department: someone must hold it
+    (the org chart is kept by the centre office), or the case would have nobody to decide it."""
+    if item.kind not in (ServiceItem.PROMISED, ServiceItem.SPECIAL, ServiceItem.REPORTED):
+        return
+    role = deciding_role(item)
+    if not Official.objects.filter(department=item.department, roles__code=role).exists():
+        raise ApplicationRefused(_("%(department)s has no %(role)s to decide %(item)s: the centre office must fill "
+                                   "the post first.") % {"department": item.department.name,
+                                                         "role": ROLE_LABELS.get(role, role), "item": item}, "item")
 
 
 def _last_number(prefix: str) -> str | None:
