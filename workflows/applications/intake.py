@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from engine.assignment import ROLES
-from engine.errors import ExecutionError
 from engine.clock import CENTRE_TZ
+from engine.errors import ExecutionError
 from workflows.applications.models import Application, Refusal, RequiredMaterial, ServiceItem, SubmittedMaterial
 from workflows.applications.refusals import RefusalInput, is_phone
 from workflows.applications.rejection_report import start_rejection_report
