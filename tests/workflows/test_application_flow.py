@@ -314,6 +314,7 @@ def test_a_reported_case_pauses_for_the_higher_authority_and_resumes_with_its_an
     do(application, "record_higher_answer", centre["lisi"], {"approved": "true", "note": "州局批复同意"})
     # 15 working days, paused 30 Nov – 7 Dec (5 working days, 1–4 and 7 Dec): due 2026-12-21 + 5 = 2026-12-28.
     assert application.status == Application.IN_PROGRESS and day_of(application.due_at) == "2026-12-28"
+    assert application.clock_entries.get(kind=ClockEntry.PAUSE_ENDED).note == "上级机关同意：州局批复同意"
     do(application, "handle_application", centre["chensx"],
        {"action": "decide", "decision": "approved", "opinion": "按州局批复准予许可"})
     assert application.status == Application.DECIDED

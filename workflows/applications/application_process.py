@@ -108,7 +108,10 @@ def resume_clock(context: dict[str, Any], application_id: int, answered_in: str)
     `answered_in` names the task result that ended the pause (its official and note are recorded)."""
     application = _application(application_id)
     answer = context.get(answered_in) or {}
-    handling.resume(application, official=_actor(answer), note=str(answer.get("note") or ""))
+    note = str(answer.get("note") or "")
+    if "approved" in answer:  # the higher authority's answer: its verdict is part of the record the handler reads
+        note = f"上级机关{'同意' if answer['approved'] is True else '不同意'}：{note}"
+    handling.resume(application, official=_actor(answer), note=note)
     return _clock(application)
 
 
