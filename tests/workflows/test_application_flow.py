@@ -406,3 +406,21 @@ def test_a_process_that_cannot_start_refuses_the_intake_and_saves_nothing(items,
         receive(items, centre, code="LB-001")
     assert refused.value.field == "item"
     assert not Application.objects.exists() and not ProcessInstance.objects.exists()
+
+
+def test_a_fresh_handling_task_of_an_overdue_case_does_not_mark_it_overdue_again(items, centre, clock):
+    application = receive(items, centre)  # due Monday 2026-12-14
+    clock.set(at("2026-12-15"))
+    fire_due_timers()
+    application.refresh_from_db()
+    first = application.overdue_since
+    do(application, "handle_application", centre["chensx"], {"action": "supplement", "requested": "补充说明"})
+    clock.set(at("2026-12-17"))
+    do(application, "supplement_arrived", centre["lisi"], {"note": "已补交"})
+    assert day_of(application.due_at) == "2026-12-14"  # late before the pause, it stays as late as it was
+    clock.set(at("2026-12-18"))
+    fire_due_timers()
+    application.refresh_from_db()
+    assert application.overdue_since == first
+    assert AuditEvent.objects.filter(action="application_overdue").count() == 1
+    assert open_steps(application) == ["handle_application"]
