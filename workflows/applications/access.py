@@ -21,3 +21,8 @@ def can_see_refusal_register(user: Any, official: Official | None) -> bool:
 def can_return_materials(official: Official | None, department_id: int) -> bool:
     """The materials go back across the counter: by the item's department (its windows) or the centre office."""
     return official is not None and (official.department_id == department_id or is_centre_office(official))
+
+
+def can_receive_applications(user: Any, official: Official | None) -> bool:
+    """一门受理 (第九条): applications are received at a window, by its staff."""
+    return official is not None and official.window_id is not None

@@ -14,7 +14,6 @@ from workflows.applications.models import Application, ServiceItem
 from workflows.applications.services import Material, ServiceItemInput, create_service_item
 from workflows.org.demo import DEMO_PASSWORD
 from workflows.org.models import Department, Official, Role
-from workflows.org.selectors import working_calendar
 from workflows.runtime.clock import now
 
 # The demo centre has no construction, development or environment department; a joint construction approval needs them.
@@ -108,7 +107,6 @@ JOINT_REPRESENTATIVES = [  # (username, name, department)
     ("hanzj", "韩住建", "县住房和城乡建设局"),
     ("yanghb", "杨环保", "县生态环境局"),
 ]
-DEMO_JOINT_NUMBER = "LB-DEMO-0001"
 
 
 def seed_joint_representatives() -> list[Official]:
@@ -125,24 +123,24 @@ def seed_joint_representatives() -> list[Official]:
     return officials
 
 
+DEMO_JOINT_APPLICANT = "伊犁河谷新能源开发有限公司"
+
+
 @transaction.atomic
 def seed_demo_joint_review() -> list[str]:
-    """The joint representatives and one 建设项目并联审批 case whose joint review waits for the lead to inform the
-    co-departments (once: a second seed finds the case and changes nothing); returns the lines to print."""
-    from workflows.applications.joint import start_joint_review
+    """The joint representatives and one 建设项目并联审批 application received at 李四's window, whose joint review
+    waits for the lead to inform the co-departments (once: a second seed finds the applicant and changes nothing);
+    returns the lines to print."""
+    from workflows.applications.intake import receive_application
 
     seed_joint_representatives()
-    if not Application.objects.filter(number=DEMO_JOINT_NUMBER).exists():
+    application = Application.objects.filter(applicant=DEMO_JOINT_APPLICANT).first()
+    if application is None:
         item = ServiceItem.objects.get(code="LB-001")
-        window = Official.objects.get(user__username="lisi")
-        at = now()
-        application = Application.objects.create(
-            number=DEMO_JOINT_NUMBER, item=item, kind=item.kind, department=item.department,
-            applicant="伊犁河谷新能源开发有限公司", phone="0999-8123456", matter="尼勒克县 50MW 光伏电站建设项目",
-            received_by=window, received_at=at, status=Application.IN_PROGRESS, accepted_at=at,
-            due_at=working_calendar().deadline(at, item.promised_days))
-        start_joint_review(application, started_by=window)
-    lines = [f"联办件演示：办件 {DEMO_JOINT_NUMBER}（建设项目并联审批）等待牵头部门告知协办部门"]
+        application = receive_application(
+            item.pk, DEMO_JOINT_APPLICANT, "0999-8123456", "尼勒克县 50MW 光伏电站建设项目",
+            list(item.materials.values_list("pk", flat=True)), Official.objects.get(user__username="lisi"))
+    lines = [f"联办件演示：办件 {application.number}（建设项目并联审批）等待牵头部门告知协办部门"]
     lines += [f"  {username:<10} {name}  首席代表（{department}）"
               for username, name, department in JOINT_REPRESENTATIVES]
     return lines

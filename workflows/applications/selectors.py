@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from workflows.applications.models import ServiceItem
+from workflows.applications.models import Application, Rating, ServiceItem
+from workflows.runtime.models import ProcessInstance
 
 
 def matching(search: str) -> Q:
@@ -29,3 +30,13 @@ def service_items(*, search: str = "", department_id: int | None = None, kind: s
     if kind:
         items = items.filter(kind=kind)
     return items.order_by("code")
+
+
+def application_of_instance(instance: ProcessInstance) -> Application | None:
+    """The application an `application` instance runs: the instance's business record."""
+    return (Application.objects.select_related("item", "department", "received_by", "refusal")
+            .filter(instance=instance).first())
+
+
+def rating_of(application: Application) -> Rating | None:
+    return Rating.objects.filter(application=application).first()

@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from webapp.families.applications import refusal_proposal, refusal_register, views
+from webapp.families.applications import intake, refusal_proposal, refusal_register, views
 
 urlpatterns = [
+    path("applications/new/", intake.application_new, name="application_new"),
+    path("applications/notices/<int:notice_id>.pdf", intake.application_notice, name="application_notice"),
     path("catalogue/", views.service_item_list, name="service_item_list"),
     path("catalogue/new/", views.service_item_new, name="service_item_new"),
     path("catalogue/<int:item_id>/", views.service_item_edit, name="service_item_edit"),
