@@ -17,6 +17,7 @@ from workflows.applications.services import Material, ServiceItemInput, create_s
 from workflows.runtime.models import HumanTask
 from workflows.runtime.services.transitions import complete_task
 
+
 @pytest.fixture(name="items")
 def items_fixture(centre, settings, tmp_path) -> dict[str, ServiceItem]:
     """The demo catalogue plus a 特办件 and a 上报件 item of department 0 (县市场监督管理局); both processes deployed;

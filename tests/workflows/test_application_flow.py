@@ -19,16 +19,16 @@ from tests.workflows.application_steps import (  # noqa: F401 (items_fixture: th
     usernames,
 )
 from workflows.applications.clock import ClockRefused
+from workflows.applications.demo import seed_joint_representatives
 from workflows.applications.handling import extend
 from workflows.applications.intake import ApplicationRefused, receive_application
-from workflows.applications.demo import seed_joint_representatives
 from workflows.applications.models import Application, ClockEntry, CoDepartmentReview, ServiceItem
 from workflows.applications.ratings import rate_application
 from workflows.discipline.models import SanctionCase, ViolationRecord
 from workflows.org.models import Official
 from workflows.runtime.models import AuditEvent, HumanTask, Notification, ProcessInstance
-from workflows.runtime.services.transitions import complete_task
 from workflows.runtime.services.sweep import fire_due_timers
+from workflows.runtime.services.transitions import complete_task
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
-"""The joint review's demo: chief representatives for 建设项目并联审批's departments and one application waiting for the lead
-to inform the co-departments; seeding again changes nothing."""
+"""The joint review's demo: chief representatives for 建设项目并联审批's departments and one application waiting for
+the lead to inform the co-departments; seeding again changes nothing."""
 
 from __future__ import annotations
 

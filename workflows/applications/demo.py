@@ -14,7 +14,6 @@ from workflows.applications.models import Application, ServiceItem
 from workflows.applications.services import Material, ServiceItemInput, create_service_item
 from workflows.org.demo import DEMO_PASSWORD
 from workflows.org.models import Department, Official, Role
-from workflows.runtime.clock import now
 
 # The demo centre has no construction, development or environment department; a joint construction approval needs them.
 EXTRA_DEPARTMENTS = ["县发展和改革委员会", "县住房和城乡建设局", "县生态环境局"]
