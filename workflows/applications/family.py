@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from workflows.applications.access import can_edit_catalogue, can_see_refusal_register
+from workflows.applications.access import can_edit_catalogue, can_see_board, can_see_refusal_register, has_department
 from workflows.applications.demo import seed_demo_catalogue
 from workflows.applications.refusal_forms import RefusalDecisionForm
 from workflows.applications.rejection_report import (
@@ -36,12 +36,16 @@ APPLICATIONS_FAMILY = ProcessFamily(
         "refusal_withdrawn": _("Refusal withdrawn"),
         "refusal_registered": _("Refusal registered"),
         "refusal_materials_returned": _("Materials returned"),
+        "application_looked_up": _("Looked up by the applicant"),
     },
     navigation=(
         NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),
                  visible_to=can_edit_catalogue),
         NavEntry(_("Refusal register"), "refusal_register", visible_to=can_see_refusal_register),
         NavEntry(_("Propose a refusal"), "refusal_propose"),
+        NavEntry(_("Application board"), "application_board", active_on=("application_receipt",),
+                 visible_to=can_see_board),
+        NavEntry(_("Department applications"), "department_applications", visible_to=has_department),
     ),
     page_urls="webapp.families.applications.urls",
     api_routes="webapp.families.applications.api_urls",
