@@ -86,9 +86,11 @@ def late(at: datetime) -> Q:
 
 
 def late_first(cases: QuerySet[Application], at: datetime) -> QuerySet[Application]:
-    """Late cases first, then by due date (the nearest first), cases without one (paused, not yet accepted) last."""
-    return cases.annotate(late_rank=Case(When(late(at), then=Value(0)), default=Value(1), output_field=IntegerField())
-                          ).order_by("late_rank", F("due_at").asc(nulls_last=True), "received_at", "pk")
+    """Late cases first, then the other open ones by due date (the nearest first; paused and not yet accepted ones,
+    without a due date, after them), closed cases last."""
+    rank = Case(When(late(at), then=Value(0)), When(status__in=Application.OPEN_STATUSES, then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+    return cases.annotate(late_rank=rank).order_by("late_rank", F("due_at").asc(nulls_last=True), "received_at", "pk")
 
 
 def open_cases(visible: QuerySet[Application], *, at: datetime, department_id: int | None = None, kind: str = "",
