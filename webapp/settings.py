@@ -173,6 +173,9 @@ SPECTACULAR_SETTINGS = {
         "TaskStateEnum": "workflows.runtime.models.HumanTask.STATES",
         "LeaveStatusEnum": "workflows.leave.models.LeaveRequest.STATUSES",
         "HalfDayEnum": "workflows.leave.models.HALVES",
+        "ApplicationStatusEnum": "workflows.applications.models.Application.STATUSES",
+        "ServiceItemKindEnum": "workflows.applications.models.ServiceItem.KINDS",
+        "ClockEntryKindEnum": "workflows.applications.models.ClockEntry.KINDS",
     },
 }
 
