@@ -156,3 +156,17 @@ def test_a_look_up_is_audited_once_a_day_without_the_phone_and_failures_never(ca
 def test_the_login_page_leads_applicants_to_the_look_up(client, db):
     page = client.get(reverse("login")).content.decode()
     assert reverse("application_lookup") in page and "办件进度查询" in page
+
+
+def test_a_look_up_sent_without_its_csrf_cookie_is_told_in_chinese(case):
+    response = Client(enforce_csrf_checks=True).post(reverse("application_lookup"),
+                                                      {"number": "202611200001", "phone": PHONE})
+    assert response.status_code == 403
+    assert "页面已失效" in response.content.decode() and "刷新后重新提交" in response.content.decode()
+
+
+@pytest.mark.parametrize("data", [{"number": "x" * 500, "phone": "1" * 500}, {"number": "\x00", "phone": "<script>"}])
+def test_odd_input_is_refused_on_the_form_not_with_a_500(client, case, data):
+    response = client.post(reverse("application_lookup"), data)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
