@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -170,3 +171,9 @@ def test_odd_input_is_refused_on_the_form_not_with_a_500(client, case, data):
     response = client.post(reverse("application_lookup"), data)
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()
+
+
+def test_the_generic_templates_reach_the_look_up_through_the_registry():
+    for name in ("registration/login.html", "403_csrf.html"):
+        text = (Path(django_settings.BASE_DIR) / "webapp" / "templates" / name).read_text(encoding="utf-8")
+        assert "application_lookup" not in text and "public_links" in text

@@ -47,6 +47,7 @@ APPLICATIONS_FAMILY = ProcessFamily(
                  visible_to=can_see_board),
         NavEntry(_("Department applications"), "department_applications", visible_to=has_department),
     ),
+    public_links=(NavEntry(_("Look up your case"), "application_lookup"),),
     page_urls="webapp.families.applications.urls",
     api_routes="webapp.families.applications.api_urls",
     services=SERVICES,
