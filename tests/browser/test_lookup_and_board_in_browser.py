@@ -82,3 +82,7 @@ def test_the_centre_office_reads_the_board_on_a_phone(cases, log_in, live_server
     assert page.locator("article.receipt svg.segno").count() == 1
     assert _fits(page)
     page.screenshot(path=str(shots / "receipt-390.png"), full_page=True)
+    page.emulate_media(media="print")  # printed: the receipt alone, without the menu and the print button
+    assert not page.locator("header.topbar").is_visible() and not page.locator("button:text('打印')").is_visible()
+    assert page.locator("article.receipt svg.segno").is_visible()
+    page.screenshot(path=str(shots / "receipt-print.png"), full_page=True)
