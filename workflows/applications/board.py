@@ -166,7 +166,8 @@ def waiting_on_department(department_id: int, at: datetime) -> tuple[QuerySet[Ap
         .select_related("item", "department")), at)
     reviews = (CoDepartmentReview.objects.filter(department_id=department_id, answer="",
                                                  application__status__in=Application.OPEN_STATUSES)
-               .select_related("application__item", "application__department").order_by("due_at", "pk"))
+               .select_related("department", "application__item", "application__department")
+               .order_by("due_at", "pk"))
     return led, reviews
 
 
