@@ -28,13 +28,13 @@ def shots(tmp_path) -> Path:
 def cases(centre):
     received = datetime.combine(now().date(), datetime.min.time(), CENTRE_TZ).replace(hour=9)
     catalogue = items()
-    instance = application_instance("202611300001", received)
-    case = make_case("202611300001", catalogue["CN-002"], centre["lisi"], received,
+    instance = application_instance("20261130-0001", received)
+    case = make_case("20261130-0001", catalogue["CN-002"], centre["lisi"], received,
                      due_at=close_of(date(2099, 1, 5)), instance=instance, missing=("食品安全管理人员名单",))
     open_task(instance, "承诺件审查决定", received, holders=(centre["chensx"], centre["zhangsan"]))
-    make_case("202611300002", catalogue["CN-001"], centre["zhengshi"], received, due_at=close_of(date(2020, 1, 3)),
+    make_case("20261130-0002", catalogue["CN-001"], centre["zhengshi"], received, due_at=close_of(date(2020, 1, 3)),
               applicant="阿依古丽·买买提")
-    paused = make_case("202611300003", catalogue["LB-002"], centre["lisi"], received,
+    paused = make_case("20261130-0003", catalogue["LB-002"], centre["lisi"], received,
                        due_at=close_of(date(2099, 1, 6)), applicant="尼勒克县某商贸有限责任公司")
     pause(paused, received, "补正材料")
     return case
@@ -48,7 +48,7 @@ def test_an_applicant_looks_up_a_case_on_a_phone(cases, new_page, live_server, s
     page = new_page(PHONE_WIDTH)
     page.goto(f"{live_server.url}/login/")
     page.click("text=办件进度查询")
-    page.fill("input[name=number]", "202611300001")
+    page.fill("input[name=number]", "20261130-0001")
     page.fill("input[name=phone]", "138 0013 8000")
     page.click("main form button[type=submit]")
     page.wait_for_selector("dl.lookup-result")
@@ -58,7 +58,7 @@ def test_an_applicant_looks_up_a_case_on_a_phone(cases, new_page, live_server, s
     assert _fits(page)
     page.screenshot(path=str(shots / "lookup-390.png"), full_page=True)
 
-    page.fill("input[name=number]", "202611300001")
+    page.fill("input[name=number]", "20261130-0001")
     page.fill("input[name=phone]", "13900139000")
     page.click("main form button[type=submit]")
     page.wait_for_selector("p.form-errors")
@@ -71,14 +71,14 @@ def test_the_centre_office_reads_the_board_on_a_phone(cases, log_in, live_server
     page.wait_for_url(f"{live_server.url}/applications/board/")
     rows = page.locator("table.board tbody tr")
     assert rows.count() == 3
-    assert "202611300002" in rows.nth(0).inner_text()  # the late one first
+    assert "20261130-0002" in rows.nth(0).inner_text()  # the late one first
     assert "暂停计时" in rows.nth(2).inner_text()
     assert "张三、陈首席" in rows.nth(1).inner_text()
     assert _fits(page)
     page.screenshot(path=str(shots / "board-390.png"), full_page=True)
 
-    page.click("a:text('202611300001')")
-    page.wait_for_url(f"{live_server.url}/applications/202611300001/receipt/")
+    page.click("a:text('20261130-0001')")
+    page.wait_for_url(f"{live_server.url}/applications/20261130-0001/receipt/")
     assert page.locator("article.receipt svg.segno").count() == 1
     assert _fits(page)
     page.screenshot(path=str(shots / "receipt-390.png"), full_page=True)

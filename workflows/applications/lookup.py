@@ -18,17 +18,19 @@ from workflows.applications.board import CaseTime, case_time, with_pause_reason
 from workflows.applications.models import Application, ClockEntry, Rating
 from workflows.runtime import audit
 
-_NOT_DIGITS_OR_LETTERS = re.compile(r"[\s\-－—\u3000]")
+_SPACES = re.compile(r"\s+")  # full-width spaces (U+3000) included
+_DASHES = re.compile(r"[\-－—–‐]")
 
 
 def normalise_phone(text: str) -> str:
     """A phone as typed, without spaces (also full-width ones) and dashes: `138 0013 8000` is `13800138000`."""
-    return _NOT_DIGITS_OR_LETTERS.sub("", text or "")
+    return _DASHES.sub("", _SPACES.sub("", text or ""))
 
 
 def normalise_number(text: str) -> str:
-    """A case number as typed, without spaces or dashes around or inside, letters upper-case."""
-    return _NOT_DIGITS_OR_LETTERS.sub("", text or "").upper()
+    """A case number as typed (`20261130-0001`), without spaces, a full-width or long dash read as `-`, letters
+    upper-case: what an input method on a phone turns the printed number into."""
+    return _DASHES.sub("-", _SPACES.sub("", text or "")).upper()
 
 
 @dataclass(frozen=True)
