@@ -182,3 +182,11 @@ def test_the_generic_templates_reach_the_look_up_through_the_registry():
     for name in ("registration/login.html", "403_csrf.html"):
         text = (Path(django_settings.BASE_DIR) / "webapp" / "templates" / name).read_text(encoding="utf-8")
         assert "application_lookup" not in text and "public_links" in text
+
+
+def test_without_its_cache_the_look_up_is_refused_in_chinese_not_offered_unlimited(settings, case):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens on port 1
+    response = _look_up(Client(), "20261120-0001", PHONE)
+    assert response.status_code == 503
+    assert "查询服务暂时不可用，请稍后再试。" in response.content.decode()

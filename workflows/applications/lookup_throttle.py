@@ -13,12 +13,18 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.db import DatabaseError
+from redis.exceptions import RedisError
 
 from engine.calendar import centre_day
 from workflows.runtime.clock import now
 
 LIMIT = 10
 WINDOW_SECONDS = 600
+
+
+class CountsUnavailable(RuntimeError):
+    """The shared cache did not answer: without counts the look-up cannot be limited, so it is not offered."""
 
 
 def _key(kind: str, value: str, slot: int) -> str:
@@ -37,11 +43,17 @@ def _count(key: str) -> int:
 
 
 def try_allowed(client_address: str, number: str) -> bool:
-    """Count this try against the address and (when given) the case number; False once either is over the limit."""
+    """Count this try against the address and (when given) the case number; False once either is over the limit.
+
+    CountsUnavailable when the cache (Redis, or its database table) fails: the look-up is then refused, never
+    offered without its limit."""
     slot = int(now().timestamp()) // WINDOW_SECONDS
-    counts = [_count(_key("address", client_address, slot))]
-    if number:
-        counts.append(_count(_key("number", number, slot)))
+    try:
+        counts = [_count(_key("address", client_address, slot))]
+        if number:
+            counts.append(_count(_key("number", number, slot)))
+    except (RedisError, DatabaseError) as exc:
+        raise CountsUnavailable(str(exc)) from exc
     return max(counts) <= LIMIT
 
 
