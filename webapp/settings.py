@@ -173,10 +173,21 @@ SPECTACULAR_SETTINGS = {
         "TaskStateEnum": "workflows.runtime.models.HumanTask.STATES",
         "LeaveStatusEnum": "workflows.leave.models.LeaveRequest.STATUSES",
         "HalfDayEnum": "workflows.leave.models.HALVES",
+        "ApplicationStatusEnum": "workflows.applications.models.Application.STATUSES",
+        "ServiceItemKindEnum": "workflows.applications.models.ServiceItem.KINDS",
+        "ClockEntryKindEnum": "workflows.applications.models.ClockEntry.KINDS",
     },
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A cache every process shares (the public look-up's try counts must not live in one process's memory): Redis when
+# REDIS_URL is set, else a database table, created after every `migrate` (webapp/apps.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "govflow"}
+    if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "govflow_cache"}
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL or None

@@ -31,6 +31,8 @@ def test_receiving_an_application_redirects_to_its_receipt(items, login, centre)
     application = Application.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/applications/{application.number}/receipt/"
     assert application.received_by == centre["lisi"] and application.status == Application.IN_PROGRESS
+    receipt = login("lisi").get(response["Location"]).content.decode()
+    assert application.number in receipt and "<svg" in receipt and f"/lookup/?number={application.number}" in receipt
 
 
 def test_bad_intake_shows_the_reason_in_chinese_and_saves_nothing(items, login):

@@ -62,3 +62,9 @@ def family_navigation(context) -> list[dict]:
     current = getattr(request.resolver_match, "url_name", None)
     return [{"label": entry.label, "url_name": entry.url_name, "active": entry.is_active(current)}
             for entry in registry.navigation() if entry.shown_to(request.user, official)]
+
+
+@register.simple_tag
+def public_links() -> list[dict]:
+    """The registered families' pages for people without a login (the login page and the form-expired page)."""
+    return [{"label": entry.label, "url_name": entry.url_name} for entry in registry.public_links()]

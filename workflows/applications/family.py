@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.applications import application_forms as forms
 from workflows.applications import clock
-from workflows.applications.access import can_edit_catalogue, can_receive_applications, can_see_refusal_register
+from workflows.applications.access import (
+    can_edit_catalogue,
+    can_receive_applications,
+    can_see_board,
+    can_see_refusal_register,
+    has_department,
+)
 from workflows.applications.application_demo import seed_demo_applications
 from workflows.applications.application_process import SERVICES as APPLICATION_SERVICES
 from workflows.applications.application_process import deploy_application
@@ -105,6 +111,7 @@ APPLICATIONS_FAMILY = ProcessFamily(
         "joint_co_review_overdue": _("Co-department overdue"),
         "joint_meeting_recorded": _("Joint meeting recorded"),
         "joint_review_concluded": _("Joint review concluded by the lead department"),
+        "application_looked_up": _("Looked up by the applicant"),
     },
     navigation=(
         NavEntry(_("Service items"), "service_item_list", active_on=("service_item_new", "service_item_edit"),
@@ -112,7 +119,11 @@ APPLICATIONS_FAMILY = ProcessFamily(
         NavEntry(_("Refusal register"), "refusal_register", visible_to=can_see_refusal_register),
         NavEntry(_("Receive an application"), "application_new", visible_to=can_receive_applications),
         NavEntry(_("Propose a refusal"), "refusal_propose"),
+        NavEntry(_("Application board"), "application_board", active_on=("application_receipt",),
+                 visible_to=can_see_board),
+        NavEntry(_("Department applications"), "department_applications", visible_to=has_department),
     ),
+    public_links=(NavEntry(_("Look up your case"), "application_lookup"),),
     page_urls="webapp.families.applications.urls",
     api_routes="webapp.families.applications.api_urls",
     services={**SERVICES, **APPLICATION_SERVICES, **JOINT_SERVICES},

@@ -3,7 +3,7 @@
 A family calls `register_family` once, from its AppConfig.ready, with everything the generic code
 needs to know about it: its process keys, the task forms behind its form keys, the steps its own
 services complete, the business record behind an instance and the partial that summarises it, the
-labels of its audit actions and outcomes, its navigation entries, its service-task handlers, the
+labels of its audit actions and outcomes, its navigation entries and public pages, its service-task handlers, the
 dotted paths of its page and API modules, and how to deploy and seed it. Generic code (inbox, task
 pages, API task views, access checks, error mapping, deploy validation, the demo seed) loops over
 `families()` and imports no family, so adding a family touches no generic module.
@@ -94,6 +94,7 @@ class ProcessFamily:
     action_labels: Mapping[str, Any] = field(default_factory=dict)
     outcome_labels: Mapping[str, Any] = field(default_factory=dict)
     navigation: tuple[NavEntry, ...] = ()
+    public_links: tuple[NavEntry, ...] = ()  # pages for people without a login, linked from the login page
     services: Mapping[str, ServiceHandler] = field(default_factory=dict)
     page_urls: str | None = None  # dotted module with `urlpatterns`, included at the site root
     api_routes: str | None = None  # dotted module with `routes`: [(prefix, viewset, basename)]
@@ -169,6 +170,11 @@ def registered_form_keys() -> frozenset[str]:
 
 def navigation() -> list[NavEntry]:
     return [entry for family in _families.values() for entry in family.navigation]
+
+
+def public_links() -> list[NavEntry]:
+    """Every family's pages for the public (no login), e.g. an applicant's case look-up."""
+    return [entry for family in _families.values() for entry in family.public_links]
 
 
 def labels(kind: str) -> dict[str, Any]:

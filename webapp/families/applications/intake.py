@@ -34,7 +34,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
         except ApplicationRefused as exc:
             form.add_refusal(exc.field, str(exc))
         else:
-            return redirect(f"/applications/{application.number}/receipt/")
+            return redirect("application_receipt", number=application.number)
     return render(request, "applications/application_new.html", {"form": form, "item": item,
                                                                   "items": ServiceItem.objects.order_by("code")})
 

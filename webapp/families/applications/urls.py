@@ -1,8 +1,9 @@
-"""Catalogue pages (the centre office lists, creates and edits service items) and the refusal register."""
+"""Catalogue pages (the centre office lists, creates and edits service items), the refusal register, the
+applications' receipt, board and department list, and the public look-up."""
 
 from django.urls import path
 
-from webapp.families.applications import intake, refusal_proposal, refusal_register, views
+from webapp.families.applications import case_pages, intake, lookup_page, refusal_proposal, refusal_register, views
 
 urlpatterns = [
     path("applications/new/", intake.application_new, name="application_new"),
@@ -17,4 +18,8 @@ urlpatterns = [
     path("refusals/<int:refusal_id>/return/", refusal_register.refusal_return_materials,
          name="refusal_return_materials"),
     path("refusals/<int:refusal_id>/notice.pdf", refusal_register.refusal_notice, name="refusal_notice"),
+    path("applications/board/", case_pages.application_board, name="application_board"),
+    path("applications/department/", case_pages.department_applications, name="department_applications"),
+    path("applications/<str:number>/receipt/", case_pages.application_receipt, name="application_receipt"),
+    path("lookup/", lookup_page.application_lookup, name="application_lookup"),
 ]
