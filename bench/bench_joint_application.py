@@ -1,14 +1,16 @@
-"""A joint application's review (联办件, bpmn/joint_review.bpmn) end to end through the services, with four
-co-departments and with one.
+"""A joint application (联办件: bpmn/application.bpmn calling bpmn/joint_review.bpmn) end to end through the services,
+with four co-departments and with one.
 
     .venv/bin/python bench/bench_joint_application.py [N]
 
 Builds a throwaway test database (SQLite by default, PostgreSQL when DATABASE_URL is set), seeds the demo centre,
-its catalogue and the joint chief representatives, deploys joint_review and adds two joint items led by 县发展和改革
-委员会: one with FOUR co-departments, one with ONE. For each it runs N applications through the same services the
-pages and the API call — start_joint_review, the lead's inform task, every department's review, the lead's
-conclusion (complete_task: lock, engine, state save, task sync, audit) — and prints one table per item: mean and
-p95 of each step in ms and its SQL statements (BEGIN/COMMIT included where the step opens a transaction).
+its catalogue and the joint chief representatives, deploys the application process (with joint_review) and adds two
+joint items led by 县发展和改革委员会: one with FOUR co-departments, one with ONE. For each it runs N applications
+through the same services the pages and the API call — the window's intake (receive_application: checks, case
+number, materials, 受理通知书 PDF, process start up to the lead's task), the lead's inform task, every department's
+review, the lead's conclusion, the result issued at the window with its notice (complete_task: lock, engine, state
+save, task sync, audit) — and prints one table per item: mean and p95 of each step in ms and its SQL statements
+(BEGIN/COMMIT included where the step opens a transaction).
 
 What it compares: a review is one department's own write, so its cost should be flat in the number of departments
 (the "per department" row of 4 against 1); informing creates one review row and one task per department, so it
@@ -20,6 +22,7 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +33,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
@@ -79,24 +83,20 @@ def _item(code: str, co_departments: tuple[str, ...]):
 
 
 def _run_item(item, n: int) -> Steps:
-    from workflows.applications.joint import start_joint_review
-    from workflows.applications.models import Application
+    from webapp.task_forms import task_form
+    from workflows.applications.intake import receive_application
     from workflows.org.models import Official
-    from workflows.runtime.clock import now
     from workflows.runtime.models import HumanTask
     from workflows.runtime.services.transitions import complete_task
 
     window = Official.objects.get(user__username="lisi")
+    materials = list(item.materials.values_list("pk", flat=True))
     steps = Steps()
-    for i in range(n):
-        at = now()
-        application = Application.objects.create(
-            number=f"{item.code}-{i:04d}", item=item, kind=item.kind, department=item.department,
-            applicant="基准测试有限公司", phone="0999-8123456", received_by=window, received_at=at,
-            status=Application.IN_PROGRESS, accepted_at=at)
+    for _ in range(n):
         started = time.perf_counter()
-        instance = steps.run("start", lambda application=application: start_joint_review(application,
-                                                                                           started_by=window))
+        application = steps.run("intake", lambda: receive_application(
+            item.pk, "基准测试有限公司", "0999-8123456", "基准测试", materials, window))
+        instance = application.instance
         [inform] = HumanTask.objects.filter(instance=instance, state=HumanTask.OPEN)
         steps.run("inform", lambda task=inform: complete_task(task.pk, task.candidates.get(),
                                                               {"mode": "written", "review_days": 3}))
@@ -108,6 +108,9 @@ def _run_item(item, n: int) -> Steps:
         [conclude] = HumanTask.objects.filter(instance=instance, state=HumanTask.OPEN)
         steps.run("conclude", lambda task=conclude: complete_task(task.pk, task.candidates.get(),
                                                                   {"decision": "approve", "opinion": "准予办理"}))
+        [issue] = HumanTask.objects.filter(instance=instance, state=HumanTask.OPEN)
+        steps.run("issue", lambda task=issue: complete_task(task.pk, window,
+                                                            task_form(task, {"handed_over": "on"}).payload()))
         steps.times.setdefault("total", []).append((time.perf_counter() - started) * 1000)
         steps.statements.setdefault("total", []).append(
             sum(s[-1] for name, s in steps.statements.items() if name not in ("review", "total"))
@@ -117,26 +120,28 @@ def _run_item(item, n: int) -> Steps:
 
 def main(n: int) -> None:
     from tests.conftest import BPMN_DIR
+    from workflows.applications.application_process import deploy_application
     from workflows.applications.demo import seed_demo_catalogue, seed_joint_representatives
-    from workflows.applications.joint_process import deploy_joint_review
     from workflows.org.demo import seed_demo_centre
 
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-joint-")  # the notices the intake and the issue store
     seed_demo_centre()
     seed_demo_catalogue()
     seed_joint_representatives()
-    deploy_joint_review(BPMN_DIR)
+    deploy_application(BPMN_DIR)
     results = {4: _run_item(_item("BENCH-4", FOUR), n), 1: _run_item(_item("BENCH-1", FOUR[:1]), n)}
 
-    print(f"joint review end to end through the services, {n} applications each ({connection.vendor}); ms")
+    print(f"joint application end to end through the services, {n} applications each ({connection.vendor}); ms")
     for departments, steps in results.items():
         print(f"\n{departments} co-department(s)")
         print(f"| {'step':<46} | {'mean':>8} | {'p95':>8} | {'statements':>10} |")
         print(f"|{'-' * 48}|{'-' * 10}|{'-' * 10}|{'-' * 12}|")
-        steps.row("start", "start (check, start, lead's task)")
+        steps.row("intake", "intake (accepted, notice PDF, up to the lead's task)")
         steps.row("inform", f"inform ({departments} review rows and tasks)")
         steps.row("review", "one department's review (per department)")
-        steps.row("conclude", "lead concludes")
-        steps.row("total", "total: start → inform → reviews → conclusion")
+        steps.row("conclude", "lead concludes (the case is decided)")
+        steps.row("issue", "result issued at the window (notice PDF)")
+        steps.row("total", "total: intake → inform → reviews → conclusion → issued")
     per_department = statistics.mean(results[4].times["review"]) / statistics.mean(results[1].times["review"])
     inform = statistics.mean(results[4].times["inform"]) / statistics.mean(results[1].times["inform"])
     total = statistics.mean(results[4].times["total"]) / statistics.mean(results[1].times["total"])
