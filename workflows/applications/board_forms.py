@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from workflows.applications.models import Application, ServiceItem
+from workflows.applications.models import Application, Rating, ServiceItem
 from workflows.org.models import Department
 
 
@@ -41,3 +41,12 @@ class LookupForm(forms.Form):
                              widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
     phone = forms.CharField(label=_("Phone given at the window"), max_length=30,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+
+
+class RatingForm(forms.Form):
+    """好差评 on the look-up page: one of the five grades of the national 好差评 scale and an optional comment."""
+
+    score = forms.TypedChoiceField(label=_("Your rating"), choices=Rating.SCORES, coerce=int,
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))

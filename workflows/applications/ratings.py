@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workflows.applications.intake import ApplicationRefused
+from workflows.applications.lookup import find_case
 from workflows.applications.models import Application, Rating
 from workflows.org.models import Official
 from workflows.org.selectors import working_calendar
@@ -24,19 +25,31 @@ RATING_MESSAGE = "办件评价"
 RECTIFICATION_DAYS = 5  # working days the department has to answer a bad rating
 
 
-@transaction.atomic
 def rate_application(number: str, phone: str, score: int, comment: str = "") -> Rating:
-    """Store the one rating of the case and hand it to its process (which opens a rectification if it is bad)."""
-    application = (Application.objects.select_for_update().filter(number=number.strip(),
-                                                                   phone=phone.replace(" ", "")).first())
+    """The applicant's rating, identified by the case number and the phone given at intake (matched as the look-up
+    matches them); a wrong pair is refused like an unknown number."""
+    application = find_case(number, phone)
     if application is None:
         raise ApplicationRefused(_("No case matches this number and phone."), "number")
+    return rate_case(application, score, comment)
+
+
+def can_be_rated(application: Application) -> bool:
+    """Issued, not rated yet, and its process still waiting for the rating (the rating period is open)."""
+    return (application.status == Application.ISSUED and application.instance is not None
+            and application.instance.status == ProcessInstance.RUNNING
+            and not Rating.objects.filter(application=application).exists())
+
+
+@transaction.atomic
+def rate_case(application: Application, score: int, comment: str = "") -> Rating:
+    """Store the one rating of the case and hand it to its process (which opens a rectification if it is bad)."""
+    application = Application.objects.select_for_update().select_related("instance").get(pk=application.pk)
     if not isinstance(score, int) or score not in dict(Rating.SCORES):
         raise ApplicationRefused(_("Choose a rating from 1 to 5."), "score")
     if Rating.objects.filter(application=application).exists():
         raise ApplicationRefused(_("This case has already been rated."), "score")
-    if application.status != Application.ISSUED or application.instance is None \
-            or application.instance.status != ProcessInstance.RUNNING:
+    if not can_be_rated(application):
         raise ApplicationRefused(_("This case cannot be rated now: only an issued case, within its rating period."))
     rated_at = now()
     bad = score < Rating.BAD_BELOW

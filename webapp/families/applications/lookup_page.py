@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from webapp.due import Due
-from workflows.applications.board_forms import LookupForm
+from workflows.applications.board_forms import LookupForm, RatingForm
+from workflows.applications.intake import ApplicationRefused
 from workflows.applications.lookup import find_case, normalise_number, public_case, record_look_up
 from workflows.applications.lookup_throttle import (
     LIMIT,
@@ -27,10 +28,13 @@ from workflows.applications.lookup_throttle import (
     first_look_up_today,
     try_allowed,
 )
+from workflows.applications.models import Application
+from workflows.applications.ratings import can_be_rated, rate_case
 from workflows.org.selectors import working_calendar
 from workflows.runtime.clock import now
 
 log = logging.getLogger(__name__)
+LOOKED_UP = "looked_up_application"  # session key: the case this browser last found with its number and phone
 
 
 @never_cache
@@ -53,8 +57,37 @@ def application_lookup(request: HttpRequest) -> HttpResponse:
         return render(request, "applications/lookup.html", {"form": form})
     case = find_case(form.cleaned_data["number"], form.cleaned_data["phone"])
     if case is None:
+        request.session.pop(LOOKED_UP, None)  # a kiosk's next user never rates the previous one's case
         return render(request, "applications/lookup.html", {"form": LookupForm(), "not_found": True})
     record_look_up(case, first_look_up_today(case.pk))
+    request.session[LOOKED_UP] = case.pk
+    return _case_page(request, case)
+
+
+def _case_page(request: HttpRequest, case: Application, rating_form: RatingForm | None = None,
+               **extra) -> HttpResponse:
     shown = public_case(case, working_calendar(), now())
     due = Due(shown.time.days_left, shown.time.overdue)
-    return render(request, "applications/lookup.html", {"form": LookupForm(), "case": shown, "due_label": due.label})
+    rating_form = rating_form or (RatingForm() if can_be_rated(case) else None)
+    return render(request, "applications/lookup.html", {"form": LookupForm(), "case": shown, "due_label": due.label,
+                                                         "rating_form": rating_form, **extra})
+
+
+@never_cache
+@require_POST
+def application_rate(request: HttpRequest) -> HttpResponse:
+    """好差评 from the look-up page: for the case this browser last found with its number and phone (kept in the
+    session, so the phone is never sent back in the page); without such a look-up, back to the empty look-up."""
+    case = Application.objects.filter(pk=request.session.get(LOOKED_UP)).select_related("instance").first()
+    if case is None:
+        return redirect("application_lookup")
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, form)
+    try:
+        rate_case(case, form.cleaned_data["score"], form.cleaned_data["comment"])
+    except ApplicationRefused as refused:
+        form.add_error(None, str(refused))
+        return _case_page(request, case, form)
+    case.refresh_from_db()
+    return _case_page(request, case, rated=True)

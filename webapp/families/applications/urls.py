@@ -22,4 +22,5 @@ urlpatterns = [
     path("applications/department/", case_pages.department_applications, name="department_applications"),
     path("applications/<str:number>/receipt/", case_pages.application_receipt, name="application_receipt"),
     path("lookup/", lookup_page.application_lookup, name="application_lookup"),
+    path("lookup/rate/", lookup_page.application_rate, name="application_rate"),
 ]
