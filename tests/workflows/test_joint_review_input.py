@@ -140,7 +140,7 @@ def test_the_lead_cannot_approve_over_a_disagreement_and_sees_it_on_the_task_pag
     instance.refresh_from_db()
     assert instance.status == ProcessInstance.COMPLETED
     page = client_of(REPRESENTATIVE[LEAD]).get(reverse("task", args=[conclude.pk])).content.decode()
-    assert "办结人" in page and "不予办理" in page and "住建局不同意" in page
+    assert "办结人" in page and "不予许可" in page and "住建局不同意" in page
 
 
 def test_meeting_minutes_are_required_and_only_co_departments_can_be_absent(item):
