@@ -1,19 +1,28 @@
-"""Applications for officials, read-only: the list (filters status, department, kind, overdue; late first, as the
+"""Applications for officials: the list (filters status, department, kind, overdue; late first, as the
 board) and one case by its number. The same rule as the pages decides who sees which case
-(workflows.applications.access.visible_applications): another department's case is not found (404)."""
+(workflows.applications.access.visible_applications): another department's case is not found (404). Window staff
+receive an application with POST, through the intake screen's service."""
 
 from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch, QuerySet
-from rest_framework import mixins
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webapp.api.views import OfficialViewSet
-from webapp.families.applications.case_serializers import ApplicationDetailSerializer, ApplicationSerializer
-from workflows.applications.access import visible_applications
+from webapp.families.applications.case_serializers import (
+    ApplicationDetailSerializer,
+    ApplicationSerializer,
+    IntakeSerializer,
+)
+from workflows.applications.access import can_receive_applications, visible_applications
 from workflows.applications.board import board_rows, late, late_first, with_pause_reason
+from workflows.applications.intake import receive_application
 from workflows.applications.models import Application, ServiceItem, SubmittedMaterial
 from workflows.org.models import Department
 from workflows.org.selectors import working_calendar
@@ -37,6 +46,8 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OfficialViewSet):
+    """Read the cases one may see; window staff also receive one (POST, the intake screen's service)."""
+
     filterset_class = ApplicationFilter
     lookup_field = "number"
     lookup_value_regex = r"[^/]+"
@@ -54,7 +65,22 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offic
         return late_first(cases, now())
 
     def get_serializer_class(self):
-        return ApplicationDetailSerializer if self.action == "retrieve" else ApplicationSerializer
+        return {"retrieve": ApplicationDetailSerializer, "create": IntakeSerializer}.get(self.action,
+                                                                                        ApplicationSerializer)
+
+    @extend_schema(request=IntakeSerializer, responses={201: ApplicationDetailSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        """窗口收件: accepted, waiting for materials (补办件) or rejected (驳回件), as on the intake screen."""
+        if not can_receive_applications(request.user, self.official):
+            raise PermissionDenied(_("Applications are received at a window: you have no window."))
+        entered = IntakeSerializer(data=request.data)
+        entered.is_valid(raise_exception=True)
+        data = entered.validated_data
+        case = receive_application(data["item"], data["applicant"], data["phone"], data["matter"],
+                                   data["materials"], self.official)
+        case = with_pause_reason(Application.objects.filter(pk=case.pk).select_related("item", "department")).get()
+        return Response(ApplicationDetailSerializer(case, context=self._rows_context([case])).data,
+                        status=status.HTTP_201_CREATED)
 
     def _rows_context(self, cases: list[Application]) -> dict:
         rows = board_rows(cases, working_calendar(), now())

@@ -114,3 +114,15 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     def get_rating(self, case: Application) -> dict | None:
         rating = getattr(case, "rating", None)
         return RatingSerializer(rating).data if rating is not None else None
+
+
+class IntakeSerializer(serializers.Serializer):
+    """What the window enters at intake (the same as the intake screen): the item, who applies, the phone, the matter
+    and the ids of the materials brought. The rules are checked by the intake service, which names the field."""
+
+    item = serializers.IntegerField(help_text="服务事项 id（GET /api/service-items/）")
+    applicant = serializers.CharField(max_length=200, help_text="申请人（单位）")
+    phone = serializers.CharField(max_length=30, help_text="联系电话（手机或固定电话）")
+    matter = serializers.CharField(required=False, allow_blank=True, default="", help_text="申办事项内容")
+    materials = serializers.ListField(child=serializers.IntegerField(), allow_empty=True,
+                                      help_text="收到的申请材料 id（该事项的 materials）")
