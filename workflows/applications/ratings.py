@@ -44,7 +44,7 @@ def can_be_rated(application: Application) -> bool:
 @transaction.atomic
 def rate_case(application: Application, score: int, comment: str = "") -> Rating:
     """Store the one rating of the case and hand it to its process (which opens a rectification if it is bad)."""
-    application = Application.objects.select_for_update().select_related("instance").get(pk=application.pk)
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if not isinstance(score, int) or score not in dict(Rating.SCORES):
         raise ApplicationRefused(_("Choose a rating from 1 to 5."), "score")
     if Rating.objects.filter(application=application).exists():
