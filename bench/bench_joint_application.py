@@ -63,7 +63,7 @@ class Steps:
 
     def row(self, name: str, label: str | None = None) -> None:
         times, statements = self.times[name], self.statements[name]
-        print(f"| {label or name:<46} | {statistics.mean(times):8.1f} | {_p95(times):8.1f} | "
+        print(f"| {label or name:<56} | {statistics.mean(times):8.1f} | {_p95(times):8.1f} | "
               f"{statistics.mean(statements):10.1f} |")
 
 
@@ -134,8 +134,8 @@ def main(n: int) -> None:
     print(f"joint application end to end through the services, {n} applications each ({connection.vendor}); ms")
     for departments, steps in results.items():
         print(f"\n{departments} co-department(s)")
-        print(f"| {'step':<46} | {'mean':>8} | {'p95':>8} | {'statements':>10} |")
-        print(f"|{'-' * 48}|{'-' * 10}|{'-' * 10}|{'-' * 12}|")
+        print(f"| {'step':<56} | {'mean':>8} | {'p95':>8} | {'statements':>10} |")
+        print(f"|{'-' * 58}|{'-' * 10}|{'-' * 10}|{'-' * 12}|")
         steps.row("intake", "intake (accepted, notice PDF, up to the lead's task)")
         steps.row("inform", f"inform ({departments} review rows and tasks)")
         steps.row("review", "one department's review (per department)")
