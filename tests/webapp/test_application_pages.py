@@ -8,9 +8,11 @@ import hashlib
 from django.urls import reverse
 
 from tests.workflows.application_steps import all_materials, items_fixture, open_task  # noqa: F401 (the fixture)
+from workflows.applications.demo import seed_joint_representatives
 from workflows.applications.intake import receive_application
 from workflows.applications.models import Application
-from workflows.runtime.models import AuditEvent, ProcessInstance
+from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.runtime.services.transitions import complete_task
 
 
 def _form(item, **changes) -> dict:
@@ -125,3 +127,24 @@ def test_an_item_whose_department_has_nobody_to_decide_is_refused_on_the_page_an
     text = response.content.decode()
     assert "县公安局没有首席代表，无人对“CN-001 出入境证件办理（普通护照签发）”作出决定" in text
     assert not Application.objects.exists() and not ProcessInstance.objects.filter(definition__key="application")
+
+
+def test_the_lead_of_a_joint_application_sees_every_departments_answer_on_the_task_page(items, login, centre):
+    """A 联办件's joint review runs inside the application's instance: its page shows the application's summary with
+    the co-department reviews (the joint review's own summary is not the instance's record)."""
+    seed_joint_representatives()
+    item = items["LB-001"]
+    application = receive_application(item.pk, "伊犁河谷新能源开发有限公司", "0999-8123456", "光伏电站",
+                                      all_materials(item), centre["lisi"])
+    inform = open_task(application, "inform_co_departments")
+    complete_task(inform.pk, inform.candidates.get(), {"mode": "written", "review_days": 3})
+    reviews = list(HumanTask.objects.filter(instance=application.instance, spec_name="answer_co_department_review",
+                                            state=HumanTask.OPEN).prefetch_related("candidates"))
+    for task, agree in zip(reviews, (True, True, False), strict=True):
+        complete_task(task.pk, task.candidates.get(), {"agree": agree, "opinion": f"意见{task.pk}"})
+    conclude = open_task(application, "conclude_joint_review")
+    page = login("hefg").get(reverse("task", args=[conclude.pk])).content.decode()
+    assert application.number in page and "剩余工作日" in page  # the application's own summary
+    for department in ("县自然资源局", "县住房和城乡建设局", "县生态环境局"):
+        assert department in page
+    assert "不同意" in page and all(f"意见{task.pk}" in page for task in reviews)
