@@ -459,7 +459,7 @@ def test_a_holiday_announced_later_moves_the_due_date_the_handling_task_and_its_
 
 
 def test_a_process_that_cannot_start_refuses_the_intake_and_saves_nothing(items, centre):
-    """LB-001 is led by the 县发展和改革委员会, which has no officials: the joint review would have nobody to inform the co-departments."""
+    """LB-001 is led by the 县发展和改革委员会, which has no officials: nobody would inform the co-departments."""
     with pytest.raises(ApplicationRefused, match="无法收件") as refused:
         receive(items, centre, code="LB-001")
     assert refused.value.field == "item"
