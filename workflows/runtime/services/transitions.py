@@ -108,7 +108,7 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
                              % {"who": _holder_name(task)})
     if task.assignee_id is not None:
         claim = Verdict(False, _("You already hold this task.")) if holds else Verdict(
-            False, _("This task was claimed by %(who)s.") % {"who": _holder_name(task)})
+            False, _("This task is held by %(who)s.") % {"who": _holder_name(task)})
     else:
         claim = handle
     if not holds:
@@ -135,8 +135,9 @@ def _local(at: datetime) -> str:
     return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
-def _claimed_at(task: HumanTask) -> datetime | None:
-    event = AuditEvent.objects.filter(task=task, action="task_claimed").order_by("-at", "-id").first()
+def _event_at(task: HumanTask, action: str) -> datetime | None:
+    """When the task's latest `action` (claimed, transferred) was audited."""
+    event = AuditEvent.objects.filter(task=task, action=action).order_by("-at", "-id").first()
     return event.at if event else None
 
 
@@ -153,7 +154,13 @@ def _refuse_if_taken(task: HumanTask, actor: Official) -> None:
         raise TaskTaken(task, _("This task was withdrawn by the process at %(at)s.")
                         % {"at": _local(task.completed_at) if task.completed_at else "—"})
     if task.assignee_id is not None and task.assignee_id != actor.pk:
-        at = _claimed_at(task)
+        if task.held_by == HumanTask.BY_TRANSFER:
+            at = _event_at(task, "task_transferred")
+            raise TaskTaken(task, _("This task was transferred to %(who)s at %(at)s.")
+                            % {"who": task.assignee.name, "at": _local(at) if at else "—"})
+        if task.held_by != HumanTask.BY_CLAIM:
+            raise TaskTaken(task, _("This task is held by %(who)s.") % {"who": task.assignee.name})
+        at = _event_at(task, "task_claimed")
         raise TaskTaken(task, _("This task was claimed by %(who)s at %(at)s.")
                         % {"who": task.assignee.name, "at": _local(at) if at else "—"})
 
