@@ -1,4 +1,4 @@
-"""退回认领, 转办 and 委派 at the service level: who holds a task and why, the one may-act rule, refusals with reasons."""
+"""退回认领, 转办 and 委派 as services: who holds a task and why, the one may-act rule, refusals with reasons."""
 
 from __future__ import annotations
 
@@ -176,7 +176,8 @@ def test_delegate_answers_and_the_task_returns_to_the_delegator_who_finishes_it(
                                                              HumanTask.BY_DELEGATION)
     assert Notification.objects.filter(recipient=centre["wangwu"], task=task).exists()
 
-    delegate_ops, delegator_ops = allowed_operations(task, centre["wangwu"]), allowed_operations(task, centre["zhangsan"])
+    delegate_ops = allowed_operations(task, centre["wangwu"])
+    delegator_ops = allowed_operations(task, centre["zhangsan"])
     assert delegate_ops["resolve"] and not delegate_ops["complete"] and not delegate_ops["transfer"]
     assert not any(delegator_ops.values())
     assert delegator_ops["complete"].reason == "此任务已委派给王五，待其办理交回后方可办理。"
