@@ -159,3 +159,13 @@ def test_delegation_on_the_pages(task, login, official):
     page = login("lifzr").get(reverse("task", args=[task.pk])).content.decode()
     assert "被委派人意见" in page and "交接已安排" in page and 'name="decision"' in page
     assert "委派办理完毕，交回委派人" in page  # the history row's label
+
+
+def test_the_inbox_marks_tasks_passed_on_by_hand(task, login, official):
+    login("lifzr").post(reverse("task_delegate", args=[task.pk]), {"to": official("wangzr").pk, "note": "请提意见"})
+    inbox = login("wangzr").get(reverse("inbox") + "?tab=mine").content.decode()
+    assert "审批请假" in inbox and '<span class="held-by">委派</span>' in inbox
+    assert "审批请假" not in login("lifzr").get(reverse("inbox") + "?tab=mine").content.decode()  # away until returned
+    login("wangzr").post(reverse("task_resolve", args=[task.pk]), {"opinion": "同意"})
+    inbox = login("lifzr").get(reverse("inbox") + "?tab=mine").content.decode()
+    assert "审批请假" in inbox and '<span class="held-by">委派交回</span>' in inbox
