@@ -130,7 +130,7 @@ def test_transfer_on_the_page_and_the_history_says_so(task, login, official):
     assert response.redirect_chain[-1][0] == reverse("inbox")
     assert "“审批请假”已转办" in response.content.decode()
     page = login("wangzr").get(reverse("task", args=[task.pk])).content.decode()
-    assert 'name="decision"' in page and "转办" in page and "本人外出学习" in page  # the history row
+    assert 'name="decision"' in page and "审批请假 → 王建国：本人外出学习" in page  # the history row
 
 
 def test_a_refused_transfer_on_the_page_is_a_message_not_an_error(task, login, official):

@@ -286,7 +286,7 @@ def transfer_task(task_id: int, actor: Official, to_official_id: int | None, rea
         task.assignee = to
         task.held_by = HumanTask.BY_TRANSFER
         task.save(update_fields=["assignee", "held_by"])
-        audit.record("task_transferred", task=task, actor=actor, message=f"{task.title}：{reason}",
+        audit.record("task_transferred", task=task, actor=actor, message=f"{task.title} → {to.name}：{reason}",
                      before={"assignee": before}, after={"assignee": to.name, "reason": reason})
         notify([to.pk], f"{actor.name}将“{task.title}”（{task.case_number}）转办给您：{reason}", task=task)
         return task
@@ -308,7 +308,7 @@ def delegate_task(task_id: int, actor: Official, to_official_id: int | None, not
         task.delegation_note = note
         task.delegate_opinion = ""
         task.save(update_fields=["assignee", "delegator", "held_by", "delegation_note", "delegate_opinion"])
-        audit.record("task_delegated", task=task, actor=actor, message=f"{task.title}：{note}",
+        audit.record("task_delegated", task=task, actor=actor, message=f"{task.title} → {to.name}：{note}",
                      after={"delegate": to.name, "note": note})
         notify([to.pk], f"{actor.name}委派您办理“{task.title}”（{task.case_number}）：{note}", task=task)
         return task
@@ -325,7 +325,8 @@ def resolve_task(task_id: int, actor: Official, opinion: str) -> HumanTask:
         task.held_by = HumanTask.BY_RETURN
         task.delegate_opinion = opinion
         task.save(update_fields=["assignee", "delegator", "held_by", "delegate_opinion"])
-        audit.record("task_delegation_returned", task=task, actor=actor, message=f"{task.title}：{opinion}",
+        audit.record("task_delegation_returned", task=task, actor=actor,
+                     message=f"{task.title} → {delegator.name}：{opinion}",
                      after={"opinion": opinion, "returned_to": delegator.name})
         notify([delegator.pk], f"{actor.name}已办理您委派的“{task.title}”（{task.case_number}）：{opinion}",
                task=task)
