@@ -276,7 +276,8 @@ def transfer_task(task_id: int, actor: Official, to_official_id: int | None, rea
     """转办: `to_official_id` becomes the task's assignee for good and the actor loses it.
 
     The row keeps why (`held_by` = transfer), so a later re-resolution (a leave, a post change) never moves it
-    back; the new holder is notified and may complete, transfer or delegate it like any handler.
+    back; the new holder is notified and may complete, transfer or delegate it like any handler. An official on
+    approved leave today is refused with a message naming the way (their B post), never silently replaced.
     """
     with transaction.atomic():
         task = _locked_for(task_id, actor, "transfer")
