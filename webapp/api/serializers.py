@@ -64,6 +64,7 @@ class TaskSerializer(serializers.ModelSerializer):
     completed_by = OfficialRefSerializer(read_only=True, allow_null=True)
     candidates = serializers.SerializerMethodField()
     working_days_left = serializers.SerializerMethodField()
+    delegator = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = HumanTask
@@ -71,6 +72,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "id", "instance", "process", "case_number", "title", "spec_name", "form", "state", "outcome",
             "role", "scope", "applicant", "department", "assignee", "candidates", "due_at", "working_days_left",
             "created_at", "completed_by", "completed_at", "escalated", "assignment_note",
+            "held_by", "delegator", "delegation_note", "delegate_opinion",
         ]
 
     def get_candidates(self, task: HumanTask) -> list[str]:
@@ -95,6 +97,20 @@ class TaskQuerySerializer(serializers.Serializer):
 
 class TaskCompleteSerializer(serializers.Serializer):
     data = serializers.DictField(help_text='the task form\'s fields, e.g. {"decision": "approve", "comment": ""}')
+
+
+class TaskTransferSerializer(serializers.Serializer):
+    to = serializers.IntegerField(help_text="the official (id) who takes the task over")
+    reason = serializers.CharField(max_length=500, help_text="why it is transferred (转办理由)")
+
+
+class TaskDelegateSerializer(serializers.Serializer):
+    to = serializers.IntegerField(help_text="the official (id) who handles it and returns it")
+    note = serializers.CharField(max_length=500, help_text="what the delegate is asked to do (委派说明)")
+
+
+class TaskResolveSerializer(serializers.Serializer):
+    opinion = serializers.CharField(help_text="the delegate's opinion, shown to the delegator (委派办理意见)")
 
 
 class TaskFormErrorSerializer(ErrorSerializer):

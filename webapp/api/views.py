@@ -38,7 +38,16 @@ from workflows.runtime.selectors import (
     task_visible_to,
 )
 from workflows.runtime.services.definitions import deploy_definition
-from workflows.runtime.services.transitions import claim_task, complete_task
+from workflows.runtime.services.transitions import (
+    OperationRefused,
+    allowed_operations,
+    claim_task,
+    complete_task,
+    delegate_task,
+    resolve_task,
+    transfer_task,
+    unclaim_task,
+)
 
 TASK_VIEWS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
 TASK_WRITE_ERRORS = {400: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer, 409: s.ErrorSerializer}
@@ -169,6 +178,51 @@ class TaskViewSet(OfficialViewSet):
         """Take an unclaimed task of one of my roles; a task claimed by someone else answers 409."""
         task = self._task(pk)
         claim_task(task.pk, self.official)
+        return self._task_now(task.pk)
+
+    def _allowed(self, task: HumanTask, operation: str) -> HumanTask:
+        """403 with the rule's reason, in Chinese, before any input is read; the service checks again locked."""
+        verdict = allowed_operations(task, self.official)[operation]
+        if not verdict:
+            raise OperationRefused(self.official.pk, verdict.reason)
+        return task
+
+    @extend_schema(request=None, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def unclaim(self, request: Request, pk: str) -> Response:
+        """退回认领: put a task I claimed back into its role's pool."""
+        task = self._allowed(self._task(pk), "unclaim")
+        unclaim_task(task.pk, self.official)
+        return self._task_now(task.pk)
+
+    @extend_schema(request=s.TaskTransferSerializer, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str) -> Response:
+        """转办: `to` becomes the task's handler for good; refused (403) to oneself, the case's party, one on leave."""
+        task = self._allowed(self._task(pk), "transfer")
+        body = s.TaskTransferSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        transfer_task(task.pk, self.official, body.validated_data["to"], body.validated_data["reason"])
+        return self._task_now(task.pk)
+
+    @extend_schema(request=s.TaskDelegateSerializer, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def delegate(self, request: Request, pk: str) -> Response:
+        """委派: `to` handles the task and returns it (`resolve`); then I complete it."""
+        task = self._allowed(self._task(pk), "delegate")
+        body = s.TaskDelegateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        delegate_task(task.pk, self.official, body.validated_data["to"], body.validated_data["note"])
+        return self._task_now(task.pk)
+
+    @extend_schema(request=s.TaskResolveSerializer, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str) -> Response:
+        """The delegate's opinion: the task goes back to whoever delegated it."""
+        task = self._allowed(self._task(pk), "resolve")
+        body = s.TaskResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        resolve_task(task.pk, self.official, body.validated_data["opinion"])
         return self._task_now(task.pk)
 
     @extend_schema(

@@ -1,4 +1,4 @@
-"""One task: the case it belongs to and the form that completes it; claiming."""
+"""One task: the case it belongs to and the form that completes it; claiming, 退回认领, 转办, 委派 and its return."""
 
 from __future__ import annotations
 
@@ -15,8 +15,17 @@ from webapp.due import due_of
 from webapp.task_forms import has_task_form, service_step, task_form
 from webapp.views.cases import case_context
 from workflows.runtime.models import HumanTask
-from workflows.runtime.selectors import find_task, task_visible_to
-from workflows.runtime.services.transitions import TaskTaken, claim_task, complete_task, may_claim, may_complete
+from workflows.runtime.selectors import find_task, task_visible_to, transfer_targets
+from workflows.runtime.services.transitions import (
+    TaskTaken,
+    allowed_operations,
+    claim_task,
+    complete_task,
+    delegate_task,
+    resolve_task,
+    transfer_task,
+    unclaim_task,
+)
 
 
 def _task_or_404(task_id: int) -> HumanTask:
@@ -52,14 +61,18 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
                 return redirect("inbox")
-    can_act = may_complete(task, official) and has_task_form(task)
+    ops = allowed_operations(task, official)
+    can_act = bool(ops["complete"]) and has_task_form(task)
     step = service_step(task)
+    passes_on = bool(ops["transfer"]) and task.state == HumanTask.OPEN
     context = {
         "task": task,
         "due": due_of(task),
         "form": (form or task_form(task)) if can_act else None,
         "kept": kept,
-        "can_claim": may_claim(task, official),
+        "ops": ops,
+        "can_claim": bool(ops["claim"]),
+        "targets": transfer_targets(task, official) if passes_on else [],
         "service_step": step,
         "service_step_link": step.link(task.instance) if step else None,
         **case_context(task.instance, official),
@@ -78,3 +91,53 @@ def claim(request: HttpRequest, task_id: int) -> HttpResponse:
         return redirect("task", task_id=task.pk) if task_visible_to(task, request.official) else redirect("inbox")
     messages.success(request, _("You claimed “%(title)s”.") % {"title": task.title})
     return redirect("task", task_id=task.pk)
+
+
+def _pass_on(request: HttpRequest, task_id: int, act, done: str) -> HttpResponse:
+    """Run one transition from a task page's form; a refusal is shown on the task page, never a 500."""
+    task = _task_or_404(task_id)
+    if not task_visible_to(task, request.official):
+        raise PermissionDenied
+    try:
+        act(task)
+    except EngineError as exc:
+        messages.error(request, str(exc))
+        return redirect("task", task_id=task.pk)
+    messages.success(request, done % {"title": task.title})
+    return redirect("inbox")
+
+
+def _official_id(request: HttpRequest) -> int | None:
+    value = request.POST.get("to", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_POST
+@official_required
+def unclaim(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _pass_on(request, task_id, lambda task: unclaim_task(task.pk, request.official),
+                    _("“%(title)s” is back in its role's pool."))
+
+
+@require_POST
+@official_required
+def transfer(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _pass_on(request, task_id, lambda task: transfer_task(task.pk, request.official, _official_id(request),
+                                                                 request.POST.get("reason", "")),
+                    _("“%(title)s” was transferred."))
+
+
+@require_POST
+@official_required
+def delegate(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _pass_on(request, task_id, lambda task: delegate_task(task.pk, request.official, _official_id(request),
+                                                                 request.POST.get("note", "")),
+                    _("“%(title)s” was delegated."))
+
+
+@require_POST
+@official_required
+def resolve(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _pass_on(request, task_id, lambda task: resolve_task(task.pk, request.official,
+                                                                request.POST.get("opinion", "")),
+                    _("“%(title)s” was returned to whoever delegated it."))

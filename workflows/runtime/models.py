@@ -91,6 +91,19 @@ class HumanTask(models.Model):
     assignee = models.ForeignKey(
         Official, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_tasks"
     )
+    # Why the assignee holds the task: a manual move (transfer, delegation) is never undone by a re-resolution.
+    BY_RULE = "rule"
+    BY_CLAIM = "claim"
+    BY_TRANSFER = "transfer"
+    BY_DELEGATION = "delegation"
+    BY_RETURN = "returned"
+    HELD_BY = [(BY_RULE, "按规则分派"), (BY_CLAIM, "认领"), (BY_TRANSFER, "转办"), (BY_DELEGATION, "委派"),
+               (BY_RETURN, "委派交回")]
+    MANUAL = (BY_TRANSFER, BY_DELEGATION, BY_RETURN)
+    held_by = models.CharField(max_length=12, choices=HELD_BY, default=BY_RULE)
+    delegator = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    delegation_note = models.CharField(max_length=500, blank=True)  # what the delegator asked the delegate
+    delegate_opinion = models.TextField(blank=True)  # what the delegate answered, shown to the delegator
     due_at = models.DateTimeField(null=True, blank=True)
     due_working_days = models.PositiveSmallIntegerField(null=True, blank=True)  # lets a calendar change move due_at
     state = models.CharField(max_length=10, choices=STATES, default=OPEN)

@@ -61,13 +61,22 @@ def filter_tasks(tasks: QuerySet[HumanTask], *, process: str = "", text: str = "
 
 
 def task_visible_to(task: HumanTask, official: Official) -> bool:
-    """Who may open a task page: its candidates, assignee, completer, and the applicant of the case."""
+    """Who may open a task page: its candidates, assignee, delegator, completer, and the applicant of the case."""
     return (
         task.assignee_id == official.pk
         or task.completed_by_id == official.pk
+        or task.delegator_id == official.pk
         or task.instance.applicant_id == official.pk
         or task.candidates.filter(pk=official.pk).exists()
     )
+
+
+def transfer_targets(task: HumanTask, official: Official) -> list[Official]:
+    """Whom `official` may choose to transfer or delegate `task` to: active officials, not themselves nor the
+    case's applicant (the service refuses those, and one on leave, with the reason)."""
+    excluded = [pk for pk in (official.pk, task.instance.applicant_id) if pk is not None]
+    return list(Official.objects.filter(active=True).exclude(pk__in=excluded).select_related("department")
+                .order_by("department__name", "name"))
 
 
 def working_days_left(task: HumanTask, calendar: WorkingCalendar | None = None) -> int | None:

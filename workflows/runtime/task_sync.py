@@ -223,7 +223,9 @@ def reassign_open_tasks_of_roles(roles: Iterable[str], reason: str, actor: Offic
 
 
 def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -> int:
-    tasks = tasks.distinct().select_related("instance").prefetch_related("candidates")
+    """Re-resolve `tasks` by their rules; a task an official passed on by hand (转办, 委派) stays where they put it."""
+    tasks = (tasks.exclude(held_by__in=HumanTask.MANUAL).distinct().select_related("instance")
+             .prefetch_related("candidates"))
     moved = 0
     for task in tasks:
         before = sorted(o.pk for o in task.candidates.all())

@@ -1,10 +1,10 @@
 """A human task's transitions and the one rule of who may act on it.
 
-Every move of a task row (claim, complete; transfer, delegate, send back … as they come) is a
-function here, and every page, API view and service asks `may_complete` / `may_claim` rather than
-repeating the rule. A completion hands the actor and the time to the process inside the task's
-result (`completed_by`, `completed_at`), so service tasks that follow in the same engine step read
-them from the data instead of from a row closed early.
+Every move of a task row (claim, unclaim, complete, transfer, delegate and the delegate's return, …) is a
+function here, and every page, API view and service asks `allowed_operations` (or `may_complete` /
+`may_claim`, read from it) rather than repeating the rule. A completion hands the actor and the time to
+the process inside the task's result (`completed_by`, `completed_at`), so service tasks that follow in the
+same engine step read them from the data instead of from a row closed early.
 
 A transition that loses a race (someone else claimed or completed the task meanwhile) raises
 `TaskTaken`, which says who did it and when, so the page can keep what the official typed.
@@ -13,6 +13,7 @@ A transition that loses a race (someone else claimed or completed the task meanw
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,14 +22,15 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from engine.errors import NotAllowed
+from engine.errors import NotAllowed, Refusal
 from engine.runtime import ProcessRunner
-from workflows.org.models import Official
+from workflows.org.models import Absence, Official
 from workflows.runtime import audit
-from workflows.runtime.clock import now
-from workflows.runtime.errors import Conflict
+from workflows.runtime.clock import now, today
+from workflows.runtime.errors import Conflict, InvalidInput
 from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
 from workflows.runtime.services.instances import instance_of_task, lock_instance, raise_if_busy, write_instance
+from workflows.runtime.services.notifications import notify
 
 
 class TaskTaken(Conflict):
@@ -39,29 +41,103 @@ class TaskTaken(Conflict):
         super().__init__(message)
 
 
+class OperationRefused(NotAllowed):
+    """A transition the rule forbids for this official, or towards that official; the message says why."""
+
+    def __init__(self, actor_id: int, reason: str) -> None:
+        self.actor_id = actor_id
+        Refusal.__init__(self, reason)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an operation is allowed; when not, the reason in words shown to the official (and in a 403)."""
+
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Verdict(True)
+OPERATIONS = ("claim", "unclaim", "complete", "transfer", "delegate", "resolve")
+
+
 def _is_candidate(task: HumanTask, official: Official) -> bool:
+    known = getattr(task, "actor_is_candidate", None)  # annotated by `_task_row` for this actor
+    if known is not None:
+        return bool(known)
     return task.candidates.filter(pk=official.pk).exists()
+
+
+def _holder_name(task: HumanTask) -> str:
+    return task.assignee.name if task.assignee_id else ""
+
+
+def allowed_operations(task: HumanTask, official: Official, *, candidate: bool | None = None) -> dict[str, Verdict]:
+    """The one may-act rule: which of OPERATIONS `official` may perform on `task` now, and why not.
+
+    The handler is the assignee, or, while nobody holds the task, any of its candidates. The handler may complete,
+    transfer (转办) or delegate (委派) it; a task delegated to someone is the delegate's to answer (`resolve`) and
+    nobody's to complete until it is back with the delegator. Only a task taken from a role's pool (认领) can be
+    put back into it (退回认领). `candidate` spares the query when the caller knows it (`_task_row`).
+    """
+    if task.state != HumanTask.OPEN:
+        closed = Verdict(False, _("This task is closed."))
+        return dict.fromkeys(OPERATIONS, closed)
+    is_candidate = _is_candidate(task, official) if candidate is None else candidate
+    holds = task.assignee_id == official.pk
+    delegated = task.delegator_id is not None
+    if not (is_candidate or holds or task.delegator_id == official.pk):  # told nothing about who holds it
+        stranger = Verdict(False, _("You are not among the officials this task is offered to."))
+        return dict.fromkeys(OPERATIONS, stranger)
+    if task.assignee_id is None:
+        handle = ALLOWED if is_candidate else Verdict(False, _("You are not among the officials this task is "
+                                                               "offered to."))
+    elif holds:
+        handle = ALLOWED
+    else:
+        handle = Verdict(False, _("This task is held by %(who)s.") % {"who": _holder_name(task)})
+    if delegated:
+        if holds:
+            handle = Verdict(False, _("This task was delegated to you: give your opinion and return it to "
+                                      "%(who)s.") % {"who": task.delegator.name})
+        else:
+            handle = Verdict(False, _("This task is delegated to %(who)s; it can be handled once they return it.")
+                             % {"who": _holder_name(task)})
+    if task.assignee_id is not None:
+        claim = Verdict(False, _("You already hold this task.")) if holds else Verdict(
+            False, _("This task is held by %(who)s.") % {"who": _holder_name(task)})
+    else:
+        claim = handle
+    if not holds:
+        unclaim = Verdict(False, _("This task is not yours."))
+    elif task.held_by != HumanTask.BY_CLAIM or delegated:
+        unclaim = Verdict(False, _("Only a task you claimed from a role's pool can be put back."))
+    else:
+        unclaim = ALLOWED
+    resolve = ALLOWED if delegated and holds else Verdict(False, _("This task was not delegated to you."))
+    return {"claim": claim, "unclaim": unclaim, "complete": handle, "transfer": handle, "delegate": handle,
+            "resolve": resolve}
 
 
 def may_complete(task: HumanTask, official: Official) -> bool:
     """Open, and either assigned to the official or unclaimed with the official among its candidates."""
-    if task.state != HumanTask.OPEN:
-        return False
-    if task.assignee_id is not None:
-        return task.assignee_id == official.pk
-    return _is_candidate(task, official)
+    return allowed_operations(task, official)["complete"].allowed
 
 
 def may_claim(task: HumanTask, official: Official) -> bool:
-    return task.state == HumanTask.OPEN and task.assignee_id is None and _is_candidate(task, official)
+    return allowed_operations(task, official)["claim"].allowed
 
 
 def _local(at: datetime) -> str:
     return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
-def _claimed_at(task: HumanTask) -> datetime | None:
-    event = AuditEvent.objects.filter(task=task, action="task_claimed").order_by("-at", "-id").first()
+def _event_at(task: HumanTask, action: str) -> datetime | None:
+    """When the task's latest `action` (claimed, transferred) was audited."""
+    event = AuditEvent.objects.filter(task=task, action=action).order_by("-at", "-id").first()
     return event.at if event else None
 
 
@@ -78,7 +154,13 @@ def _refuse_if_taken(task: HumanTask, actor: Official) -> None:
         raise TaskTaken(task, _("This task was withdrawn by the process at %(at)s.")
                         % {"at": _local(task.completed_at) if task.completed_at else "—"})
     if task.assignee_id is not None and task.assignee_id != actor.pk:
-        at = _claimed_at(task)
+        if task.held_by == HumanTask.BY_TRANSFER:
+            at = _event_at(task, "task_transferred")
+            raise TaskTaken(task, _("This task was transferred to %(who)s at %(at)s.")
+                            % {"who": task.assignee.name, "at": _local(at) if at else "—"})
+        if task.held_by != HumanTask.BY_CLAIM:
+            raise TaskTaken(task, _("This task is held by %(who)s.") % {"who": task.assignee.name})
+        at = _event_at(task, "task_claimed")
         raise TaskTaken(task, _("This task was claimed by %(who)s at %(at)s.")
                         % {"who": task.assignee.name, "at": _local(at) if at else "—"})
 
@@ -127,8 +209,128 @@ def claim_task(task_id: int, actor: Official) -> HumanTask:
         if task.assignee_id == actor.pk:
             return task
         task.assignee = actor
-        task.save(update_fields=["assignee"])
+        task.held_by = HumanTask.BY_CLAIM
+        task.save(update_fields=["assignee", "held_by"])
         audit.record("task_claimed", task=task, actor=actor, message=task.title)
+        return task
+
+
+def _locked_for(task_id: int, actor: Official, operation: str) -> HumanTask:
+    """The task row, its instance locked, once the rule allows `operation` to `actor` (else OperationRefused)."""
+    lock_instance(instance_of_task(task_id))
+    task = _task_row(task_id, actor)
+    verdict = allowed_operations(task, actor, candidate=task.actor_is_candidate)[operation]
+    if not verdict:
+        raise OperationRefused(actor.pk, verdict.reason)
+    return task
+
+
+def unclaim_task(task_id: int, actor: Official) -> HumanTask:
+    """退回认领: a task the actor claimed from a role's pool goes back to the pool, offered to its candidates again."""
+    with transaction.atomic():
+        task = _locked_for(task_id, actor, "unclaim")
+        task.assignee = None
+        task.held_by = HumanTask.BY_RULE
+        task.save(update_fields=["assignee", "held_by"])
+        audit.record("task_unclaimed", task=task, actor=actor, message=task.title)
+        others = [pk for pk in task.candidates.values_list("pk", flat=True) if pk != actor.pk]
+        notify(others, f"“{task.title}”（{task.case_number}）已退回岗位待认领", task=task)
+        return task
+
+
+def _target(task: HumanTask, actor: Official, to_official_id: int | None) -> Official:
+    """The official a task is transferred or delegated to, checked (refused with the reason otherwise).
+
+    Never the actor, the case's applicant or (unless the step lets them act) its initiator: nobody handles their
+    own case. An official on approved leave today is refused rather than silently replaced by their B post: the
+    actor chose a person, so they are told and choose again (the B post, named when there is one, or another).
+    """
+    to = Official.objects.filter(pk=to_official_id).first() if to_official_id else None
+    if to is None or not to.active:
+        raise InvalidInput(_("Choose an active official."), field="to")
+    if to.pk == actor.pk:
+        raise OperationRefused(actor.pk, _("You cannot pass a task to yourself."))
+    instance = task.instance
+    if to.pk == instance.applicant_id or (to.pk == instance.started_by_id and not task.initiator_may_act):
+        raise OperationRefused(actor.pk, _("%(who)s is a party to this case and may not handle it.")
+                               % {"who": to.name})
+    away = Absence.objects.filter(official=to, first_day__lte=today(), last_day__gte=today()).order_by(
+        "-last_day").first()
+    if away is not None:
+        raise OperationRefused(actor.pk, _("%(who)s is on leave until %(day)s; choose another official "
+                                           "(for example their B post).") % {"who": to.name, "day": away.last_day})
+    return to
+
+
+def _reason(text: str, field: str, longest: int = 500) -> str:
+    """The reason, note or opinion a transition needs, trimmed; empty or too long is refused naming the field."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Please give a reason or opinion."), field=field)
+    if len(text) > longest:
+        raise InvalidInput(_("At most %(count)d characters.") % {"count": longest}, field=field)
+    return text
+
+
+def transfer_task(task_id: int, actor: Official, to_official_id: int | None, reason: str) -> HumanTask:
+    """转办: `to_official_id` becomes the task's assignee for good and the actor loses it.
+
+    The row keeps why (`held_by` = transfer), so a later re-resolution (a leave, a post change) never moves it
+    back; the new holder is notified and may complete, transfer or delegate it like any handler. An official on
+    approved leave today is refused with a message naming the way (their B post), never silently replaced.
+    """
+    with transaction.atomic():
+        task = _locked_for(task_id, actor, "transfer")
+        reason = _reason(reason, "reason")
+        to = _target(task, actor, to_official_id)
+        before = _holder_name(task) or actor.name
+        task.assignee = to
+        task.held_by = HumanTask.BY_TRANSFER
+        task.save(update_fields=["assignee", "held_by"])
+        audit.record("task_transferred", task=task, actor=actor, message=f"{task.title} → {to.name}：{reason}",
+                     before={"assignee": before}, after={"assignee": to.name, "reason": reason})
+        notify([to.pk], f"{actor.name}将“{task.title}”（{task.case_number}）转办给您：{reason}", task=task)
+        return task
+
+
+def delegate_task(task_id: int, actor: Official, to_official_id: int | None, note: str) -> HumanTask:
+    """委派: `to_official_id` handles the task for the actor, gives an opinion (`resolve_task`) and it comes back.
+
+    The process does not move while the task is delegated: nobody may complete it until the delegate returns it,
+    and then only the delegator (the row's `delegator`) completes it, with the delegate's opinion shown.
+    """
+    with transaction.atomic():
+        task = _locked_for(task_id, actor, "delegate")
+        note = _reason(note, "note")
+        to = _target(task, actor, to_official_id)
+        task.delegator = actor
+        task.assignee = to
+        task.held_by = HumanTask.BY_DELEGATION
+        task.delegation_note = note
+        task.delegate_opinion = ""
+        task.save(update_fields=["assignee", "delegator", "held_by", "delegation_note", "delegate_opinion"])
+        audit.record("task_delegated", task=task, actor=actor, message=f"{task.title} → {to.name}：{note}",
+                     after={"delegate": to.name, "note": note})
+        notify([to.pk], f"{actor.name}委派您办理“{task.title}”（{task.case_number}）：{note}", task=task)
+        return task
+
+
+def resolve_task(task_id: int, actor: Official, opinion: str) -> HumanTask:
+    """The delegate's answer: the opinion is kept on the task, which goes back to the delegator to complete."""
+    with transaction.atomic():
+        task = _locked_for(task_id, actor, "resolve")
+        opinion = _reason(opinion, "opinion", longest=2000)
+        delegator = task.delegator
+        task.assignee = delegator
+        task.delegator = None
+        task.held_by = HumanTask.BY_RETURN
+        task.delegate_opinion = opinion
+        task.save(update_fields=["assignee", "delegator", "held_by", "delegate_opinion"])
+        audit.record("task_delegation_returned", task=task, actor=actor,
+                     message=f"{task.title} → {delegator.name}：{opinion}",
+                     after={"opinion": opinion, "returned_to": delegator.name})
+        notify([delegator.pk], f"{actor.name}已办理您委派的“{task.title}”（{task.case_number}）：{opinion}",
+               task=task)
         return task
 
 
@@ -153,6 +355,9 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         task = rows["task"]
+        if task.delegator_id is not None and task.state == HumanTask.OPEN and actor.pk in (
+                task.delegator_id, task.assignee_id):  # the delegate answers with `resolve_task`; the delegator waits
+            raise OperationRefused(actor.pk, allowed_operations(task, actor, candidate=True)["complete"].reason)
         _refuse_if_taken(task, actor)
         at = now()
         task.state = HumanTask.COMPLETED
