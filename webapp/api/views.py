@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from webapp.access import can_manage_definitions
+from webapp.access import visible_instances
 from webapp.api import serializers as s
 from webapp.api.errors import EngineErrorsMixin
 from webapp.api.pagination import InstanceCursorPagination, TaskCursorPagination
@@ -33,7 +33,6 @@ from workflows.runtime.selectors import (
     filter_tasks,
     find_task,
     instances,
-    instances_involving,
     my_tasks,
     task_visible_to,
 )
@@ -108,9 +107,9 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Official
     pagination_class = InstanceCursorPagination
 
     def get_queryset(self) -> QuerySet[ProcessInstance]:
-        if self.schema_only() or can_manage_definitions(self.request.user, self.official):
+        if self.schema_only():
             return instances()
-        return instances_involving(self.official)
+        return visible_instances(self.request.user, self.official)
 
     def get_serializer_class(self):
         return s.InstanceDetailSerializer if self.action == "retrieve" else s.InstanceSerializer
