@@ -181,7 +181,7 @@ def open_steps(instance_ids: list[int]) -> dict[int, list[HumanTask]]:
     if not instance_ids:
         return steps
     tasks = (HumanTask.objects.filter(instance_id__in=instance_ids, state=HumanTask.OPEN)
-             .select_related("assignee").only("instance_id", "title", "due_at", "assignee__name", "escalated")
+             .select_related("assignee").only("instance_id", "title", "state", "due_at", "assignee__name", "escalated")
              .prefetch_related(Prefetch("candidates", queryset=Official.objects.only("name")))
              .order_by("created_at", "id"))
     for task in tasks:
