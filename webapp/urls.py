@@ -17,6 +17,7 @@ urlpatterns = [
     path("started.xlsx", started.started_xlsx, name="started_xlsx"),
     path("cases/<int:instance_id>/", cases.case_detail, name="case"),
     path("cases/<int:instance_id>/sheet/", cases.approval_sheet, name="approval_sheet"),
+    path("cases/<int:instance_id>/sheet.pdf", cases.approval_sheet_pdf, name="approval_sheet_pdf"),
     path("notifications/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
     path("tasks/<int:task_id>/", tasks.task_detail, name="task"),
     path("tasks/<int:task_id>/claim/", tasks.claim, name="task_claim"),

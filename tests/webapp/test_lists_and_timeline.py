@@ -15,11 +15,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from engine.clock import CENTRE_TZ
 from workflows.runtime import audit, list_export
 from workflows.runtime.clock import now
 from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.selectors import started_instances
 from workflows.runtime.services.sweep import fire_due_timers
 from workflows.runtime.services.transitions import complete_task
 from workflows.runtime.timeline import case_timeline
@@ -218,7 +220,32 @@ def test_approval_sheet_lists_each_step_with_approver_time_and_opinion(login, de
     assert "李红梅" in html and "2026-11-25 09:00" in html and "同意，注意安全" in html
 
 
-@pytest.mark.parametrize("page", ["case", "approval_sheet"])
+def test_approval_sheet_pdf_reads_back_with_each_step(login, decided_leave):
+    instance = decided_leave.instance
+    response = login("lisi").get(reverse("approval_sheet_pdf", args=[instance.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    text = "".join(text.split())  # table cells wrap
+    for expected in ("审批单", instance.business_key, "李四", "审批请假李红梅2026-11-2509:00同意同意，注意安全",
+                     "销假李四—待办理"):
+        assert expected in text, expected
+
+
+def test_started_list_indexes_exist_and_postgresql_takes_them(official):
+    with connection.cursor() as cursor:
+        names = set(connection.introspection.get_constraints(cursor, "runtime_processinstance"))
+    assert {"instance_started_by", "instance_applicant"} <= names
+    if connection.vendor != "postgresql":
+        return
+    sql, params = started_instances(official("lisi")).values("id")[:20].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is nearly empty
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "instance_started_by" in plan and "instance_applicant" in plan, plan
+
+
+@pytest.mark.parametrize("page", ["case", "approval_sheet", "approval_sheet_pdf"])
 def test_someone_outside_the_case_gets_404_and_the_centre_office_sees_it(login, decided_leave, page):
     url = reverse(page, args=[decided_leave.instance.pk])
     assert login("zhangsan").get(url).status_code == 404

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from webapp.access import official_required, visible_instances
 from workflows.org.models import Official
+from workflows.runtime.approval_sheet_pdf import approval_sheet_pdf as sheet_pdf
 from workflows.runtime.clock import now
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.registry import case_record_of
@@ -79,3 +80,14 @@ def approval_sheet(request: HttpRequest, instance_id: int) -> HttpResponse:
         "instance": instance, "steps": approval_steps(instance), "printed_at": now(),
         "centre_name": settings.GOVFLOW_CENTRE_NAME,
     })
+
+
+@require_GET
+@official_required
+def approval_sheet_pdf(request: HttpRequest, instance_id: int) -> HttpResponse:
+    """The 审批单 as a PDF, for filing or sending on."""
+    instance = _visible_case(request, instance_id)
+    pdf = sheet_pdf(settings.GOVFLOW_CENTRE_NAME, instance, approval_steps(instance), now())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="approval-sheet-{instance.pk}.pdf"'
+    return response
