@@ -134,7 +134,9 @@ def test_done_tab_filters_by_the_day_a_task_was_completed(login, decided_leave, 
 def test_my_tasks_filter_by_the_day_the_task_arrived(login, decided_leave):
     client = login("lisi")
     number = decided_leave.instance.business_key
-    assert number in client.get(reverse("inbox"), {"tab": "mine", "date_from": "2026-12-01"}).content.decode()
+    html = client.get(reverse("inbox"), {"tab": "mine", "date_from": "2026-12-01"}).content.decode()
+    assert number in html
+    assert "请销假审批 · 2026-12-01 08:00" in html  # the row names its process and when the task arrived
     assert number not in client.get(reverse("inbox"), {"tab": "mine", "date_from": "2026-12-02"}).content.decode()
     assert number not in client.get(reverse("inbox"), {"tab": "mine", "date_to": "2026-11-30"}).content.decode()
 
@@ -252,3 +254,22 @@ def test_someone_outside_the_case_gets_404_and_the_centre_office_sees_it(login, 
     assert login("lifzr").get(url).status_code == 200  # worked on it
     assert login("zhaobgs").get(url).status_code == 200  # centre office
     assert login("lisi").get(reverse(page, args=[999999])).status_code == 404
+
+
+# the same filters through the API
+
+def test_api_lists_my_started_cases_and_filters_tasks_and_cases_by_dates(login, decided_leave):
+    number = decided_leave.instance.business_key
+    lisi, office = login("lisi"), login("zhaobgs")
+    assert [c["business_key"] for c in lisi.get("/api/instances/", {"started_by_me": "true"}).json()["results"]] \
+        == [number]
+    assert office.get("/api/instances/", {"started_by_me": "true"}).json()["results"] == []  # sees all, started none
+    assert len(office.get("/api/instances/", {"started_from": "2026-11-25"}).json()["results"]) == 1
+    assert office.get("/api/instances/", {"started_from": "2026-11-26"}).json()["results"] == []
+    assert office.get("/api/instances/", {"started_to": "2026-11-24"}).json()["results"] == []
+    done = login("lifzr")
+    assert [t["case_number"] for t in done.get("/api/tasks/", {"view": "done", "date_from": "2026-11-25"})
+            .json()["results"]] == [number]
+    assert done.get("/api/tasks/", {"view": "done", "date_to": "2026-11-24"}).json()["results"] == []
+    refused = done.get("/api/tasks/", {"view": "done", "date_from": "2026-02-30"})
+    assert refused.status_code == 400 and "日期" in str(refused.json()["date_from"])

@@ -30,10 +30,12 @@ from workflows.runtime.selectors import (
     claimable_tasks,
     definitions,
     done_tasks,
+    filter_instances,
     filter_tasks,
     find_task,
     instances,
     my_tasks,
+    started_or_about,
     task_visible_to,
 )
 from workflows.runtime.services.definitions import deploy_definition
@@ -92,6 +94,21 @@ class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offici
 
 class InstanceFilter(django_filters.FilterSet):
     process = django_filters.CharFilter(field_name="definition__key")
+    started_by_me = django_filters.BooleanFilter(method="_started_by_me",
+                                                 label="我发起的: cases I started or that are about me as applicant")
+    started_from = django_filters.DateFilter(method="_started_from", label="started on or after this day")
+    started_to = django_filters.DateFilter(method="_started_to", label="started on or before this day")
+
+    def _started_by_me(self, queryset: QuerySet[ProcessInstance], name: str, value: bool):
+        if not value:
+            return queryset
+        return queryset.filter(started_or_about(official_of(self.request.user)))
+
+    def _started_from(self, queryset: QuerySet[ProcessInstance], name: str, value):
+        return filter_instances(queryset, date_from=value)
+
+    def _started_to(self, queryset: QuerySet[ProcessInstance], name: str, value):
+        return filter_instances(queryset, date_to=value)
 
     class Meta:
         model = ProcessInstance
@@ -135,7 +152,8 @@ class TaskViewSet(OfficialViewSet):
             return HumanTask.objects.none()
         q = self.task_query
         tasks = filter_tasks(TASK_VIEWS[q["view"]](self.official), process=q["process"], text=q["q"],
-                             overdue=q["overdue"])
+                             overdue=q["overdue"], date_from=q["date_from"], date_to=q["date_to"],
+                             date_field="completed_at" if q["view"] == "done" else "created_at")
         return tasks.prefetch_related("candidates")
 
     def _task(self, pk: str) -> HumanTask:

@@ -103,11 +103,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         tab = "claimable"  # nothing assigned to me yet: open on the work my roles may take
     tasks = _filtered(request, tab, filters)
     notifications = unread_notifications(request.official)
+    page = _page(request, tab, tasks)
+    names = dict(form.fields["process"].choices)  # read once by the form for its choices
+    for task in page["rows"]:
+        task.process_name = names.get(task.process_key, task.process_key)
     export = request.GET.copy()
     for paging in ("cursor", "page"):
         export.pop(paging, None)
     export["tab"] = tab
-    return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, **_page(request, tab, tasks),
+    return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, **page,
                                           "notifications": notifications, "export_query": export.urlencode()})
 
 

@@ -149,7 +149,12 @@ def instances_involving(official: Official) -> QuerySet[ProcessInstance]:
 def started_instances(official: Official) -> QuerySet[ProcessInstance]:
     """我发起的: the cases the official started or that are about them as applicant, the newest first (indexes
     `instance_started_by` and `instance_applicant`, one range each)."""
-    return instances().filter(Q(started_by=official) | Q(applicant=official))
+    return instances().filter(started_or_about(official))
+
+
+def started_or_about(official: Official) -> Q:
+    """The condition of 我发起的, for the page and the API's `started_by_me`."""
+    return Q(started_by=official) | Q(applicant=official)
 
 
 def filter_instances(cases: QuerySet[ProcessInstance], *, process: str = "", text: str = "",
