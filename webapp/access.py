@@ -23,8 +23,8 @@ def can_manage_definitions(user, official: Official | None) -> bool:
 
 def visible_instances(user, official: Official) -> QuerySet[ProcessInstance]:
     """The one rule for who sees which case: the centre office and administrators every case, anyone else the
-    cases they applied for or have (had) a task on. A case outside it is not found (404) on every page and in the
-    API; the lists, the case page, the timeline and the 审批单 all ask here."""
+    cases they started, applied for or have (had) a task on. A case outside it is not found (404) on every page
+    and in the API; the lists, the case page, the timeline and the 审批单 all ask here."""
     if can_manage_definitions(user, official):
         return instances()
     return instances_involving(official)

@@ -273,3 +273,16 @@ def test_api_lists_my_started_cases_and_filters_tasks_and_cases_by_dates(login, 
     assert done.get("/api/tasks/", {"view": "done", "date_to": "2026-11-24"}).json()["results"] == []
     refused = done.get("/api/tasks/", {"view": "done", "date_from": "2026-02-30"})
     assert refused.status_code == 400 and "日期" in str(refused.json()["date_from"])
+
+
+def test_who_started_a_case_for_someone_else_sees_it_in_the_list_and_on_its_page(login, leave_definition, official):
+    """A window official receives an application (started_by, no step of theirs): it is in 我发起的, and its page,
+    timeline and 审批单 open for them; still 404 for anyone else."""
+    case = ProcessInstance.objects.create(definition=leave_definition, business_key="SJ-0001", state={},
+                                          started_at=now(), started_by=official("zhangsan"))
+    window = login("zhangsan")
+    assert "SJ-0001" in window.get(reverse("started_list")).content.decode()
+    for page in ("case", "approval_sheet", "approval_sheet_pdf"):
+        assert window.get(reverse(page, args=[case.pk])).status_code == 200
+        assert login("lisi").get(reverse(page, args=[case.pk])).status_code == 404
+    assert [c["business_key"] for c in window.get("/api/instances/").json()["results"]] == ["SJ-0001"]

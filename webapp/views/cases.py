@@ -29,12 +29,14 @@ def element_id(spec_name: str) -> str:
 
 def case_record(instance: ProcessInstance, reader: Official) -> dict[str, Any]:
     """The family's record behind the instance as `reader` may see it, and the partial that summarises it;
-    {} for a bare process."""
+    {} for a bare process or an instance without its record."""
     kind = case_record_of(instance.definition.key)
     if kind is None:
         return {}
     record = kind.find(instance)
-    extra = kind.for_reader(record, reader) if kind.for_reader and record is not None else {}
+    if record is None:  # started without its record (e.g. through the API): the generic summary
+        return {}
+    extra = kind.for_reader(record, reader) if kind.for_reader else {}
     return {kind.context_name: record, "summary_template": kind.summary_template, **extra}
 
 

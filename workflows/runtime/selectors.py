@@ -137,13 +137,13 @@ def instances() -> QuerySet[ProcessInstance]:
 
 
 def instances_involving(official: Official) -> QuerySet[ProcessInstance]:
-    """Instances the official applied for or has (had) a task on: what an ordinary official may see.
+    """Instances the official started, applied for or has (had) a task on: what an ordinary official may see.
 
     Each way in is its own indexed sub-select (candidate look-up, assignee, completer), not one OR over a join
     of every task and candidate row."""
     as_candidate = HumanTask.candidates.through.objects.filter(official=official).values("humantask__instance_id")
     as_worker = HumanTask.objects.filter(Q(assignee=official) | Q(completed_by=official)).values("instance_id")
-    return instances().filter(Q(applicant=official) | Q(pk__in=as_candidate) | Q(pk__in=as_worker))
+    return instances().filter(started_or_about(official) | Q(pk__in=as_candidate) | Q(pk__in=as_worker))
 
 
 def started_instances(official: Official) -> QuerySet[ProcessInstance]:
