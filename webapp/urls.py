@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from webapp.views import definitions, inbox, monitoring, tasks
+from webapp.views import cases, definitions, inbox, monitoring, started, tasks
 from workflows.runtime.registry import families
 
 urlpatterns = [
@@ -12,6 +12,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", inbox.inbox, name="inbox"),
+    path("inbox.xlsx", inbox.inbox_xlsx, name="inbox_xlsx"),
+    path("started/", started.started_list, name="started_list"),
+    path("started.xlsx", started.started_xlsx, name="started_xlsx"),
+    path("cases/<int:instance_id>/", cases.case_detail, name="case"),
+    path("cases/<int:instance_id>/sheet/", cases.approval_sheet, name="approval_sheet"),
+    path("cases/<int:instance_id>/sheet.pdf", cases.approval_sheet_pdf, name="approval_sheet_pdf"),
     path("notifications/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
     path("tasks/<int:task_id>/", tasks.task_detail, name="task"),
     path("tasks/<int:task_id>/claim/", tasks.claim, name="task_claim"),

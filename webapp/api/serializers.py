@@ -93,6 +93,10 @@ class TaskQuerySerializer(serializers.Serializer):
     process = serializers.CharField(required=False, default="", allow_blank=True)
     q = serializers.CharField(required=False, default="", allow_blank=True, help_text="title, case number, applicant")
     overdue = serializers.BooleanField(required=False, default=False)
+    date_from = serializers.DateField(required=False, default=None, allow_null=True,
+                                      help_text="arrived (done: completed) on or after this day")
+    date_to = serializers.DateField(required=False, default=None, allow_null=True,
+                                    help_text="arrived (done: completed) on or before this day")
 
 
 class TaskCompleteSerializer(serializers.Serializer):

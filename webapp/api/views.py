@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from webapp.access import can_manage_definitions
+from webapp.access import visible_instances
 from webapp.api import serializers as s
 from webapp.api.errors import EngineErrorsMixin
 from webapp.api.pagination import InstanceCursorPagination, TaskCursorPagination
@@ -30,11 +30,12 @@ from workflows.runtime.selectors import (
     claimable_tasks,
     definitions,
     done_tasks,
+    filter_instances,
     filter_tasks,
     find_task,
     instances,
-    instances_involving,
     my_tasks,
+    started_or_about,
     task_visible_to,
 )
 from workflows.runtime.services.definitions import deploy_definition
@@ -102,6 +103,21 @@ class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offici
 
 class InstanceFilter(django_filters.FilterSet):
     process = django_filters.CharFilter(field_name="definition__key")
+    started_by_me = django_filters.BooleanFilter(method="_started_by_me",
+                                                 label="我发起的: cases I started or that are about me as applicant")
+    started_from = django_filters.DateFilter(method="_started_from", label="started on or after this day")
+    started_to = django_filters.DateFilter(method="_started_to", label="started on or before this day")
+
+    def _started_by_me(self, queryset: QuerySet[ProcessInstance], name: str, value: bool):
+        if not value:
+            return queryset
+        return queryset.filter(started_or_about(official_of(self.request.user)))
+
+    def _started_from(self, queryset: QuerySet[ProcessInstance], name: str, value):
+        return filter_instances(queryset, date_from=value)
+
+    def _started_to(self, queryset: QuerySet[ProcessInstance], name: str, value):
+        return filter_instances(queryset, date_to=value)
 
     class Meta:
         model = ProcessInstance
@@ -117,9 +133,9 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Official
     pagination_class = InstanceCursorPagination
 
     def get_queryset(self) -> QuerySet[ProcessInstance]:
-        if self.schema_only() or can_manage_definitions(self.request.user, self.official):
+        if self.schema_only():
             return instances()
-        return instances_involving(self.official)
+        return visible_instances(self.request.user, self.official)
 
     def get_serializer_class(self):
         return s.InstanceDetailSerializer if self.action == "retrieve" else s.InstanceSerializer
@@ -145,7 +161,8 @@ class TaskViewSet(OfficialViewSet):
             return HumanTask.objects.none()
         q = self.task_query
         tasks = filter_tasks(TASK_VIEWS[q["view"]](self.official), process=q["process"], text=q["q"],
-                             overdue=q["overdue"])
+                             overdue=q["overdue"], date_from=q["date_from"], date_to=q["date_to"],
+                             date_field="completed_at" if q["view"] == "done" else "created_at")
         return tasks.prefetch_related("candidates")
 
     def _task(self, pk: str) -> HumanTask:

@@ -1,13 +1,25 @@
-"""What every page about one case shows: summary, tasks, history and the diagram with its position."""
+"""What every page about one case shows (summary, tasks, history, the progress timeline and the diagram with its
+position), the case page itself, and its printable approval sheet (审批单).
+
+Who may open a case is webapp.access.visible_instances: a case outside it is not found (404)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from webapp.access import official_required, visible_instances
 from workflows.org.models import Official
+from workflows.runtime.approval_sheet_pdf import approval_sheet_pdf as sheet_pdf
+from workflows.runtime.clock import now
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.registry import case_record_of
 from workflows.runtime.selectors import instance_history, instance_tasks
+from workflows.runtime.timeline import approval_steps, case_timeline
 
 
 def element_id(spec_name: str) -> str:
@@ -17,12 +29,14 @@ def element_id(spec_name: str) -> str:
 
 def case_record(instance: ProcessInstance, reader: Official) -> dict[str, Any]:
     """The family's record behind the instance as `reader` may see it, and the partial that summarises it;
-    {} for a bare process."""
+    {} for a bare process or an instance without its record."""
     kind = case_record_of(instance.definition.key)
     if kind is None:
         return {}
     record = kind.find(instance)
-    extra = kind.for_reader(record, reader) if kind.for_reader and record is not None else {}
+    if record is None:  # started without its record (e.g. through the API): the generic summary
+        return {}
+    extra = kind.for_reader(record, reader) if kind.for_reader else {}
     return {kind.context_name: record, "summary_template": kind.summary_template, **extra}
 
 
@@ -33,6 +47,7 @@ def case_context(instance: ProcessInstance, reader: Official) -> dict[str, Any]:
         **case_record(instance, reader),
         "tasks": tasks,
         "history": instance_history(instance),
+        "timeline": case_timeline(instance),
         "diagram": {
             "definition_id": instance.definition_id,
             "current": sorted({element_id(t.spec_name) for t in tasks if t.state == HumanTask.OPEN}),
@@ -40,3 +55,41 @@ def case_context(instance: ProcessInstance, reader: Official) -> dict[str, Any]:
             "errored": [instance.error_element] if instance.error_element else [],
         },
     }
+
+
+def _visible_case(request: HttpRequest, instance_id: int) -> ProcessInstance:
+    instance = (visible_instances(request.user, request.official).select_related("started_by")
+                .filter(pk=instance_id).first())
+    if instance is None:
+        raise Http404
+    return instance
+
+
+@require_GET
+@official_required
+def case_detail(request: HttpRequest, instance_id: int) -> HttpResponse:
+    """One case: its summary, its progress timeline and its diagram."""
+    instance = _visible_case(request, instance_id)
+    return render(request, "cases/detail.html", case_context(instance, request.official))
+
+
+@require_GET
+@official_required
+def approval_sheet(request: HttpRequest, instance_id: int) -> HttpResponse:
+    """审批单: the case and each of its steps with approver, time, outcome and opinion, laid out to print."""
+    instance = _visible_case(request, instance_id)
+    return render(request, "cases/sheet.html", {
+        "instance": instance, "steps": approval_steps(instance), "printed_at": now(),
+        "centre_name": settings.GOVFLOW_CENTRE_NAME,
+    })
+
+
+@require_GET
+@official_required
+def approval_sheet_pdf(request: HttpRequest, instance_id: int) -> HttpResponse:
+    """The 审批单 as a PDF, for filing or sending on."""
+    instance = _visible_case(request, instance_id)
+    pdf = sheet_pdf(settings.GOVFLOW_CENTRE_NAME, instance, approval_steps(instance), now())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="approval-sheet-{instance.pk}.pdf"'
+    return response

@@ -15,12 +15,14 @@ from webapp.access import official_required
 from webapp.api.pagination import DoneTaskCursorPagination
 from webapp.forms import TABS, InboxFilterForm
 from workflows.runtime.errors import InvalidInput
+from workflows.runtime.list_export import tasks_xlsx
 from workflows.runtime.models import HumanTask
 from workflows.runtime.selectors import claimable_tasks, done_tasks, filter_tasks, my_tasks, unread_notifications
 from workflows.runtime.services.notifications import mark_read
 
 TAB_TASKS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
 PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNT_CAP = 100  # a tab shows "99+" beyond: nobody reads a larger number, and counting it scans the rows
 
 
@@ -71,6 +73,24 @@ def _numbered_page(request: HttpRequest, tasks: QuerySet[HumanTask]) -> dict:
     return {"rows": rows[:PAGE_SIZE], **links, "page_number": number}
 
 
+def _filtered(request: HttpRequest, tab: str, filters: dict) -> QuerySet[HumanTask]:
+    """The tab's tasks under the page's filters; the date range reads the completion day on the done tab."""
+    return filter_tasks(TAB_TASKS[tab](request.official), **filters,
+                        date_field="completed_at" if tab == "done" else "created_at")
+
+
+@require_GET
+@official_required
+def inbox_xlsx(request: HttpRequest) -> HttpResponse:
+    """The tab as Excel, with the page's filters, at most EXPORT_LIMIT rows (the sheet says when cut)."""
+    filters = InboxFilterForm(request.GET).filters()
+    tab = filters.pop("tab")
+    title = str(dict(TABS)[tab])
+    response = HttpResponse(tasks_xlsx(title, _filtered(request, tab, filters)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tasks-{tab}.xlsx"'
+    return response
+
+
 @require_GET
 @official_required
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -81,10 +101,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tabs = [(key, label, _count_label(counts[key])) for key, label in TABS]
     if "tab" not in request.GET and not counts["mine"] and counts["claimable"]:
         tab = "claimable"  # nothing assigned to me yet: open on the work my roles may take
-    tasks = filter_tasks(TAB_TASKS[tab](request.official), **filters)
+    tasks = _filtered(request, tab, filters)
     notifications = unread_notifications(request.official)
-    return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, **_page(request, tab, tasks),
-                                          "notifications": notifications})
+    page = _page(request, tab, tasks)
+    names = dict(form.fields["process"].choices)  # read once by the form for its choices
+    for task in page["rows"]:
+        task.process_name = names.get(task.process_key, task.process_key)
+    export = request.GET.copy()
+    for paging in ("cursor", "page"):
+        export.pop(paging, None)
+    export["tab"] = tab
+    return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, **page,
+                                          "notifications": notifications, "export_query": export.urlencode()})
 
 
 @require_POST

@@ -58,6 +58,9 @@ class ProcessInstance(models.Model):
             models.Index(fields=["status", "next_timer_at"], name="instance_timer_sweep"),
             # The instances list and its cursor: newest first, the id breaking ties.
             models.Index(fields=["-started_at", "-id"], name="instance_started"),
+            # 我发起的: the cases an official started, and those about them as applicant, newest first.
+            models.Index(fields=["started_by", "-started_at", "-id"], name="instance_started_by"),
+            models.Index(fields=["applicant", "-started_at", "-id"], name="instance_applicant"),
         ]
         verbose_name = verbose_name_plural = "流程实例"
 

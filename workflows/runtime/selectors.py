@@ -6,7 +6,10 @@ case (kilobytes to megabytes a row) and no list shows them, so every list query 
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from engine.calendar import WorkingCalendar
 from workflows.org.models import Official
@@ -48,7 +51,14 @@ def done_tasks(official: Official) -> QuerySet[HumanTask]:
             .order_by("-completed_at", "-id"))
 
 
-def filter_tasks(tasks: QuerySet[HumanTask], *, process: str = "", text: str = "", overdue: bool = False):
+def filter_tasks(tasks: QuerySet[HumanTask], *, process: str = "", text: str = "", overdue: bool = False,
+                 date_from: date | None = None, date_to: date | None = None, date_field: str = "created_at"):
+    """The inbox's filters; the date range (whole days in the centre's time zone) reads `date_field`: when the task
+    arrived on the open tabs, when it was completed on the done tab (index `task_done_by`)."""
+    if date_from:
+        tasks = tasks.filter(**{f"{date_field}__gte": day_start(date_from)})
+    if date_to:
+        tasks = tasks.filter(**{f"{date_field}__lt": day_start(date_to + timedelta(days=1))})
     if process:
         tasks = tasks.filter(process_key=process)
     if text:
@@ -136,13 +146,61 @@ def instances() -> QuerySet[ProcessInstance]:
 
 
 def instances_involving(official: Official) -> QuerySet[ProcessInstance]:
-    """Instances the official applied for or has (had) a task on: what an ordinary official may see.
+    """Instances the official started, applied for or has (had) a task on: what an ordinary official may see.
 
     Each way in is its own indexed sub-select (candidate look-up, assignee, completer), not one OR over a join
     of every task and candidate row."""
     as_candidate = HumanTask.candidates.through.objects.filter(official=official).values("humantask__instance_id")
     as_worker = HumanTask.objects.filter(Q(assignee=official) | Q(completed_by=official)).values("instance_id")
-    return instances().filter(Q(applicant=official) | Q(pk__in=as_candidate) | Q(pk__in=as_worker))
+    return instances().filter(started_or_about(official) | Q(pk__in=as_candidate) | Q(pk__in=as_worker))
+
+
+def started_instances(official: Official) -> QuerySet[ProcessInstance]:
+    """我发起的: the cases the official started or that are about them as applicant, the newest first (indexes
+    `instance_started_by` and `instance_applicant`, one range each)."""
+    return instances().filter(started_or_about(official))
+
+
+def started_or_about(official: Official) -> Q:
+    """The condition of 我发起的, for the page and the API's `started_by_me`."""
+    return Q(started_by=official) | Q(applicant=official)
+
+
+def filter_instances(cases: QuerySet[ProcessInstance], *, process: str = "", text: str = "",
+                     date_from: date | None = None, date_to: date | None = None,
+                     status: str = "") -> QuerySet[ProcessInstance]:
+    """Case number or applicant by text, process, status, and the day it started (whole days, centre time)."""
+    if process:
+        cases = cases.filter(definition__key=process)
+    if status:
+        cases = cases.filter(status=status)
+    if text:
+        cases = cases.filter(Q(business_key__icontains=text) | Q(applicant__name__icontains=text))
+    if date_from:
+        cases = cases.filter(started_at__gte=day_start(date_from))
+    if date_to:
+        cases = cases.filter(started_at__lt=day_start(date_to + timedelta(days=1)))
+    return cases
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of a day in the centre's time zone."""
+    return datetime.combine(day, time.min, tzinfo=now().tzinfo)
+
+
+def open_steps(instance_ids: list[int]) -> dict[int, list[HumanTask]]:
+    """{instance id: its open tasks with assignee and candidates}: what a list of cases shows as the current step
+    and who holds it, in two queries for the whole page."""
+    steps: dict[int, list[HumanTask]] = defaultdict(list)
+    if not instance_ids:
+        return steps
+    tasks = (HumanTask.objects.filter(instance_id__in=instance_ids, state=HumanTask.OPEN)
+             .select_related("assignee").only("instance_id", "title", "state", "due_at", "assignee__name", "escalated")
+             .prefetch_related(Prefetch("candidates", queryset=Official.objects.only("name")))
+             .order_by("created_at", "id"))
+    for task in tasks:
+        steps[task.instance_id].append(task)
+    return steps
 
 
 def instance_visible_to(instance: ProcessInstance, official: Official) -> bool:
