@@ -183,8 +183,11 @@ class Notification(models.Model):
     instance = models.ForeignKey(ProcessInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     task = models.ForeignKey(HumanTask, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     message = models.TextField()
+    kind = models.CharField(max_length=20, blank=True)  # e.g. "task", "copy", "urge"; "" for a family's notice
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+
+    TASK, COPY, URGE = "task", "copy", "urge"
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]

@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='notification',
+            name='kind',
+            field=models.CharField(blank=True, max_length=20),
+        ),
         migrations.CreateModel(
             name='CaseCopy',
             fields=[

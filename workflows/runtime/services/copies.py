@@ -23,7 +23,7 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.copy_selectors import may_see_case
 from workflows.runtime.errors import Forbidden, InvalidInput
-from workflows.runtime.models import CaseCopy, ProcessInstance
+from workflows.runtime.models import CaseCopy, Notification, ProcessInstance
 from workflows.runtime.running import running_instance
 from workflows.runtime.services.notifications import notify
 from workflows.runtime.task_sync import case_context
@@ -77,7 +77,7 @@ def _copy(instance: ProcessInstance, actor: Official | None, wanted: list[int], 
     names = list(Official.objects.filter(pk__in=recipients).order_by("pk").values_list("name", flat=True))
     who = actor.name if actor else "流程"
     notify(recipients, f"{who}抄送给您：{instance.definition.name} {instance.business_key}"
-                       + (f"（{note}）" if note else ""), instance=instance)
+                       + (f"（{note}）" if note else ""), instance=instance, kind=Notification.COPY)
     audit.record("case_copied", instance=instance, actor=actor,
                  message=f"抄送给 {'、'.join(names)}" + (f"：{note}" if note else ""),
                  after={"recipients": names, "roles": roles, "note": note})

@@ -29,30 +29,39 @@ def notify(
     *,
     instance: ProcessInstance | None = None,
     task: HumanTask | None = None,
+    kind: str = "",
 ) -> list[Notification]:
     """One notification per recipient (duplicates dropped), about an instance or task if given; one insert."""
-    at = now()
-    rows = [Notification(recipient_id=recipient_id, message=message, created_at=at,
-                         instance=instance or (task.instance if task else None), task=task)
-            for recipient_id in dict.fromkeys(recipient_ids)]
+    return notify_all([Notification(recipient_id=recipient_id, message=message, kind=kind,
+                                    instance=instance or (task.instance if task else None), task=task)
+                       for recipient_id in dict.fromkeys(recipient_ids)])
+
+
+def notify_all(rows: list[Notification]) -> list[Notification]:
+    """Insert unsaved notifications in one statement, stamped now; mail them after the commit if configured."""
     if not rows:
         return []
+    at = now()
+    for row in rows:
+        row.created_at = at
     created = Notification.objects.bulk_create(rows)
     if getattr(settings, "GOVFLOW_NOTIFY_BY_EMAIL", False):
-        ids = [row.recipient_id for row in rows]
-        transaction.on_commit(lambda: _mail(ids, message))
+        mails = [(row.recipient_id, row.message) for row in rows]
+        transaction.on_commit(lambda: _mail(mails))
     return created
 
 
-def _mail(recipient_ids: list[int], message: str) -> None:
-    """After the commit: one mail per recipient who has an address; failures are logged, never raised."""
-    addresses = (get_user_model().objects.filter(official__pk__in=recipient_ids).exclude(email="")
-                 .values_list("email", flat=True))
-    for address in addresses:
+def _mail(mails: list[tuple[int, str]]) -> None:
+    """After the commit: one mail per notification whose recipient has an address; failures are logged only."""
+    addresses = dict(get_user_model().objects.filter(official__pk__in={pk for pk, _ in mails}).exclude(email="")
+                     .values_list("official__pk", "email"))
+    for recipient_id, message in mails:
+        if recipient_id not in addresses:
+            continue
         try:
-            send_mail(EMAIL_SUBJECT + message[:60], message, None, [address])
+            send_mail(EMAIL_SUBJECT + message[:60], message, None, [addresses[recipient_id]])
         except Exception:  # the mail server's trouble is not the approval's: logged for the administrator
-            log.exception("notification mail to %s failed", address)
+            log.exception("notification mail to official %s failed", recipient_id)
 
 
 def mark_read(notification_id: int, official: Official) -> Notification:

@@ -18,7 +18,7 @@ from workflows.org.selectors import is_centre_leader
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import Forbidden, TooSoon
-from workflows.runtime.models import AuditEvent, HumanTask
+from workflows.runtime.models import AuditEvent, HumanTask, Notification
 from workflows.runtime.services.instances import lock_instance
 from workflows.runtime.services.notifications import notify
 
@@ -63,7 +63,8 @@ def urge_task(task_id: int, actor: Official) -> HumanTask:
         holders = [task.assignee_id] if task.assignee_id else list(task.candidates.values_list("pk", flat=True))
         names = list(Official.objects.filter(pk__in=holders).order_by("pk").values_list("name", flat=True))
         due = timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M")
-        notify(holders, f"{actor.name}催办：{task.title}（{task.case_number}）已于 {due} 到期，请尽快办理", task=task)
+        notify(holders, f"{actor.name}催办：{task.title}（{task.case_number}）已于 {due} 到期，请尽快办理", task=task,
+               kind=Notification.URGE)
         audit.record("task_urged", task=task, actor=actor, message=f"催办：{task.title}（已于 {due} 到期）",
                      after={"notified": names})
         return task
