@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from webapp.views import definitions, inbox, monitoring, tasks
+from webapp.views import copies, definitions, inbox, monitoring, notifications, tasks
 from workflows.runtime.registry import families
 
 urlpatterns = [
@@ -12,7 +12,13 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", inbox.inbox, name="inbox"),
-    path("notifications/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_all_read, name="notifications_all_read"),
+    path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification_read"),
+    path("copies/", copies.copied_to_me, name="copies"),
+    path("cases/<int:instance_id>/", copies.case_detail, name="case"),
+    path("cases/<int:instance_id>/copy/", copies.copy, name="case_copy"),
+    path("tasks/<int:task_id>/urge/", copies.urge, name="task_urge"),
     path("tasks/<int:task_id>/", tasks.task_detail, name="task"),
     path("tasks/<int:task_id>/claim/", tasks.claim, name="task_claim"),
     path("monitoring/", monitoring.monitoring, name="monitoring"),

@@ -11,12 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from engine.errors import EngineError
 from webapp.access import official_required
+from webapp.copy_forms import CaseCopyForm
 from webapp.due import due_of
 from webapp.task_forms import has_task_form, service_step, task_form
 from webapp.views.cases import case_context
 from workflows.runtime.models import HumanTask
 from workflows.runtime.selectors import find_task, task_visible_to
 from workflows.runtime.services.transitions import TaskTaken, claim_task, complete_task, may_claim, may_complete
+from workflows.runtime.services.urging import urgeable
 
 
 def _task_or_404(task_id: int) -> HumanTask:
@@ -54,6 +56,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                 return redirect("inbox")
     can_act = may_complete(task, official) and has_task_form(task)
     step = service_step(task)
+    case = case_context(task.instance, official)
     context = {
         "task": task,
         "due": due_of(task),
@@ -62,7 +65,9 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "can_claim": may_claim(task, official),
         "service_step": step,
         "service_step_link": step.link(task.instance) if step else None,
-        **case_context(task.instance, official),
+        **case,
+        "urgeable": urgeable(case["tasks"], official),  # 催办 buttons (webapp/views/copies.py takes the press)
+        "copy_form": CaseCopyForm(),
     }
     return render(request, "tasks/detail.html", context)
 

@@ -17,7 +17,7 @@ from workflows.org.models import Official
 from workflows.org.selectors import is_centre_leader
 from workflows.runtime import audit
 from workflows.runtime.clock import now
-from workflows.runtime.errors import Forbidden, TooSoon
+from workflows.runtime.errors import Forbidden, InvalidInput, TooSoon
 from workflows.runtime.models import AuditEvent, HumanTask, Notification
 from workflows.runtime.services.instances import lock_instance
 from workflows.runtime.services.notifications import notify
@@ -25,11 +25,12 @@ from workflows.runtime.services.notifications import notify
 URGE_INTERVAL = timedelta(hours=4)
 
 
-def urge_refusal(task: HumanTask, official: Official) -> str | None:
-    """Why `official` may not urge `task` now (not counting the interval), or None when they may."""
+def urge_refusal(task: HumanTask, official: Official, leader: bool | None = None) -> str | None:
+    """Why `official` may not urge `task` now (not counting the interval), or None when they may. `leader`:
+    whether the official is a centre leader, when the caller already knows."""
     if task.state != HumanTask.OPEN:
         return _("This task is no longer open.")
-    if task.instance.started_by_id != official.pk and not is_centre_leader(official):
+    if task.instance.started_by_id != official.pk and not (is_centre_leader(official) if leader is None else leader):
         return _("Only the initiator of the case or a centre leader may urge a task.")
     if task.due_at is None or task.due_at >= now():
         return _("Only an overdue task may be urged.")
@@ -39,6 +40,15 @@ def urge_refusal(task: HumanTask, official: Official) -> str | None:
 def may_urge(task: HumanTask, official: Official) -> bool:
     """Whether the page shows the urge button (the interval is checked when it is pressed)."""
     return urge_refusal(task, official) is None
+
+
+def urgeable(tasks: list[HumanTask], official: Official) -> set[int]:
+    """The ids of the tasks a page shows an urge button on (one query at most, for the leader check)."""
+    overdue = [t for t in tasks if t.state == HumanTask.OPEN and t.due_at is not None and t.due_at < now()]
+    if not overdue:
+        return set()
+    leader = is_centre_leader(official)
+    return {t.pk for t in overdue if urge_refusal(t, official, leader) is None}
 
 
 def last_urged_at(task: HumanTask, official: Official):
@@ -51,7 +61,9 @@ def urge_task(task_id: int, actor: Official) -> HumanTask:
     with transaction.atomic():
         lock_instance(HumanTask.objects.filter(pk=task_id).values("instance_id")[:1])
         task = (HumanTask.objects.select_related("instance__definition", "assignee")
-                .defer("instance__state", "instance__definition__sources").get(pk=task_id))
+                .defer("instance__state", "instance__definition__sources").filter(pk=task_id).first())
+        if task is None:
+            raise InvalidInput(_("No such task."))
         refusal = urge_refusal(task, actor)
         if refusal:
             raise Forbidden(refusal)
