@@ -141,7 +141,10 @@ def instance_visible_to(instance: ProcessInstance, official: Official) -> bool:
 
 
 def unread_notifications(official: Official) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=official, read_at__isnull=True).select_related("task")
+    """The unread notices the inbox shows above its lists: a new task's own notification is left out (the task is
+    in the list below); the notification centre (notification_selectors) shows every kind."""
+    return (Notification.objects.filter(recipient=official, read_at__isnull=True).exclude(kind=Notification.TASK)
+            .select_related("task"))
 
 
 def overdue_tasks() -> QuerySet[HumanTask]:
