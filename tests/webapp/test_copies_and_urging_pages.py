@@ -179,3 +179,11 @@ def test_the_header_count_is_one_query_per_page(case, centre, login):
     counts = [q["sql"] for q in captured.captured_queries
               if "runtime_notification" in q["sql"] and "COUNT" in q["sql"].upper()]
     assert len(counts) == 2  # the header's, and the paginator's of the list itself
+
+
+def test_a_family_case_opens_on_the_case_page_with_its_record(centre, login, file_leave):
+    leave = file_leave()
+    page = _text(login("lisi").get(reverse("case", args=[leave.instance_id])))
+    assert leave.case_number in page and "抄送本案" in page
+    assert f'href="/cases/{leave.instance_id}/"' in _text(
+        login("lisi").get(reverse("task", args=[leave.instance.tasks.get().pk])))
