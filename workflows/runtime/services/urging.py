@@ -7,7 +7,7 @@ the case's history, which is also where the interval is counted from."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +51,7 @@ def urgeable(tasks: list[HumanTask], official: Official) -> set[int]:
     return {t.pk for t in overdue if urge_refusal(t, official, leader) is None}
 
 
-def last_urged_at(task: HumanTask, official: Official):
+def last_urged_at(task: HumanTask, official: Official) -> datetime | None:
     return (AuditEvent.objects.filter(task=task, actor=official, action="task_urged")
             .order_by("-at").values_list("at", flat=True).first())
 
