@@ -180,3 +180,49 @@ def test_a_failing_mail_server_never_fails_the_write(centre, clock, settings, dj
         instance = start_process("copy_after_review", data={}, business_key="CC-4", applicant=centre["lisi"],
                                  started_by=centre["lisi"])
     assert HumanTask.objects.filter(instance=instance, state=HumanTask.OPEN).count() == 1
+
+
+TIMED_COPY = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+                  id="timed_copy_definitions" targetNamespace="http://govflow.example/bpmn">
+  <bpmn:process id="timed_copy" name="公示后抄送中心领导（测试用）" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait_two_hours"/>
+    <bpmn:intermediateCatchEvent id="wait_two_hours" name="公示两小时">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="two_hours">
+        <bpmn:timeDuration>"PT2H"</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait_two_hours" targetRef="copy_to_centre_leaders"/>
+    <bpmn:serviceTask id="copy_to_centre_leaders" name="抄送中心主任">
+      <bpmn:documentation>公示期满后抄送中心主任知悉。</bpmn:documentation>
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="runtime.copy_to" resultVariable="copied">
+          <spiffworkflow:parameters>
+            <spiffworkflow:parameter id="role" type="str" value="'centre_director'"/>
+          </spiffworkflow:parameters>
+        </spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="copy_to_centre_leaders" targetRef="published"/>
+    <bpmn:endEvent id="published" name="公示结束"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_copy_step_reached_by_the_timer_sweep_copies_the_case_it_runs(centre, clock):
+    from workflows.runtime.services.sweep import fire_due_timers
+
+    deploy_definition("timed_copy", {"timed_copy.bpmn": TIMED_COPY})
+    cases = [start_process("timed_copy", data={}, business_key=f"GS-{i}", applicant=centre["lisi"],
+                           started_by=centre["lisi"]) for i in range(2)]
+    assert not CaseCopy.objects.exists()
+    clock.advance(hours=2, minutes=1)
+    fire_due_timers()
+    copies = CaseCopy.objects.order_by("instance_id")
+    assert [(c.instance_id, c.recipient.user.username, c.note) for c in copies] == [
+        (case.pk, "wangzr", "中心主任") for case in cases]  # each copy goes with the instance whose step made it
