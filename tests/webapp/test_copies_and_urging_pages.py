@@ -187,3 +187,10 @@ def test_a_family_case_opens_on_the_case_page_with_its_record(centre, login, fil
     assert leave.case_number in page and "抄送本案" in page
     assert f'href="/cases/{leave.instance_id}/"' in _text(
         login("lisi").get(reverse("task", args=[leave.instance.tasks.get().pk])))
+
+
+def test_a_leader_reaches_an_overdue_task_from_monitoring_to_its_case_page_and_urges(case, login, now):
+    now.advance(days=5)
+    monitoring = _text(login("wangzr").get(reverse("monitoring")))
+    assert f'href="/cases/{case.pk}/"' in monitoring
+    assert f'action="/tasks/{_review(case).pk}/urge/"' in _text(login("wangzr").get(reverse("case", args=[case.pk])))
