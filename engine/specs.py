@@ -14,6 +14,7 @@ govflow's own extensions (engine.foreign), and DMN files are checked against the
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,6 +196,37 @@ def _unknown_names(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator
     operation = getattr(task_spec, "operation_name", None)
     if vocabulary.services is not None and operation is not None and operation not in vocabulary.services:
         yield DefinitionError(filename, task_spec.bpmn_id, f"未注册的服务 '{operation}'")
+    yield from _service_role_problems(filename, task_spec, vocabulary)
+
+
+def _service_role_problems(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator[DefinitionError]:
+    """A service parameter named `role` (and `scope`, e.g. runtime.copy_to's) must be a quoted literal the
+    assignment rules know: a role resolved only when the step runs would fail there instead of at deploy."""
+    params = getattr(task_spec, "operation_params", None) or {}
+    if "role" not in params:
+        return
+    role, scope = _literal(params["role"]["value"]), _literal((params.get("scope") or {}).get("value"))
+    if not isinstance(role, str) or (scope is not None and not isinstance(scope, str)):
+        yield DefinitionError(filename, task_spec.bpmn_id,
+                              "服务参数 role / scope 须为带引号的角色、范围名称，如 'centre_director'")
+        return
+    try:
+        AssignmentRule.of(role, scope or None)
+    except AssignmentError as exc:
+        yield DefinitionError(filename, task_spec.bpmn_id, f"服务参数 role：{exc}")
+        return
+    if vocabulary.roles is not None and role not in vocabulary.roles:
+        yield DefinitionError(filename, task_spec.bpmn_id, f"组织架构中没有角色 '{role}'")
+
+
+def _literal(expression: str | None) -> object:
+    """The value of a literal parameter expression ("'centre_director'"), else a marker object; None if absent."""
+    if expression is None or not str(expression).strip():
+        return None
+    try:
+        return ast.literal_eval(str(expression).strip())
+    except (ValueError, SyntaxError):
+        return object()
 
 
 def _check_performer_of(spec, subprocess_specs: Mapping) -> Iterator[DefinitionError]:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from webapp.views import cases, definitions, inbox, monitoring, started, tasks
+from webapp.views import cases, copies, definitions, inbox, monitoring, notifications, started, tasks
 from workflows.runtime.registry import families
 
 urlpatterns = [
@@ -18,7 +18,12 @@ urlpatterns = [
     path("cases/<int:instance_id>/", cases.case_detail, name="case"),
     path("cases/<int:instance_id>/sheet/", cases.approval_sheet, name="approval_sheet"),
     path("cases/<int:instance_id>/sheet.pdf", cases.approval_sheet_pdf, name="approval_sheet_pdf"),
-    path("notifications/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_all_read, name="notifications_all_read"),
+    path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification_read"),
+    path("copies/", copies.copied_to_me, name="copies"),
+    path("cases/<int:instance_id>/copy/", copies.copy, name="case_copy"),
+    path("tasks/<int:task_id>/urge/", copies.urge, name="task_urge"),
     path("tasks/<int:task_id>/", tasks.task_detail, name="task"),
     path("tasks/<int:task_id>/claim/", tasks.claim, name="task_claim"),
     path("tasks/<int:task_id>/unclaim/", tasks.unclaim, name="task_unclaim"),

@@ -191,7 +191,7 @@ def test_a_special_procedure_pauses_until_the_handler_ends_it_with_a_reminder_on
 
     clock.set(at("2026-12-05", 0))
     fire_due_timers()
-    assert Notification.objects.filter(recipient=centre["chensx"], message__contains="特别程序").count() == 1
+    assert Notification.objects.filter(recipient=centre["chensx"], message__contains="特别程序", kind="").count() == 1
     do(application, "end_special_procedure", centre["chensx"], {"note": "评审通过"})
     # Paused Monday 30 Nov to Saturday 5 Dec: 4 working days (1–4 Dec) excluded; due 2026-12-14 + 4 = 2026-12-18.
     assert application.status == Application.IN_PROGRESS and day_of(application.due_at) == "2026-12-18"
@@ -249,10 +249,11 @@ def test_the_due_date_watch_reminds_two_working_days_before_and_marks_overdue_on
     application = receive(items, centre)  # due Monday 2026-12-14
     clock.set(at("2026-12-09", 23))
     fire_due_timers()
-    assert not Notification.objects.filter(recipient=centre["chensx"]).exists()
+    assert not Notification.objects.filter(recipient=centre["chensx"]).exclude(kind=Notification.TASK).exists()
     clock.set(at("2026-12-10", 23).replace(minute=59, second=59))
     fire_due_timers()
-    reminders = Notification.objects.filter(recipient=centre["chensx"], message__contains=application.number)
+    reminders = Notification.objects.filter(recipient=centre["chensx"], message__contains=application.number,
+                                            kind="")
     assert reminders.count() == 1 and "2026-12-14" in reminders.get().message
 
     clock.set(at("2026-12-14", 23).replace(minute=59, second=58))

@@ -47,7 +47,9 @@ def refused(official, *args, **kwargs) -> LeaveRefused:
 
 
 def messages_to(official) -> list[str]:
-    return list(Notification.objects.filter(recipient=official).order_by("created_at", "pk")
+    """The leave's own notices (a new task's notification is the inbox's, not the leave's)."""
+    return list(Notification.objects.filter(recipient=official).exclude(kind=Notification.TASK)
+                .order_by("created_at", "pk")
                 .values_list("message", flat=True))
 
 

@@ -102,8 +102,9 @@ def test_starting_an_instance_inserts_its_tasks_in_one_statement_each(centre, cl
     with CaptureQueriesContext(connection) as queries:
         start_process("branches_20", data={}, business_key="P-20", applicant=centre["lisi"], started_by=centre["lisi"])
     inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(inserts) == 5  # the instance, the 20 task rows, their holders, their candidates, the audit rows
-    assert len(queries.captured_queries) <= 10 + SAVEPOINTS
+    # the instance, the 20 task rows, their holders, their candidates, their officials' notifications, the audit rows
+    assert len(inserts) == 6
+    assert len(queries.captured_queries) <= 11 + SAVEPOINTS
 
 
 def test_completing_a_leave_approval_step_is_bounded(centre, clock, deploy_leave, django_assert_max_num_queries):
@@ -115,8 +116,9 @@ def test_completing_a_leave_approval_step_is_bounded(centre, clock, deploy_leave
     approval = HumanTask.objects.get(instance=request.instance, state=HumanTask.OPEN)
     approver = approval.candidates.get()
     # lock with the task row (and may-act), close the row, save the state, calendar, officials, the new row, its
-    # holders, its candidates, the audit rows: no read of the open rows (the engine says what changed)
-    with django_assert_max_num_queries(9 + SAVEPOINTS):
+    # holders, its candidates, its official's notification, the audit rows: no read of the open rows (the engine
+    # says what changed)
+    with django_assert_max_num_queries(10 + SAVEPOINTS):
         complete_task(approval.pk, approver, {"decision": "approve", "comment": "同意"})
     created = AuditEvent.objects.filter(instance=request.instance, action__in=["task_completed", "task_created"])
     assert [e.action for e in created] == ["task_created", "task_completed"] * 2 + ["task_created"]

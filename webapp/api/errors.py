@@ -6,7 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from engine.errors import DefinitionError, EngineError, NotAllowed
-from workflows.runtime.errors import Conflict, InvalidInput
+from workflows.runtime.errors import Conflict, Forbidden, InvalidInput, TooSoon
 
 
 def error_response(exc: Exception) -> Response | None:
@@ -17,7 +17,9 @@ def error_response(exc: Exception) -> Response | None:
     code = status.HTTP_400_BAD_REQUEST
     if isinstance(exc, Conflict):
         code = status.HTTP_409_CONFLICT
-    elif isinstance(exc, NotAllowed):
+    elif isinstance(exc, TooSoon):
+        code = status.HTTP_429_TOO_MANY_REQUESTS
+    elif isinstance(exc, NotAllowed | Forbidden):
         code = status.HTTP_403_FORBIDDEN
     elif isinstance(exc, DefinitionError):
         problems = [{"file": p.filename, "element_id": p.element_id, "reason": p.reason} for p in exc.problems]

@@ -7,7 +7,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from webapp.api import event_views, views
+from webapp.api import copy_views, event_views, views
 from workflows.runtime.registry import families
 
 app_name = "api"
@@ -25,5 +25,12 @@ for family in families():
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("tasks/<int:pk>/urge/", copy_views.UrgeViewSet.as_view({"post": "create"}), name="task-urge"),
+    path("instances/<int:instance_pk>/copies/", copy_views.CaseCopyViewSet.as_view({"post": "create"}),
+         name="instance-copies"),
+    path("copies/", copy_views.CaseCopyViewSet.as_view({"get": "list"}), name="copy-list"),
+    path("notifications/", copy_views.NotificationViewSet.as_view({"get": "list"}), name="notification-list"),
+    path("notifications/read/", copy_views.NotificationViewSet.as_view({"post": "read_all"}),
+         name="notification-read-all"),
     *router.urls,
 ]

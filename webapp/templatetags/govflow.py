@@ -10,6 +10,7 @@ from workflows.org.roles import ROLE_LABELS
 from workflows.org.selectors import official_of, working_calendar
 from workflows.runtime import registry
 from workflows.runtime.models import HumanTask
+from workflows.runtime.notification_selectors import unread_count
 
 register = template.Library()
 
@@ -68,3 +69,18 @@ def family_navigation(context) -> list[dict]:
 def public_links() -> list[dict]:
     """The registered families' pages for people without a login (the login page and the form-expired page)."""
     return [{"label": entry.label, "url_name": entry.url_name} for entry in registry.public_links()]
+
+
+UNREAD_CAP = 100  # the header shows "99+" beyond: counting further scans rows nobody reads
+
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context) -> str:
+    """The header's unread count: one capped COUNT on the index `notification_unread`, kept on the request so a
+    page that draws it twice still asks once. "" when there is nothing unread (or no official)."""
+    request = context["request"]
+    if not hasattr(request, "_govflow_unread"):
+        official = _official(context)
+        count = unread_count(official, UNREAD_CAP) if official is not None else 0
+        request._govflow_unread = "" if not count else (f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count))
+    return request._govflow_unread

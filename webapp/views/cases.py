@@ -13,12 +13,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from webapp.access import official_required, visible_instances
+from webapp.copy_forms import CaseCopyForm
 from workflows.org.models import Official
 from workflows.runtime.approval_sheet_pdf import approval_sheet_pdf as sheet_pdf
 from workflows.runtime.clock import now
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.registry import case_record_of
 from workflows.runtime.selectors import instance_history, instance_tasks
+from workflows.runtime.services.copies import mark_copies_read
+from workflows.runtime.services.urging import urgeable
 from workflows.runtime.timeline import approval_steps, case_timeline
 
 
@@ -57,7 +60,10 @@ def case_context(instance: ProcessInstance, reader: Official) -> dict[str, Any]:
     }
 
 
-def _visible_case(request: HttpRequest, instance_id: int) -> ProcessInstance:
+
+def visible_case(request: HttpRequest, instance_id: int) -> ProcessInstance:
+    """The case if the reader may see it (webapp.access.visible_instances), else 404: a case's number tells an
+    outsider nothing."""
     instance = (visible_instances(request.user, request.official).select_related("started_by")
                 .filter(pk=instance_id).first())
     if instance is None:
@@ -68,16 +74,20 @@ def _visible_case(request: HttpRequest, instance_id: int) -> ProcessInstance:
 @require_GET
 @official_required
 def case_detail(request: HttpRequest, instance_id: int) -> HttpResponse:
-    """One case: its summary, its progress timeline and its diagram."""
-    instance = _visible_case(request, instance_id)
-    return render(request, "cases/detail.html", case_context(instance, request.official))
+    """One case: its summary, its progress timeline, its diagram, 催办 where allowed and 抄送; opening it reads the
+    official's copies of it."""
+    instance = visible_case(request, instance_id)
+    mark_copies_read(instance, request.official)
+    context = case_context(instance, request.official)
+    return render(request, "cases/detail.html", {**context, "urgeable": urgeable(context["tasks"], request.official),
+                                                 "copy_form": CaseCopyForm()})
 
 
 @require_GET
 @official_required
 def approval_sheet(request: HttpRequest, instance_id: int) -> HttpResponse:
     """审批单: the case and each of its steps with approver, time, outcome and opinion, laid out to print."""
-    instance = _visible_case(request, instance_id)
+    instance = visible_case(request, instance_id)
     return render(request, "cases/sheet.html", {
         "instance": instance, "steps": approval_steps(instance), "printed_at": now(),
         "centre_name": settings.GOVFLOW_CENTRE_NAME,
@@ -88,7 +98,7 @@ def approval_sheet(request: HttpRequest, instance_id: int) -> HttpResponse:
 @official_required
 def approval_sheet_pdf(request: HttpRequest, instance_id: int) -> HttpResponse:
     """The 审批单 as a PDF, for filing or sending on."""
-    instance = _visible_case(request, instance_id)
+    instance = visible_case(request, instance_id)
     pdf = sheet_pdf(settings.GOVFLOW_CENTRE_NAME, instance, approval_steps(instance), now())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="approval-sheet-{instance.pk}.pdf"'

@@ -1,28 +1,27 @@
-"""待办: my tasks, tasks my roles may claim, tasks I have done; my unread notifications.
+"""待办: my tasks, tasks my roles may claim, tasks I have done; my latest unread notifications.
 
 The page costs the same few queries whatever its size and however many tasks the centre has closed: the tab
 counts stop at COUNT_CAP, no list is counted whole, the done tab (which only grows) pages by cursor and the open
 tabs by page number."""
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from webapp.access import official_required
 from webapp.api.pagination import DoneTaskCursorPagination
 from webapp.forms import TABS, InboxFilterForm
-from workflows.runtime.errors import InvalidInput
 from workflows.runtime.list_export import tasks_xlsx
 from workflows.runtime.models import HumanTask
 from workflows.runtime.selectors import claimable_tasks, done_tasks, filter_tasks, my_tasks, unread_notifications
-from workflows.runtime.services.notifications import mark_read
 
 TAB_TASKS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INBOX_NOTIFICATIONS = 5
 COUNT_CAP = 100  # a tab shows "99+" beyond: nobody reads a larger number, and counting it scans the rows
 
 
@@ -102,7 +101,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if "tab" not in request.GET and not counts["mine"] and counts["claimable"]:
         tab = "claimable"  # nothing assigned to me yet: open on the work my roles may take
     tasks = _filtered(request, tab, filters)
-    notifications = unread_notifications(request.official)
+    notifications = unread_notifications(request.official)[:INBOX_NOTIFICATIONS]  # the rest: /notifications/
     page = _page(request, tab, tasks)
     names = dict(form.fields["process"].choices)  # read once by the form for its choices
     for task in page["rows"]:
@@ -114,12 +113,3 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, **page,
                                           "notifications": notifications, "export_query": export.urlencode()})
 
-
-@require_POST
-@official_required
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    try:
-        mark_read(notification_id, request.official)
-    except InvalidInput as exc:  # not mine, or gone
-        raise Http404 from exc
-    return redirect("inbox")

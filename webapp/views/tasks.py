@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from engine.errors import EngineError
 from webapp.access import official_required
+from webapp.copy_forms import CaseCopyForm
 from webapp.due import due_of
 from webapp.task_forms import has_task_form, service_step, task_form
 from webapp.views.cases import case_context
@@ -26,6 +27,7 @@ from workflows.runtime.services.transitions import (
     transfer_task,
     unclaim_task,
 )
+from workflows.runtime.services.urging import urgeable
 
 
 def _task_or_404(task_id: int) -> HumanTask:
@@ -65,6 +67,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     can_act = bool(ops["complete"]) and has_task_form(task)
     step = service_step(task)
     passes_on = bool(ops["transfer"]) and task.state == HumanTask.OPEN
+    case = case_context(task.instance, official)
     context = {
         "task": task,
         "due": due_of(task),
@@ -75,7 +78,9 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "targets": transfer_targets(task, official) if passes_on else [],
         "service_step": step,
         "service_step_link": step.link(task.instance) if step else None,
-        **case_context(task.instance, official),
+        **case,
+        "urgeable": urgeable(case["tasks"], official),  # 催办 buttons (webapp/views/copies.py takes the press)
+        "copy_form": CaseCopyForm(),
     }
     return render(request, "tasks/detail.html", context)
 

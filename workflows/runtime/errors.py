@@ -17,3 +17,11 @@ class InvalidInput(EngineError):
     def __init__(self, message: str, field: str | None = None) -> None:
         self.field = field
         super().__init__(message)
+
+
+class Forbidden(EngineError):
+    """This official may not do this here, and the message says why (the API answers 403)."""
+
+
+class TooSoon(EngineError):
+    """The same action was taken too recently; the message says when it may be taken again (the API answers 429)."""

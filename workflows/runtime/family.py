@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.runtime.forms import AcknowledgeForm, ApprovalForm
 from workflows.runtime.registry import ProcessFamily
+from workflows.runtime.services.copies import copy_to
 
 COMMON = ProcessFamily(
     name="common",
@@ -49,7 +50,10 @@ COMMON = ProcessFamily(
         "message_refused": _("Message refused"),
         "signal_delivered": _("Signal received"),
         "signal_refused": _("Signal refused"),
+        "case_copied": _("Copied"),
+        "task_urged": _("Urged"),
     },
+    services={"runtime.copy_to": copy_to},  # 抄送 as a step of any definition (docs/copy-and-urge.md)
     outcome_labels={
         "approve": _("Approved"),
         "reject": _("Rejected"),

@@ -199,8 +199,11 @@ class Notification(models.Model):
     instance = models.ForeignKey(ProcessInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     task = models.ForeignKey(HumanTask, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     message = models.TextField()
+    kind = models.CharField(max_length=20, blank=True)  # e.g. "task", "copy", "urge"; "" for a family's notice
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+
+    TASK, COPY, URGE = "task", "copy", "urge"
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
@@ -235,3 +238,28 @@ class StartSchedule(models.Model):
 
 
 from workflows.runtime.event_models import MessageStart, WaitingEvent  # noqa: E402, F401 — registers them with the app
+
+
+class CaseCopy(models.Model):
+    """A case copied (抄送) to an official for their information: ad hoc by someone who may see the case, or by
+    a `runtime.copy_to` step of the definition (`copied_by` empty). Unread until the recipient opens the case."""
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.PROTECT, related_name="copies")
+    recipient = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="case_copies")
+    copied_by = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    copied_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # 抄送我的: the recipient's copies, newest first; the unread ones are a partial index of their own.
+            models.Index(fields=["recipient", "-copied_at", "-id"], name="copy_recipient_latest"),
+            models.Index(fields=["recipient", "instance"], condition=Q(read_at__isnull=True),
+                         name="copy_recipient_unread"),
+        ]
+        ordering = ["-copied_at", "-id"]
+        verbose_name = verbose_name_plural = "抄送"
+
+    def __str__(self) -> str:
+        return f"抄送 {self.instance_id} → {self.recipient_id}"

@@ -13,9 +13,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from engine.calendar import WorkingCalendar
 from workflows.org.models import Official
-from workflows.org.selectors import working_calendar
+from workflows.org.selectors import is_centre_leader, is_centre_office, working_calendar
 from workflows.runtime.clock import now, today
-from workflows.runtime.models import AuditEvent, HumanTask, Notification, ProcessDefinition, ProcessInstance
+from workflows.runtime.models import (
+    AuditEvent,
+    CaseCopy,
+    HumanTask,
+    Notification,
+    ProcessDefinition,
+    ProcessInstance,
+)
 
 # The columns a list never reads, named from a task row and from an instance row.
 _TASK_HEAVY = ("instance__state", "instance__definition__sources")
@@ -145,14 +152,26 @@ def instances() -> QuerySet[ProcessInstance]:
     return ProcessInstance.objects.select_related(*related).defer(*_INSTANCE_HEAVY).order_by("-started_at", "-id")
 
 
-def instances_involving(official: Official) -> QuerySet[ProcessInstance]:
-    """Instances the official started, applied for or has (had) a task on: what an ordinary official may see.
+def cases_visible_to(official: Official) -> QuerySet[ProcessInstance]:
+    """The one rule for who sees which case: the centre's leaders and office every case (they oversee the centre's
+    work), anyone else the cases they are involved in (instances_involving). Pages, lists, the 审批单, copies and
+    the API all ask here (webapp.access.visible_instances adds administrators)."""
+    if is_centre_office(official) or is_centre_leader(official):
+        return instances()
+    return instances_involving(official)
 
-    Each way in is its own indexed sub-select (candidate look-up, assignee, completer), not one OR over a join
-    of every task and candidate row."""
+
+def instances_involving(official: Official) -> QuerySet[ProcessInstance]:
+    """Instances the official started, applied for, has (had) a task on or was sent a copy of (抄送): what an
+    ordinary official may see.
+
+    Each way in is its own indexed sub-select (candidate look-up, assignee, completer, copy recipient), not one OR
+    over a join of every task and candidate row."""
     as_candidate = HumanTask.candidates.through.objects.filter(official=official).values("humantask__instance_id")
     as_worker = HumanTask.objects.filter(Q(assignee=official) | Q(completed_by=official)).values("instance_id")
-    return instances().filter(started_or_about(official) | Q(pk__in=as_candidate) | Q(pk__in=as_worker))
+    copied = CaseCopy.objects.filter(recipient=official).values("instance_id")
+    return instances().filter(started_or_about(official) | Q(pk__in=as_candidate) | Q(pk__in=as_worker)
+                              | Q(pk__in=copied))
 
 
 def started_instances(official: Official) -> QuerySet[ProcessInstance]:
@@ -204,11 +223,15 @@ def open_steps(instance_ids: list[int]) -> dict[int, list[HumanTask]]:
 
 
 def instance_visible_to(instance: ProcessInstance, official: Official) -> bool:
-    return instances_involving(official).filter(pk=instance.pk).exists()
+    """cases_visible_to for one case."""
+    return cases_visible_to(official).filter(pk=instance.pk).exists()
 
 
 def unread_notifications(official: Official) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=official, read_at__isnull=True).select_related("task")
+    """The unread notices the inbox shows above its lists: a new task's own notification is left out (the task is
+    in the list below); the notification centre (notification_selectors) shows every kind."""
+    return (Notification.objects.filter(recipient=official, read_at__isnull=True).exclude(kind=Notification.TASK)
+            .select_related("task"))
 
 
 def overdue_tasks() -> QuerySet[HumanTask]:

@@ -21,7 +21,8 @@ from workflows.org.roles import ROLE_LABELS
 from workflows.org.selectors import org_for
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
-from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.models import HumanTask, Notification, ProcessInstance
+from workflows.runtime.services.notifications import notify_all
 
 
 def case_context(instance: ProcessInstance, initiator_may_act: bool = False,
@@ -175,6 +176,9 @@ def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: Proc
         resolved.append((task, resolution))
     HumanTask.objects.bulk_create(tasks)
     _insert_people(resolved)
+    notify_all([Notification(recipient_id=official_id, instance=instance, task=task, kind=Notification.TASK,
+                             message=f"新待办：{task.title}（{task.case_number}）")
+                for task, resolution in resolved for official_id in resolution.candidates])
     for task, resolution in resolved:
         org = orgs[task.department_id]
         audit.record("task_created", task=task, message=task.title, after=_describe(resolution, org))

@@ -27,6 +27,7 @@ from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessInstance
+from workflows.runtime.running import running
 from workflows.runtime.script_prints import record_printed
 from workflows.runtime.services.definitions import latest_definition
 from workflows.runtime.task_sync import sync_human_tasks
@@ -136,7 +137,8 @@ def _write(lock: InstanceLock, work: Callable[[ProcessInstance, ProcessRunner, A
             runner = runner_for(instance.definition)
             workflow = restored(instance, runner)
             open_before = runner.ready_human_task_ids(workflow)
-            work(instance, runner, workflow)
+            with running(instance):
+                work(instance, runner, workflow)
             save_step(instance, runner, workflow, open_before)
             keep_after_commit(instance, workflow)
             return instance
@@ -199,9 +201,10 @@ def _start(definition, runner: ProcessRunner, data: Mapping[str, Any], business_
         )
         audit.record("instance_started", instance=instance, actor=started_by,
                      message=f"{definition.name}（第{definition.version}版）", after=dict(data))
-        workflow = runner.start_on_schedule(data) if on_schedule else runner.start(data)
-        if then is not None:
-            then(instance, runner, workflow)
+        with running(instance):
+            workflow = runner.start_on_schedule(data) if on_schedule else runner.start(data)
+            if then is not None:
+                then(instance, runner, workflow)
         save_step(instance, runner, workflow, open_before=())
         keep_after_commit(instance, workflow)
     return instance

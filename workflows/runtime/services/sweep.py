@@ -31,6 +31,7 @@ from workflows.runtime.clock import now
 from workflows.runtime.engine_env import runner_for
 from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
+from workflows.runtime.running import running
 from workflows.runtime.script_prints import printed_events
 from workflows.runtime.services.instances import mark_errored, save_step, saved_fields
 from workflows.runtime.services.scheduled_starts import start_due
@@ -157,7 +158,7 @@ def _run(result: Drain, instance: ProcessInstance, runner: ProcessRunner, calls_
     they wrote goes with the run if it fails; without services the engine touches no table (and needs none).
     A failure marks the instance errored; a database error leaves it to the next sweep."""
     try:
-        with transaction.atomic() if calls_services else nullcontext():
+        with transaction.atomic() if calls_services else nullcontext(), running(instance):
             workflow = runner.restore(instance.state)
             open_before = runner.ready_human_task_ids(workflow)
             runner.fire_due_timers(workflow)
