@@ -35,10 +35,14 @@ def rate_application(number: str, phone: str, score: int, comment: str = "") -> 
 
 
 def can_be_rated(application: Application) -> bool:
-    """Issued, not rated yet, and its process still waiting for the rating (the rating period is open)."""
+    """Not rated yet, and within its rating period: what the look-up page offers the rating form for."""
+    return _rating_period_open(application) and not Rating.objects.filter(application=application).exists()
+
+
+def _rating_period_open(application: Application) -> bool:
+    """Issued, and its process still waiting for the rating."""
     return (application.status == Application.ISSUED and application.instance is not None
-            and application.instance.status == ProcessInstance.RUNNING
-            and not Rating.objects.filter(application=application).exists())
+            and application.instance.status == ProcessInstance.RUNNING)
 
 
 @transaction.atomic
@@ -49,7 +53,7 @@ def rate_case(application: Application, score: int, comment: str = "") -> Rating
         raise ApplicationRefused(_("Choose a rating from 1 to 5."), "score")
     if Rating.objects.filter(application=application).exists():
         raise ApplicationRefused(_("This case has already been rated."), "score")
-    if not can_be_rated(application):
+    if not _rating_period_open(application):
         raise ApplicationRefused(_("This case cannot be rated now: only an issued case, within its rating period."))
     rated_at = now()
     bad = score < Rating.BAD_BELOW
