@@ -37,8 +37,8 @@ def leave_definition(centre, deploy_leave):
 
 
 @pytest.fixture
-def login(leave_definition):
-    """login("lisi") → a test client logged in as that demo official."""
+def client_of(centre):
+    """client_of("lisi") → a test client logged in as that demo official, nothing deployed."""
 
     def log_in(username: str) -> Client:
         client = Client()
@@ -46,6 +46,12 @@ def login(leave_definition):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def login(leave_definition, client_of):
+    """login("lisi") → a test client logged in as that demo official, with the leave process deployed."""
+    return client_of
 
 
 def _official(username: str) -> Official:

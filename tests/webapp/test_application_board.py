@@ -30,16 +30,6 @@ RECEIVED = datetime(2026, 11, 20, 10, 0, tzinfo=CENTRE_TZ)  # a Friday
 
 
 @pytest.fixture
-def client_of(centre):
-    def make(username: str) -> Client:
-        client = Client()
-        client.force_login(centre[username].user)
-        return client
-
-    return make
-
-
-@pytest.fixture
 def catalogue(centre):
     return items()
 

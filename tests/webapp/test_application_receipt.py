@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 import pytest
 import segno
-from django.test import Client
 from django.urls import reverse
 
 from engine.clock import CENTRE_TZ
@@ -17,16 +16,6 @@ from webapp.families.applications.qr import qr_svg
 from workflows.applications.models import Application
 
 RECEIVED = datetime(2026, 11, 20, 10, 0, tzinfo=CENTRE_TZ)
-
-
-@pytest.fixture
-def client_of(centre):
-    def make(username: str) -> Client:
-        client = Client()
-        client.force_login(centre[username].user)
-        return client
-
-    return make
 
 
 @pytest.fixture

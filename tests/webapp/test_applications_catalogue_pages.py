@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -15,16 +14,6 @@ from workflows.applications.models import ServiceItem
 from workflows.applications.services import create_service_item
 from workflows.org.models import Department, Official
 from workflows.runtime.models import AuditEvent
-
-
-@pytest.fixture
-def client_of(centre):
-    def log_in(username: str) -> Client:
-        client = Client()
-        client.force_login(Official.objects.get(user__username=username).user)
-        return client
-
-    return log_in
 
 
 def _form(**changes) -> dict:
