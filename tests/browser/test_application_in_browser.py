@@ -30,6 +30,7 @@ def test_a_promised_application_is_received_and_approved_in_the_browser(items, l
     task = HumanTask.objects.get(spec_name="handle_application", state=HumanTask.OPEN)
     official = log_in("chensx")
     official.click(f"a[href='/tasks/{task.pk}/']")
+    official.wait_for_url(f"**/tasks/{task.pk}/")
     assert application.number in official.locator("main").inner_text()
     official.check("input[name=action][value=decide]")
     official.check("input[name=decision][value=approved]")

@@ -54,6 +54,7 @@ def test_copy_urge_and_notifications(case, centre, clock, log_in, live_server):
     zhangsan = log_in("zhangsan")
     assert zhangsan.locator("[data-unread]").inner_text() == "2"  # the new task, the urge
     zhangsan.click("a.notification-bell")
+    zhangsan.wait_for_url("**/notifications/")
     assert "李四催办：窗口负责人审核" in zhangsan.locator(".notification-list").inner_text()
     zhangsan.click("text=全部标为已读")
     zhangsan.wait_for_load_state()

@@ -30,9 +30,11 @@ def test_a_department_reviews_a_joint_application_in_the_browser(centre, log_in,
 
     reviewer = log_in(REPRESENTATIVE[DEPARTMENT])
     reviewer.click(f"a[href='/tasks/{task.pk}/']")
+    reviewer.wait_for_url(f"**/tasks/{task.pk}/")
     assert application.number in reviewer.locator("body").inner_text()
     reviewer.check("input[name=agree][value=false]")
     reviewer.click("form.task-form button[type=submit]")  # no opinion: refused, the task stays
+    reviewer.wait_for_load_state()
     assert "不同意的，须写明意见。" in reviewer.locator("body").inner_text()
     reviewer.fill("textarea[name=opinion]", "施工图审查未通过")
     reviewer.click("form.task-form button[type=submit]")
@@ -44,5 +46,6 @@ def test_a_department_reviews_a_joint_application_in_the_browser(centre, log_in,
     [conclude] = open_tasks(instance, "conclude_joint_review")
     lead = log_in(REPRESENTATIVE["县发展和改革委员会"])
     lead.click(f"a[href='/tasks/{conclude.pk}/']")
+    lead.wait_for_url(f"**/tasks/{conclude.pk}/")
     text = lead.locator("body").inner_text()
     assert "施工图审查未通过" in text and DEPARTMENT in text

@@ -56,6 +56,7 @@ def test_waiving_the_appeal_needs_a_confirmation_and_then_reads_waived(demo_case
     page = log_in("lisi")
     page.goto(f"{live_server.url}/discipline/cases/{demo_case.pk}/")
     page.click("a[href$='/waive-appeal/']")
+    page.wait_for_url("**/waive-appeal/")
     assert "不能再提出申辩" in page.locator("#waive").inner_text()  # the consequence is stated first
     page.click("#waive button[type=submit]")  # one unconfirmed click waives nothing: the box must be ticked
     assert page.locator("#waive input[name=confirm]:invalid").count() == 1
