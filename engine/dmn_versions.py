@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import XSD_DIR, BpmnDmnParser
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine import end_events
+from engine import end_events, signers
 
 XSD = "http://www.w3.org/2001/XMLSchema"
 DMN_1_2 = "http://www.omg.org/spec/DMN/20180521/MODEL/"
@@ -32,10 +32,12 @@ _SCHEMA_FILES = {"1.1": "DMN.xsd", "1.2": "DMN12.xsd", "1.3": "DMN13.xsd"}
 
 
 def new_parser() -> SpiffBpmnParser:
-    """SpiffWorkflow's parser with BPMN schema validation, signal end events (engine.end_events), and DMN validation
+    """SpiffWorkflow's parser with BPMN schema validation, signal end events (engine.end_events), signing
+    multi-instance steps (engine.signers), and DMN validation
     left to `add_dmn`."""
     parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.OVERRIDE_PARSER_CLASSES = {**parser.OVERRIDE_PARSER_CLASSES, **end_events.PARSER_OVERRIDES}
+    parser.OVERRIDE_PARSER_CLASSES = {**parser.OVERRIDE_PARSER_CLASSES, **end_events.PARSER_OVERRIDES,
+                                    **signers.PARSER_OVERRIDES}
     parser.dmn_schemas = {}  # its DMN 1.2 schema cannot be built; add_dmn validates every version instead
     return parser
 

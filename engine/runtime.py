@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import budget, events, script_log
+from engine import budget, events, script_log, signers
 from engine.assignment import AssignmentError, AssignmentRule
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, Clock, FrozenClock
@@ -113,6 +113,8 @@ class ReadyTask:
     id: str
     meta: HumanTaskMeta
     data: dict[str, Any]
+    signer: int | None = None  # 加签: the official this signer's task was added for (engine.signers)
+    added_by: str | None = None  # 加签: the engine id of the signer's task it was added from
 
     @property
     def assignment(self) -> AssignmentRule:
@@ -202,7 +204,7 @@ class ProcessRunner:
     def ready_human_tasks(self, workflow: BpmnWorkflow, only: Collection[str] | None = None) -> list[ReadyTask]:
         """The READY user tasks (`only` those with these ids: their data is copied, which costs on big states)."""
         return [
-            ReadyTask(str(t.id), self.bundle.human_tasks[t.task_spec.name], dict(t.data))
+            ReadyTask(str(t.id), self.bundle.human_tasks[t.task_spec.name], dict(t.data), *signers.signer_of(t))
             for t in workflow.get_tasks(state=TaskState.READY, manual=True)
             if only is None or str(t.id) in only
         ]
@@ -260,6 +262,16 @@ class ProcessRunner:
             task.run()
 
         self._steps(workflow, run)
+
+    def add_signer(self, workflow: BpmnWorkflow, task_id: str, signer: int, position: str) -> str | None:
+        """加签 on the signing step `task_id` is a signer of, and the steps it lets run (engine.signers)."""
+        added: list[str | None] = []
+        self._steps(workflow, lambda: added.append(signers.add_signer(workflow, task_id, signer, position)))
+        return added[0]
+
+    def remove_signer(self, workflow: BpmnWorkflow, task_id: str) -> None:
+        """减签 of the signer of `task_id`, and the steps it lets run (the step may end: engine.signers)."""
+        self._steps(workflow, lambda: signers.remove_signer(workflow, task_id))
 
     def deliver_event(self, workflow: BpmnWorkflow, kind: str, name: str, payload: Mapping[str, Any]) -> None:
         """A message or signal from outside (engine.events.deliver), and the steps it lets run."""

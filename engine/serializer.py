@@ -21,7 +21,9 @@ from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import SpiffMultiInstanceConverter
 
+from engine.signers import SIGNING_SPECS
 from engine.timers import CLOCKED
 
 VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
@@ -50,6 +52,7 @@ def _serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpecFreeWorkflowConverter
     config.update(dict.fromkeys(CLOCKED.values(), TimerConditionalEventDefinitionConverter))
+    config.update(dict.fromkeys(SIGNING_SPECS, SpiffMultiInstanceConverter))  # engine.signers' 会签 / 或签 / 依次
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
     serializer.registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     return serializer

@@ -28,6 +28,7 @@ from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule
 from engine.dmn_versions import add_dmn, new_parser
 from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import check_expression, check_script
+from engine.signers import MODES, SIGNING_SPECS, SigningSequentialMultiInstance, parse_ratio
 from engine.start_timers import start_timers
 from engine.timers import CLOCKED, clocked, kind_of, literal_problem, timer_definitions
 
@@ -63,6 +64,8 @@ class HumanTaskMeta:
     # A data variable holding the id of the department an `applicant.department` scope reads for this task instead of
     # the case's own: each co-department of a joint review (联办件) gets its task in its own department.
     department_variable: str | None = None
+    # 会签 `all` / 或签 `any` / 依次 `sequential` on a multi-instance user task: each child a signer (engine.signers).
+    approval_mode: str | None = None
 
     @property
     def fallback(self) -> AssignmentRule | None:
@@ -180,7 +183,47 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         performer_of=props.get("performer_of"),
         initiator_may_act=props.get("initiator_may_act") == "true",
         department_variable=props.get("department_variable"),
+        approval_mode=props.get("approval_mode") if props.get("approval_mode") in MODES else None,
     )
+
+
+SIGNING_FORM = "approval"  # the form whose decision (approve / reject) a signing step counts
+
+
+def _signing_problems(filename: str, task_spec) -> Iterator[DefinitionError]:
+    """A multi-approver step that would miscount or stall when reached: refused naming its element."""
+    loop = task_spec.inputs[0] if task_spec.manual and task_spec.inputs else None
+    props = _properties(task_spec) if task_spec.manual else {}
+    mode = props.get("approval_mode")
+    if mode is None:
+        if props.get("pass_ratio") is not None:
+            yield DefinitionError(filename, task_spec.bpmn_id, "pass_ratio 只能用于 approval_mode=\"all\"（会签）")
+        return
+    if mode not in MODES:
+        yield DefinitionError(filename, task_spec.bpmn_id,
+                              f"未知的 approval_mode {mode!r}，可用：all（会签）、any（或签）、sequential（依次）")
+        return
+    if not isinstance(loop, SIGNING_SPECS) or loop.task_spec != task_spec.name:
+        yield DefinitionError(filename, task_spec.bpmn_id, "approval_mode 只能用于多实例用户任务（multiInstanceLoopCharacteristics）")
+        return
+    if (mode == "sequential") != isinstance(loop, SigningSequentialMultiInstance):
+        wanted = "true" if mode == "sequential" else "false"
+        yield DefinitionError(filename, task_spec.bpmn_id,
+                              f"approval_mode={mode!r}（{MODES[mode]}）须配 isSequential=\"{wanted}\"")
+    if props.get("pass_ratio") is not None:
+        if mode != "all":
+            yield DefinitionError(filename, task_spec.bpmn_id, "pass_ratio 只能用于 approval_mode=\"all\"（会签）")
+        else:
+            try:
+                parse_ratio(props["pass_ratio"])
+            except (ValueError, ZeroDivisionError):
+                yield DefinitionError(filename, task_spec.bpmn_id,
+                                      f"pass_ratio 须为 (0, 1] 之间的比例，如 \"2/3\" 或 \"0.5\"，而不是 {props['pass_ratio']!r}")
+    if loop.data_input is None:
+        yield DefinitionError(filename, task_spec.bpmn_id, "多人审批环节须以 loopDataInputRef 给出审批人列表")
+    if props.get("form", DEFAULT_FORM) != SIGNING_FORM:
+        yield DefinitionError(filename, task_spec.bpmn_id,
+                              f"多人审批环节须使用审批表单 form=\"{SIGNING_FORM}\"（同意 / 不同意）")
 
 
 def _unknown_names(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator[DefinitionError]:
@@ -393,6 +436,7 @@ def load_bundle(
             problems.extend(_unknown_names(filename, task_spec, vocabulary))
         _use_clocked_timers(task_spec)
         foreign.pass_through_plain_task(task_spec)
+        problems.extend(_signing_problems(filename, task_spec))
         if task_spec.manual:  # user and manual tasks: the runner offers both to officials
             if task_spec.name in human_tasks:  # looked up by id alone: the second would silently take the first's rule
                 problems.append(DefinitionError(filename, task_spec.bpmn_id, "用户任务的 id 须在定义的所有流程中唯一"))
