@@ -165,10 +165,8 @@ class SigningSequentialMultiInstance(_Signing, SequentialMultiInstanceTask):
             return super().merge_child(workflow, child)
         MultiInstanceTask.merge_child(self, workflow, child)  # the output collection, without the sequential rule
         self._record_vote(my_task, child)
-        if self._decision(my_task, child) != "approve":
-            self._finish(my_task, False)
-        elif self.check_completion_condition(my_task):  # the definition's own stop, as before
-            self._finish(my_task, False)
+        if self._decision(my_task, child) != "approve" or self.check_completion_condition(my_task):
+            self._finish(my_task, False)  # a rejection, or the definition's own stop as before
         else:
             self.next_or_finish(my_task)
 

@@ -204,7 +204,8 @@ def _signing_problems(filename: str, task_spec) -> Iterator[DefinitionError]:
                               f"未知的 approval_mode {mode!r}，可用：all（会签）、any（或签）、sequential（依次）")
         return
     if not isinstance(loop, SIGNING_SPECS) or loop.task_spec != task_spec.name:
-        yield DefinitionError(filename, task_spec.bpmn_id, "approval_mode 只能用于多实例用户任务（multiInstanceLoopCharacteristics）")
+        yield DefinitionError(filename, task_spec.bpmn_id,
+                              "approval_mode 只能用于多实例用户任务（multiInstanceLoopCharacteristics）")
         return
     if (mode == "sequential") != isinstance(loop, SigningSequentialMultiInstance):
         wanted = "true" if mode == "sequential" else "false"
@@ -217,8 +218,8 @@ def _signing_problems(filename: str, task_spec) -> Iterator[DefinitionError]:
             try:
                 parse_ratio(props["pass_ratio"])
             except (ValueError, ZeroDivisionError):
-                yield DefinitionError(filename, task_spec.bpmn_id,
-                                      f"pass_ratio 须为 (0, 1] 之间的比例，如 \"2/3\" 或 \"0.5\"，而不是 {props['pass_ratio']!r}")
+                yield DefinitionError(filename, task_spec.bpmn_id, "pass_ratio 须为 (0, 1] 之间的比例，"
+                                      f"如 \"2/3\" 或 \"0.5\"，而不是 {props['pass_ratio']!r}")
     if loop.data_input is None:
         yield DefinitionError(filename, task_spec.bpmn_id, "多人审批环节须以 loopDataInputRef 给出审批人列表")
     if props.get("form", DEFAULT_FORM) != SIGNING_FORM:

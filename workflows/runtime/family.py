@@ -36,6 +36,8 @@ COMMON = ProcessFamily(
         "task_transferred": _("Task transferred"),
         "task_delegated": _("Task delegated"),
         "task_delegation_returned": _("Delegated task returned"),
+        "task_signer_added": _("Signer added"),
+        "task_signer_removed": _("Signer removed"),
         "task_completed": _("Task completed"),
         "task_cancelled": _("Task cancelled"),
         "task_reassigned": _("Task reassigned"),

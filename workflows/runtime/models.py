@@ -100,10 +100,15 @@ class HumanTask(models.Model):
     BY_TRANSFER = "transfer"
     BY_DELEGATION = "delegation"
     BY_RETURN = "returned"
+    BY_ADDED = "added"  # 加签: an official added as one more signer of a multi-approver step
     HELD_BY = [(BY_RULE, "按规则分派"), (BY_CLAIM, "认领"), (BY_TRANSFER, "转办"), (BY_DELEGATION, "委派"),
-               (BY_RETURN, "委派交回")]
-    MANUAL = (BY_TRANSFER, BY_DELEGATION, BY_RETURN)
+               (BY_RETURN, "委派交回"), (BY_ADDED, "加签")]
+    MANUAL = (BY_TRANSFER, BY_DELEGATION, BY_RETURN, BY_ADDED)
     held_by = models.CharField(max_length=12, choices=HELD_BY, default=BY_RULE)
+    # The row this one came from: for an added signer, the task of the official who added them.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # 会签 "all" / 或签 "any" / 依次 "sequential" when the task is one signer of a multi-approver step, else "".
+    approval_mode = models.CharField(max_length=12, blank=True, default="")
     delegator = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     delegation_note = models.CharField(max_length=500, blank=True)  # what the delegator asked the delegate
     delegate_opinion = models.TextField(blank=True)  # what the delegate answered, shown to the delegator

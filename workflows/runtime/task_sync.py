@@ -156,6 +156,7 @@ def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner)
         department_id=ready.department_id if ready.department_id is not None else instance.department_id,
         case_number=instance.business_key,
         process_key=instance.definition.key,
+        approval_mode=ready.meta.approval_mode or "",
     )
 
 
@@ -168,10 +169,13 @@ def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: Proc
         rules = [rule for task in tasks if task.department_id == department_id for rule in _rules(task)]
         orgs[department_id] = org_for(rules, case_context(instance, department_id=department_id), today())
     resolved: list[tuple[HumanTask, Resolution]] = []
-    for task in tasks:
+    for task, ready_task in zip(tasks, ready, strict=True):
         org = orgs[task.department_id]
-        resolution = _resolve(task, instance, org)
-        task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
+        if ready_task.signer is not None:
+            resolution = _added_signer(task, instance, ready_task)
+        else:
+            resolution = _resolve(task, instance, org)
+            task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
         _flag(task, resolution)
         resolved.append((task, resolution))
     HumanTask.objects.bulk_create(tasks)
@@ -186,6 +190,16 @@ def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: Proc
             audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗",
                          after=_describe(resolution, org))
         _audit_detour(task, resolution, org)
+
+
+def _added_signer(task: HumanTask, instance: ProcessInstance, ready: ReadyTask) -> Resolution:
+    """加签: the task is the official it was added for (checked when added), held as such, and its parent row is the
+    task of the official who added them, so no re-resolution moves it and the timeline tells where it came from."""
+    task.assignee_id = ready.signer
+    task.held_by = HumanTask.BY_ADDED
+    task.parent = (instance.tasks.filter(engine_task_id=ready.added_by).order_by("-id").first()
+                   if ready.added_by else None)
+    return Resolution((ready.signer,), (ready.signer,))
 
 
 def sync_human_tasks(instance: ProcessInstance, runner: ProcessRunner, workflow, open_before: Collection[str]) -> None:

@@ -1,6 +1,7 @@
 """A human task's transitions and the one rule of who may act on it.
 
-Every move of a task row (claim, unclaim, complete, transfer, delegate and the delegate's return, …) is a
+Every move of a task row (claim, unclaim, complete, transfer, delegate and the delegate's return, 加签 / 减签 on a
+multi-approver step, …) is a
 function here, and every page, API view and service asks `allowed_operations` (or `may_complete` /
 `may_claim`, read from it) rather than repeating the rule. A completion hands the actor and the time to
 the process inside the task's result (`completed_by`, `completed_at`), so service tasks that follow in the
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from engine.errors import NotAllowed, Refusal
 from engine.runtime import ProcessRunner
+from engine.signers import SignerRefused
 from workflows.org.models import Absence, Official
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
@@ -61,7 +63,7 @@ class Verdict:
 
 
 ALLOWED = Verdict(True)
-OPERATIONS = ("claim", "unclaim", "complete", "transfer", "delegate", "resolve")
+OPERATIONS = ("claim", "unclaim", "complete", "transfer", "delegate", "resolve", "add_signer", "remove_signer")
 
 
 def _is_candidate(task: HumanTask, official: Official) -> bool:
@@ -118,8 +120,24 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     else:
         unclaim = ALLOWED
     resolve = ALLOWED if delegated and holds else Verdict(False, _("This task was not delegated to you."))
+    add_signer, remove_signer = _signer_verdicts(task, handle)
     return {"claim": claim, "unclaim": unclaim, "complete": handle, "transfer": handle, "delegate": handle,
-            "resolve": resolve}
+            "resolve": resolve, "add_signer": add_signer, "remove_signer": remove_signer}
+
+
+def _signer_verdicts(task: HumanTask, handle: Verdict) -> tuple[Verdict, Verdict]:
+    """加签 / 减签: only on a step signed by several officials, only by the handler of one of its open tasks.
+
+    In 依次 the signers after the current one have no task yet, so there is nobody else's task to remove."""
+    if not task.approval_mode:
+        single = Verdict(False, _("Signers can only be added or removed on a step signed by several officials."))
+        return single, single
+    if not handle:
+        return handle, handle
+    if task.approval_mode == "sequential":
+        return ALLOWED, Verdict(False, _("In a step signed in turn only the current signer has a task: "
+                                         "there is no other signer's task to remove."))
+    return ALLOWED, ALLOWED
 
 
 def may_complete(task: HumanTask, official: Official) -> bool:
@@ -370,3 +388,97 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
 
     write_instance(instance_of_task(task_id), work, lock=lock)
     return rows["task"]
+
+
+SIGNER_POSITIONS = ("before", "after")
+
+
+def add_signer_task(task_id: int, actor: Official, to_official_id: int | None, position: str,
+                    reason: str) -> HumanTask | None:
+    """加签: `to_official_id` signs the multi-approver step `task_id` belongs to as well.
+
+    依次: "before" lets the added signer act first (the actor's task comes back right after them, a new task),
+    "after" puts them right after the actor. 会签 / 或签: one more signer in parallel, whatever the position (会签
+    then counts its ratio over one more signer). The added signer's row is held as `added` with the actor's row as
+    its parent, and they are told at once. Returns that row when the engine made their task now (None for 依次
+    "after": it is created when their turn comes, by the same write that completes the actor's task).
+    """
+    rows: dict[str, Any] = {}
+
+    def lock(wait: bool) -> ProcessInstance | None:
+        task = _locked_task_row(task_id, actor, wait)
+        if task is None:
+            return None
+        rows["task"] = task
+        return task.instance
+
+    def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+        task = rows["task"]
+        verdict = allowed_operations(task, actor, candidate=task.actor_is_candidate)["add_signer"]
+        if not verdict:
+            raise OperationRefused(actor.pk, verdict.reason)
+        if position not in SIGNER_POSITIONS:
+            raise InvalidInput(_("Choose before or after."), field="position")
+        text = _reason(reason, "reason")
+        to = _target(task, actor, to_official_id)
+        if instance.tasks.filter(state=HumanTask.OPEN, spec_name=task.spec_name, assignee=to).exists():
+            raise OperationRefused(actor.pk, _("%(who)s already signs this step.") % {"who": to.name})
+        try:
+            rows["added"] = runner.add_signer(workflow, task.engine_task_id, to.pk, position)
+        except SignerRefused as exc:
+            raise OperationRefused(actor.pk, str(exc)) from exc
+        where = _("before me") if position == "before" else _("after me")
+        audit.record("task_signer_added", task=task, actor=actor,
+                     message=f"{task.title} + {to.name}（{where}）：{text}",
+                     after={"signer": to.name, "position": position, "reason": text})
+        rows["to"], rows["text"] = to, text
+
+    write_instance(instance_of_task(task_id), work, lock=lock)
+    task, to = rows["task"], rows["to"]
+    added = HumanTask.objects.filter(instance_id=task.instance_id, engine_task_id=rows["added"]).first() if rows[
+        "added"] else None
+    notify([to.pk], f"{actor.name}在“{task.title}”（{task.case_number}）加签，请您审批：{rows['text']}",
+           task=added, instance=task.instance)
+    return added
+
+
+def remove_signer_task(task_id: int, actor: Official, signer_task_id: int | None, reason: str) -> HumanTask:
+    """减签: the signer of the open task `signer_task_id` (of the same step as the actor's `task_id`) no longer
+    signs. Never one who has already decided, never the last signer left; 会签 then counts its ratio over the
+    signers left, and the step ends at once if that decides it. The removed signer is told; returns their row."""
+    rows: dict[str, Any] = {}
+
+    def lock(wait: bool) -> ProcessInstance | None:
+        task = _locked_task_row(task_id, actor, wait)
+        if task is None:
+            return None
+        rows["task"] = task
+        return task.instance
+
+    def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+        task = rows["task"]
+        verdict = allowed_operations(task, actor, candidate=task.actor_is_candidate)["remove_signer"]
+        if not verdict:
+            raise OperationRefused(actor.pk, verdict.reason)
+        other = instance.tasks.filter(pk=signer_task_id, spec_name=task.spec_name).select_related(
+            "assignee").first() if isinstance(signer_task_id, int) else None
+        if other is None:
+            raise InvalidInput(_("Choose a signer of this step."), field="signer_task")
+        if other.pk == task.pk:
+            raise OperationRefused(actor.pk, _("You cannot remove yourself; handle or transfer your task instead."))
+        if other.state != HumanTask.OPEN:
+            raise OperationRefused(actor.pk, _("This signer has already decided or is no longer on this step."))
+        text = _reason(reason, "reason")
+        try:
+            runner.remove_signer(workflow, other.engine_task_id)
+        except SignerRefused as exc:
+            raise OperationRefused(actor.pk, str(exc)) from exc
+        who = other.assignee.name if other.assignee_id else "、".join(other.candidates.values_list("name", flat=True))
+        audit.record("task_signer_removed", task=other, actor=actor, message=f"{task.title} − {who}：{text}",
+                     after={"signer": who, "reason": text})
+        notify([other.assignee_id] if other.assignee_id else list(other.candidates.values_list("pk", flat=True)),
+               f"{actor.name}在“{task.title}”（{task.case_number}）减签，您无需再审批：{text}", task=other)
+        rows["other"] = other
+
+    write_instance(instance_of_task(task_id), work, lock=lock)
+    return HumanTask.objects.get(pk=rows["other"].pk)
