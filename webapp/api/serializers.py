@@ -65,6 +65,7 @@ class TaskSerializer(serializers.ModelSerializer):
     candidates = serializers.SerializerMethodField()
     working_days_left = serializers.SerializerMethodField()
     delegator = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = HumanTask
@@ -72,7 +73,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "id", "instance", "process", "case_number", "title", "spec_name", "form", "state", "outcome",
             "role", "scope", "applicant", "department", "assignee", "candidates", "due_at", "working_days_left",
             "created_at", "completed_by", "completed_at", "escalated", "assignment_note",
-            "held_by", "delegator", "delegation_note", "delegate_opinion",
+            "held_by", "delegator", "delegation_note", "delegate_opinion", "approval_mode", "parent",
         ]
 
     def get_candidates(self, task: HumanTask) -> list[str]:
@@ -115,6 +116,23 @@ class TaskDelegateSerializer(serializers.Serializer):
 
 class TaskResolveSerializer(serializers.Serializer):
     opinion = serializers.CharField(help_text="the delegate's opinion, shown to the delegator (委派办理意见)")
+
+
+class TaskAddSignerSerializer(serializers.Serializer):
+    to = serializers.IntegerField(help_text="the official (id) who signs this step as well")
+    position = serializers.ChoiceField(choices=["before", "after"], default="after",
+                                       help_text="依次: before or after me; 会签 / 或签: ignored (one more signer)")
+    reason = serializers.CharField(max_length=500, help_text="why the signer is added (加签理由)")
+
+
+class TaskRemoveSignerSerializer(serializers.Serializer):
+    signer_task = serializers.IntegerField(help_text="the open task (id) of the signer of this step to remove")
+    reason = serializers.CharField(max_length=500, help_text="why the signer is removed (减签理由)")
+
+
+class TaskAddSignerResultSerializer(serializers.Serializer):
+    task = TaskSerializer(help_text="my task as the write left it (依次 'before': cancelled, it comes back later)")
+    signer_task = TaskSerializer(allow_null=True, help_text="the added signer's task; null until their turn (依次)")
 
 
 class TaskFormErrorSerializer(ErrorSerializer):

@@ -41,10 +41,12 @@ from workflows.runtime.selectors import (
 from workflows.runtime.services.definitions import deploy_definition
 from workflows.runtime.services.transitions import (
     OperationRefused,
+    add_signer_task,
     allowed_operations,
     claim_task,
     complete_task,
     delegate_task,
+    remove_signer_task,
     resolve_task,
     transfer_task,
     unclaim_task,
@@ -231,6 +233,32 @@ class TaskViewSet(OfficialViewSet):
         body.is_valid(raise_exception=True)
         delegate_task(task.pk, self.official, body.validated_data["to"], body.validated_data["note"])
         return self._task_now(task.pk)
+
+    @extend_schema(request=s.TaskAddSignerSerializer,
+                   responses={200: s.TaskAddSignerResultSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path="add-signer")
+    def add_signer(self, request: Request, pk: str) -> Response:
+        """加签 on a multi-approver step (会签 / 或签 / 依次); refused (403) on a single step, to oneself, a party, one
+        on leave or one who already signs it."""
+        task = self._allowed(self._task(pk), "add_signer")
+        body = s.TaskAddSignerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        added = add_signer_task(task.pk, self.official, body.validated_data["to"], body.validated_data["position"],
+                                body.validated_data["reason"])
+        return Response({"task": s.TaskSerializer(find_task(task.pk)).data,
+                         "signer_task": s.TaskSerializer(find_task(added.pk)).data if added else None})
+
+    @extend_schema(request=s.TaskRemoveSignerSerializer, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path="remove-signer")
+    def remove_signer(self, request: Request, pk: str) -> Response:
+        """减签: another signer of my step who has not decided no longer signs; answers with their (cancelled) task.
+        Refused (403) in 依次, for oneself, one who decided, the last signer left."""
+        task = self._allowed(self._task(pk), "remove_signer")
+        body = s.TaskRemoveSignerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        removed = remove_signer_task(task.pk, self.official, body.validated_data["signer_task"],
+                                     body.validated_data["reason"])
+        return self._task_now(removed.pk)
 
     @extend_schema(request=s.TaskResolveSerializer, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
     @action(detail=True, methods=["post"])

@@ -1,4 +1,5 @@
-"""One task: the case it belongs to and the form that completes it; claiming, 退回认领, 转办, 委派 and its return."""
+"""One task: the case it belongs to and the form that completes it; claiming, 退回认领, 转办, 委派 and its return,
+加签 / 减签 on a multi-approver step."""
 
 from __future__ import annotations
 
@@ -16,13 +17,15 @@ from webapp.due import due_of
 from webapp.task_forms import has_task_form, service_step, task_form
 from webapp.views.cases import case_context
 from workflows.runtime.models import HumanTask
-from workflows.runtime.selectors import find_task, task_visible_to, transfer_targets
+from workflows.runtime.selectors import find_task, other_open_signers, task_visible_to, transfer_targets
 from workflows.runtime.services.transitions import (
     TaskTaken,
+    add_signer_task,
     allowed_operations,
     claim_task,
     complete_task,
     delegate_task,
+    remove_signer_task,
     resolve_task,
     transfer_task,
     unclaim_task,
@@ -76,6 +79,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "ops": ops,
         "can_claim": bool(ops["claim"]),
         "targets": transfer_targets(task, official) if passes_on else [],
+        "signers": other_open_signers(task) if ops["remove_signer"] else [],
         "service_step": step,
         "service_step_link": step.link(task.instance) if step else None,
         **case,
@@ -146,3 +150,38 @@ def resolve(request: HttpRequest, task_id: int) -> HttpResponse:
     return _pass_on(request, task_id, lambda task: resolve_task(task.pk, request.official,
                                                                 request.POST.get("opinion", "")),
                     _("“%(title)s” was returned to whoever delegated it."))
+
+
+@require_POST
+@official_required
+def add_signer(request: HttpRequest, task_id: int) -> HttpResponse:
+    """加签 from the task page; the official goes back to their task (still theirs unless the signer acts first)."""
+    task = _task_or_404(task_id)
+    if not task_visible_to(task, request.official):
+        raise PermissionDenied
+    try:
+        add_signer_task(task.pk, request.official, _official_id(request), request.POST.get("position", ""),
+                        request.POST.get("reason", ""))
+    except EngineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("A signer was added to “%(title)s”.") % {"title": task.title})
+    return redirect("task", task_id=task.pk)
+
+
+@require_POST
+@official_required
+def remove_signer(request: HttpRequest, task_id: int) -> HttpResponse:
+    """减签 from the task page."""
+    value = request.POST.get("signer_task", "")
+    task = _task_or_404(task_id)
+    if not task_visible_to(task, request.official):
+        raise PermissionDenied
+    try:
+        remove_signer_task(task.pk, request.official, int(value) if value.isdigit() else None,
+                           request.POST.get("reason", ""))
+    except EngineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("A signer was removed from “%(title)s”.") % {"title": task.title})
+    return redirect("task", task_id=task.pk)

@@ -96,6 +96,12 @@ def transfer_targets(task: HumanTask, official: Official) -> list[Official]:
                 .order_by("department__name", "name"))
 
 
+def other_open_signers(task: HumanTask) -> list[HumanTask]:
+    """The other signers of `task`'s multi-approver step who have not decided yet: whom 减签 may remove."""
+    return list(task.instance.tasks.filter(state=HumanTask.OPEN, spec_name=task.spec_name).exclude(pk=task.pk)
+                .select_related("assignee").order_by("id"))
+
+
 def working_days_left(task: HumanTask, calendar: WorkingCalendar | None = None) -> int | None:
     """Working days until the due date: 0 on the due day, negative when overdue.
 
