@@ -67,6 +67,17 @@ def _props(child_spec) -> dict[str, str]:
 class _Signing:
     """What both signing specs share: reading the mode, counting votes, finishing the step."""
 
+    def _update_hook(self, my_task):
+        """The step starts (again, in a loop): no votes yet, and not passed until its signers say so (a step without
+        signers ends at once, not passed: nobody approved)."""
+        if self._mode(my_task) is not None:
+            my_task.data[f"{self.bpmn_id}_votes"] = []
+            my_task.data[self._outcome_variable(my_task)] = False
+        return super()._update_hook(my_task)
+
+    def _outcome_variable(self, my_task) -> str:
+        return _props(self._child_spec(my_task)).get("outcome_variable") or f"{self.bpmn_id}_passed"
+
     def _child_spec(self, my_task):
         return my_task.workflow.spec.task_specs[self.task_spec]
 
@@ -91,7 +102,7 @@ class _Signing:
             "completed_by": result.get("completed_by"),
             "completed_at": result.get("completed_at"),
         }
-        my_task.data.setdefault(f"{self.bpmn_id}_votes", []).append(vote)
+        my_task.data[f"{self.bpmn_id}_votes"].append(vote)
         my_task.internal_data.setdefault("votes", {})[str(child.id)] = self._decision(my_task, child)
 
     def _signers(self, my_task) -> list:
@@ -104,8 +115,7 @@ class _Signing:
         for child in self._instances(my_task):
             if not child.has_state(TaskState.FINISHED_MASK):
                 child.cancel()
-        outcome = _props(self._child_spec(my_task)).get("outcome_variable") or f"{self.bpmn_id}_passed"
-        my_task.data[outcome] = passed
+        my_task.data[self._outcome_variable(my_task)] = passed
         my_task.internal_data["remaining"] = []
         my_task._set_state(TaskState.READY)
 

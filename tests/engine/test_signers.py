@@ -285,3 +285,43 @@ def test_deploy_refuses_a_mode_on_a_single_task():
     with pytest.raises(DefinitionError, match="多实例用户任务") as caught:
         load_bundle({"chain.bpmn": text})
     assert caught.value.element_id == "approve"
+
+
+def test_sending_back_to_an_earlier_task_leaves_no_signer_behind(frozen_clock):
+    """退回 (`reset_from_task_id` to an earlier user task) drops the signing step, added signers included."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    start = text.index('  <bpmn:process id="unanimous"')
+    end = text.index("</bpmn:process>", start) + len("</bpmn:process>")
+    process = text[start:end].replace('targetRef="unanimous_sign"/>', 'targetRef="prepare"/>').replace(
+        '<bpmn:incoming>unanimous_f1</bpmn:incoming>', '<bpmn:incoming>to_sign</bpmn:incoming>').replace(
+        '    <bpmn:exclusiveGateway', '''    <bpmn:userTask id="prepare" name="拟稿">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="role" value="window_staff"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>unanimous_f1</bpmn:incoming>
+      <bpmn:outgoing>to_sign</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="to_sign" sourceRef="prepare" targetRef="unanimous_sign"/>
+    <bpmn:exclusiveGateway''', 1)
+    runner = ProcessRunner(load_bundle({"prepared.bpmn": text[:text.index("  <bpmn:process")] + process
+                                        + "\n</bpmn:definitions>\n"}),
+                           EngineEnvironment(frozen_clock, WorkingCalendar()))
+    wf = runner.start({"signers": ROLES})
+    prepare, = ready(runner, wf)
+    runner.complete(wf, prepare.id, {}, 5, [5])
+    a, b, c = ready(runner, wf)
+    runner.add_signer(wf, a.id, 99, "after")
+    vote(runner, wf, b, "approve")
+    wf.reset_from_task_id(__import__("uuid").UUID(prepare.id))
+    again, = ready(runner, wf)
+    assert again.meta.spec_name == "prepare"
+    assert not [t for t in wf.get_tasks(state=TaskState.NOT_FINISHED_MASK)
+                if t.task_spec.name == "unanimous_sign [child]"]
+    runner.complete(wf, again.id, {}, 5, [5])
+    assert [t.signer for t in ready(runner, wf)] == [None, None, None]  # the step starts over, as defined
+
+
+def test_a_step_without_signers_ends_not_passed(run):
+    runner, wf = run("unanimous", [])
+    assert ended_at(wf) == "rejected"
+    assert step_data(wf, "unanimous")["unanimous_sign_votes"] == []
