@@ -190,6 +190,18 @@ def resolve(rule: AssignmentRule, case: CaseContext, org: OrgSnapshot, day: date
     return Resolution(tuple(holders), tuple(candidates), tuple(substitutions), rule, excluded=tuple(left_out))
 
 
+def assign_named(official_id: int, case: CaseContext, org: OrgSnapshot, day: date) -> Resolution:
+    """A task for an official the case names (a multi-approver step's `official_variable`): that official, or the
+    B post standing in while they are on leave; never the case's subject or initiator (AssignmentError: the case
+    named them, nobody else can be chosen in their place)."""
+    if official_id not in org.officials:
+        raise AssignmentError(f"工作人员 {official_id} 不存在或已离职")
+    actor = acting_official(official_id, org, day)
+    if official_id in case.excluded_ids or actor in case.excluded_ids:
+        raise NobodyElse(f"{org.officials[official_id].name}是本案当事人或发起人，不能审批本案")
+    return Resolution((official_id,), (actor,), ((official_id, actor),) if actor != official_id else ())
+
+
 ESCALATION_RULE = AssignmentRule("centre_office", "centre")
 
 

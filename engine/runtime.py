@@ -129,6 +129,17 @@ class ReadyTask:
             raise ExecutionError(self.meta.spec_name, str(exc)) from exc
 
     @property
+    def named_official(self) -> int | None:
+        """The official (id) the case names for this signer's task (`official_variable`); None: a role decides."""
+        if not self.meta.official_variable:
+            return None
+        value = self.data.get(self.meta.official_variable)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ExecutionError(self.meta.spec_name,
+                                 f"审批人变量“{self.meta.official_variable}”不是工作人员编号：{value!r}")
+        return value
+
+    @property
     def department_id(self) -> int | None:
         """The department this task's department scope reads (`department_variable`); None: the case's own."""
         if not self.meta.department_variable:

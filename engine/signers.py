@@ -240,15 +240,20 @@ def add_signer(workflow: BpmnWorkflow, child_task_id: str, signer: int, position
     依次: "after" puts the signer right after the current one; "before" makes them act first: the current
     signer's task is cancelled and comes back right after the added signer (a new task, assigned by the rule
     again). 会签 / 或签: one more parallel signer, whatever `position` says (there is no order to place them in);
-    会签 then needs the ratio over one more signer. The added child keeps the input item of the child it was
-    added from, so the step's data stays as the definition expects. Call `do_engine_steps` afterwards.
+    会签 then needs the ratio over one more signer. The added child's input item is the signer when the step names
+    its signers by official (`official_variable`), else the item (role) of the child it was added from, so the
+    step's data stays as the definition expects. Call `do_engine_steps` afterwards.
     """
     if position not in ("before", "after"):
         raise SignerRefused(f"未知的加签位置：{position!r}")
     child, parent = _open_child(workflow, child_task_id)
     spec = parent.task_spec
     added = parent.internal_data.setdefault("added", [])
-    item = spec.input_item.get(child) if spec.input_item is not None else child.internal_data.get("item")
+    if spec.input_item is not None and _props(spec._child_spec(parent)).get("official_variable") == \
+            spec.input_item.bpmn_id:
+        item = signer  # the step names its signers by official: the added one is named likewise
+    else:  # by role: the added signer's task keeps the item (the role) of the task it was added from
+        item = spec.input_item.get(child) if spec.input_item is not None else child.internal_data.get("item")
     added.append({"signer": signer, "item": item, "added_by": str(child.id)})
     key = f"{_ADDED}{len(added) - 1}"
     if isinstance(spec, SigningParallelMultiInstance):

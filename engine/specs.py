@@ -66,6 +66,8 @@ class HumanTaskMeta:
     department_variable: str | None = None
     # 会签 `all` / 或签 `any` / 依次 `sequential` on a multi-instance user task: each child a signer (engine.signers).
     approval_mode: str | None = None
+    # A signing step's input item holding the official (id) each signer's task is for, instead of a role.
+    official_variable: str | None = None
 
     @property
     def fallback(self) -> AssignmentRule | None:
@@ -148,8 +150,10 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
     def problem(reason: str) -> None:
         problems.append(DefinitionError(filename, task_spec.bpmn_id, reason))
 
-    if not props.get("role") and not props.get("role_variable"):
+    if not props.get("role") and not props.get("role_variable") and not props.get("official_variable"):
         problem("用户任务缺少分派规则（role 或 role_variable）")
+    if props.get("official_variable") and (props.get("role") or props.get("role_variable")):
+        problem("official_variable 与 role / role_variable 只能二选一")
     if props.get("role"):
         try:
             AssignmentRule.of(props["role"], props.get("scope"))  # a typo would only fail when the task is reached
@@ -184,6 +188,7 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         initiator_may_act=props.get("initiator_may_act") == "true",
         department_variable=props.get("department_variable"),
         approval_mode=props.get("approval_mode") if props.get("approval_mode") in MODES else None,
+        official_variable=props.get("official_variable"),
     )
 
 
@@ -198,6 +203,9 @@ def _signing_problems(filename: str, task_spec) -> Iterator[DefinitionError]:
     if mode is None:
         if props.get("pass_ratio") is not None:
             yield DefinitionError(filename, task_spec.bpmn_id, "pass_ratio 只能用于 approval_mode=\"all\"（会签）")
+        if props.get("official_variable") is not None:
+            yield DefinitionError(filename, task_spec.bpmn_id,
+                                  "official_variable 只能用于多人审批环节（approval_mode）")
         return
     if mode not in MODES:
         yield DefinitionError(filename, task_spec.bpmn_id,
@@ -222,6 +230,10 @@ def _signing_problems(filename: str, task_spec) -> Iterator[DefinitionError]:
                                       f"如 \"2/3\" 或 \"0.5\"，而不是 {props['pass_ratio']!r}")
     if loop.data_input is None:
         yield DefinitionError(filename, task_spec.bpmn_id, "多人审批环节须以 loopDataInputRef 给出审批人列表")
+    item = loop.input_item.bpmn_id if loop.input_item is not None else None
+    if props.get("official_variable") is not None and props["official_variable"] != item:
+        yield DefinitionError(filename, task_spec.bpmn_id, f"official_variable 须为多实例的 inputDataItem（{item}），"
+                                                           f"而不是 {props['official_variable']!r}")
     if props.get("form", DEFAULT_FORM) != SIGNING_FORM:
         yield DefinitionError(filename, task_spec.bpmn_id,
                               f"多人审批环节须使用审批表单 form=\"{SIGNING_FORM}\"（同意 / 不同意）")

@@ -325,3 +325,35 @@ def test_a_step_without_signers_ends_not_passed(run):
     runner, wf = run("unanimous", [])
     assert ended_at(wf) == "rejected"
     assert step_data(wf, "unanimous")["unanimous_sign_votes"] == []
+
+
+@pytest.mark.parametrize("props, reason", [
+    (_prop("approval_mode", "all") + _prop("official_variable", "someone"), "须为多实例的 inputDataItem"),
+    (_prop("official_variable", "unanimous_signer_role"), "只能用于多人审批环节"),
+])
+def test_deploy_refuses_an_official_variable_that_names_nobody(props, reason):
+    text = _with(props).replace('<spiffworkflow:property name="role_variable" value="unanimous_signer_role"/>', "")
+    with pytest.raises(DefinitionError) as caught:
+        load_bundle({"signing.bpmn": text})
+    assert caught.value.element_id == "unanimous_sign" and reason in str(caught.value)
+
+
+def test_deploy_refuses_both_a_role_and_a_named_official():
+    with pytest.raises(DefinitionError, match="只能二选一"):
+        load_bundle({"signing.bpmn": _with(_prop("approval_mode", "all") +
+                                           _prop("official_variable", "unanimous_signer_role"))})
+
+
+def test_a_signer_added_where_signers_are_named_is_named_too(frozen_clock):
+    text = _with(_prop("approval_mode", "all") + _prop("official_variable", "unanimous_signer_role")).replace(
+        '<spiffworkflow:property name="role_variable" value="unanimous_signer_role"/>', "")
+    runner = ProcessRunner(load_bundle({"signing.bpmn": text}), EngineEnvironment(frozen_clock, WorkingCalendar()))
+    wf = runner.start({"signers": [11, 12]})
+    a, b = ready(runner, wf)
+    assert (a.named_official, b.named_official) == (11, 12)
+    new_id = runner.add_signer(wf, a.id, 99, "after")
+    added = next(t for t in ready(runner, wf) if t.id == new_id)
+    assert (added.named_official, added.signer) == (99, 99)
+    for task, who in ((a, 11), (b, 12), (added, 99)):
+        vote(runner, wf, task, "approve", who)
+    assert [v["signer"] for v in step_data(wf, "unanimous")["unanimous_sign_votes"]] == [11, 12, 99]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.errors import ExecutionError
 from workflows.leave.models import LeaveRequest
 from workflows.leave.services import LeaveApplication, submit_leave
 from workflows.org.models import Absence
@@ -205,3 +206,38 @@ def test_add_on_a_countersign_is_one_more_parallel_signer(countersign, centre):
     assert len(open_tasks(countersign)) == 4
     with pytest.raises(OperationRefused, match="王五"):
         add_signer_task(li.pk, centre["lifzr"], centre["wangwu"].pk, "after", "再加一次")
+
+
+@pytest.fixture
+def named(centre, clock, deploy_leave):
+    """A unanimous 会签 whose signers the case names by official (`official_variable`), on 李四's case."""
+    deploy_leave("shenxian")
+    deploy_from_files("named_sign", [FIXTURES / "named_sign.bpmn"])
+
+    def start(*usernames: str) -> ProcessInstance:
+        return start_process("named_sign", data={"signers": [centre[u].pk for u in usernames]},
+                             business_key="HQ-2", applicant=centre["lisi"])
+
+    return start
+
+
+def test_named_signers_get_their_own_tasks_and_a_b_post_stands_in_for_one_on_leave(named, centre):
+    Absence.objects.create(official=centre["wangzr"], first_day=date(2026, 11, 30), last_day=date(2026, 12, 4))
+    instance = named("zhangsan", "wangzr")
+    zhang, wang = open_tasks(instance)
+    assert (zhang.assignee, zhang.role, zhang.approval_mode) == (centre["zhangsan"], "", "all")
+    assert wang.assignee == centre["lifzr"]  # 王建国's B post
+    assert list(wang.holders.all()) == [centre["wangzr"]]
+    assert AuditEvent.objects.filter(task=wang, action="task_substituted").exists()
+    added = add_signer_task(zhang.pk, centre["zhangsan"], centre["wangwu"].pk, "after", "涉及两个窗口")
+    assert added.assignee == centre["wangwu"]
+    for row, who in ((zhang, "zhangsan"), (wang, "lifzr"), (added, "wangwu")):
+        complete_task(row.pk, centre[who], APPROVE)
+    instance.refresh_from_db()
+    assert instance.status == ProcessInstance.COMPLETED
+
+
+def test_a_named_signer_who_is_a_party_to_the_case_refuses_the_start(named, centre):
+    with pytest.raises(ExecutionError, match="李四是本案当事人或发起人"):
+        named("zhangsan", "lisi")
+    assert not ProcessInstance.objects.filter(business_key="HQ-2").exists()

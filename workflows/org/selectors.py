@@ -38,6 +38,18 @@ def org_for(rules: Iterable[AssignmentRule], case: CaseContext, day: date) -> Or
     return OrgSnapshot(officials=officials, ab_posts=pairs, leaves=leaves)
 
 
+def org_of_officials(official_ids: Iterable[int], day: date) -> OrgSnapshot:
+    """The named officials (active ones) and, when one of them is absent on `day`, the absences and B posts that
+    decide who stands in: what a task for officials the case names (engine.assignment.assign_named) needs."""
+    officials = {pk: OfficialInfo(pk, name, frozenset(), department_id, window_id)
+                 for pk, name, department_id, window_id in Official.objects.filter(
+                     pk__in=list(official_ids), active=True).values_list("pk", "name", "department_id", "window_id")}
+    if not Absence.objects.filter(official_id__in=list(officials), first_day__lte=day, last_day__gte=day).exists():
+        return OrgSnapshot(officials=officials)
+    leaves, pairs = _absences_and_b_posts(day, officials)
+    return OrgSnapshot(officials=officials, ab_posts=pairs, leaves=leaves)
+
+
 def _scope(rule: AssignmentRule, case: CaseContext) -> Q | None:
     """Who may hold `rule` for this case; None: nobody can (the case has no window or department)."""
     if rule.role == "applicant":

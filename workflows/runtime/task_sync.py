@@ -13,12 +13,20 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from engine.assignment import AssignmentError, AssignmentRule, CaseContext, OrgSnapshot, Resolution, assign
+from engine.assignment import (
+    AssignmentError,
+    AssignmentRule,
+    CaseContext,
+    OrgSnapshot,
+    Resolution,
+    assign,
+    assign_named,
+)
 from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner, ReadyTask
 from workflows.org.models import Official
 from workflows.org.roles import ROLE_LABELS
-from workflows.org.selectors import org_for
+from workflows.org.selectors import org_for, org_of_officials
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.models import HumanTask, Notification, ProcessInstance
@@ -76,7 +84,18 @@ def _performer(instance: ProcessInstance, spec_name: str) -> int | None:
 
 
 def _rules(task: HumanTask) -> list[AssignmentRule]:
+    if not task.role:  # a signer the case names (`official_variable`): no rule
+        return []
     return [AssignmentRule(task.role, task.scope), *filter(None, [_fallback(task)])]
+
+
+def _resolve_named(task: HumanTask, instance: ProcessInstance, official_id: int) -> tuple[Resolution, OrgSnapshot]:
+    """A signer the case names: that official, or their B post while they are on leave (engine.assignment)."""
+    org = org_of_officials([official_id], today())
+    try:
+        return assign_named(official_id, case_context(instance, task.initiator_may_act), org, today()), org
+    except AssignmentError as exc:
+        raise ExecutionError(task.spec_name, str(exc)) from exc
 
 
 def _resolve(task: HumanTask, instance: ProcessInstance, org: OrgSnapshot) -> Resolution:
@@ -135,7 +154,8 @@ def _audit_detour(task: HumanTask, resolution: Resolution, org: OrgSnapshot, act
 
 
 def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner) -> HumanTask:
-    rule = ready.assignment
+    named = ready.meta.official_variable is not None
+    rule = AssignmentRule("", "") if named else ready.assignment  # a named signer's row has no rule to re-apply
     fallback = ready.meta.fallback
     return HumanTask(
         instance=instance,
@@ -169,13 +189,18 @@ def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: Proc
         rules = [rule for task in tasks if task.department_id == department_id for rule in _rules(task)]
         orgs[department_id] = org_for(rules, case_context(instance, department_id=department_id), today())
     resolved: list[tuple[HumanTask, Resolution]] = []
-    for task, ready_task in zip(tasks, ready, strict=True):
+    org_of: dict[int, OrgSnapshot] = {}  # per task: its department's, or a named signer's own
+    for n, (task, ready_task) in enumerate(zip(tasks, ready, strict=True)):
         org = orgs[task.department_id]
         if ready_task.signer is not None:
             resolution = _added_signer(task, instance, ready_task)
+        elif ready_task.meta.official_variable is not None:
+            resolution, org = _resolve_named(task, instance, ready_task.named_official)
+            task.assignee_id = resolution.candidates[0]
         else:
             resolution = _resolve(task, instance, org)
             task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
+        org_of[n] = org
         _flag(task, resolution)
         resolved.append((task, resolution))
     HumanTask.objects.bulk_create(tasks)
@@ -183,8 +208,8 @@ def _create_rows(instance: ProcessInstance, ready: list[ReadyTask], runner: Proc
     notify_all([Notification(recipient_id=official_id, instance=instance, task=task, kind=Notification.TASK,
                              message=f"新待办：{task.title}（{task.case_number}）")
                 for task, resolution in resolved for official_id in resolution.candidates])
-    for task, resolution in resolved:
-        org = orgs[task.department_id]
+    for n, (task, resolution) in enumerate(resolved):
+        org = org_of[n]
         audit.record("task_created", task=task, message=task.title, after=_describe(resolution, org))
         if resolution.substitutions:
             audit.record("task_substituted", task=task, message="A岗请假，由B岗顶岗",
@@ -249,7 +274,10 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
         before = sorted(o.pk for o in task.candidates.all())
         org = org_for(_rules(task), case_context(task.instance, department_id=task.department_id), today())
         try:
-            resolution = _resolve(task, task.instance, org)
+            if task.role:
+                resolution = _resolve(task, task.instance, org)
+            else:  # a signer the case names: the same official again, or the B post while they are away
+                resolution, org = _resolve_named(task, task.instance, task.holders.values_list("pk", flat=True)[0])
         except ExecutionError as exc:  # the post is vacant now: the task stays where it is until it is filled
             audit.record("task_post_vacant", task=task, actor=actor, message=f"{reason}：{exc.message}")
             continue
