@@ -63,6 +63,16 @@ class HumanTaskMeta:
     # A data variable holding the id of the department an `applicant.department` scope reads for this task instead of
     # the case's own: each co-department of a joint review (联办件) gets its task in its own department.
     department_variable: str | None = None
+    # Timeout rule (超时规则): after `timeout_working_days` working days from when the task opened (engine.calendar's
+    # one counting rule), the deadline watch reminds its holders, approves, rejects, or escalates it to a role.
+    timeout_working_days: int | None = None
+    timeout_action: str | None = None  # one of TIMEOUT_ACTIONS
+    escalate_role: str | None = None
+    escalate_scope: str | None = None
+
+    @property
+    def escalation(self) -> AssignmentRule | None:
+        return AssignmentRule.of(self.escalate_role, self.escalate_scope) if self.escalate_role else None
 
     @property
     def fallback(self) -> AssignmentRule | None:
@@ -87,6 +97,11 @@ class Vocabulary:
 
 
 DEFAULT_FORM = "generic"  # what a user task without a `form` property gets: always known
+
+TIMEOUT_ACTIONS = ("remind", "approve", "reject", "escalate")
+# The forms whose result is {"decision": "approve" | "reject", "comment": ...}: only a step completed with one of
+# them can be approved or rejected by its timeout (the process reads the decision as if an official gave it).
+DECISION_FORMS = frozenset({"approval"})
 
 
 @dataclass
@@ -164,6 +179,9 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
         problem(f"due_working_days must be a whole number, got {due!r}")
+    timeout = _timeout_problems(props)
+    for reason in timeout:
+        problem(reason)
     return HumanTaskMeta(
         spec_name=task_spec.name,
         title=task_spec.bpmn_name or task_spec.name,
@@ -180,7 +198,37 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         performer_of=props.get("performer_of"),
         initiator_may_act=props.get("initiator_may_act") == "true",
         department_variable=props.get("department_variable"),
+        timeout_working_days=int(props["timeout_working_days"]) if not timeout and "timeout_working_days" in props
+        else None,
+        timeout_action=props.get("timeout_action") if not timeout else None,
+        escalate_role=props.get("escalate_role") if not timeout else None,
+        escalate_scope=props.get("escalate_scope") if not timeout else None,
     )
+
+
+def _timeout_problems(props: Mapping[str, str]) -> list[str]:
+    """What is wrong with a user task's timeout rule: it would only fail when the deadline watch reaches it."""
+    days, action = props.get("timeout_working_days"), props.get("timeout_action")
+    if days is None and action is None:
+        if props.get("escalate_role") or props.get("escalate_scope"):
+            return ["escalate_role 只能与 timeout_action=escalate 一起使用"]
+        return []
+    if days is None or not days.isdigit():
+        return [f"timeout_working_days 须为不小于 0 的整数，实际为 {days!r}"]
+    if action not in TIMEOUT_ACTIONS:
+        return [f"未知的超时处理 timeout_action={action!r}，可用：{'、'.join(TIMEOUT_ACTIONS)}"]
+    if action in ("approve", "reject") and props.get("form", DEFAULT_FORM) not in DECISION_FORMS:
+        return [f"超时自动{'同意' if action == 'approve' else '不同意'}只能用于审批表单（approval）的任务，"
+                f"此任务的表单是 {props.get('form', DEFAULT_FORM)!r}"]
+    if action != "escalate":
+        return ["escalate_role 只能与 timeout_action=escalate 一起使用"] if props.get("escalate_role") else []
+    if not props.get("escalate_role"):
+        return ["timeout_action=escalate 须指定 escalate_role"]
+    try:
+        AssignmentRule.of(props["escalate_role"], props.get("escalate_scope"))
+    except AssignmentError as exc:
+        return [f"escalate_role：{exc}"]
+    return []
 
 
 def _unknown_names(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator[DefinitionError]:
@@ -190,7 +238,7 @@ def _unknown_names(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator
     if vocabulary.forms is not None and form is not None and form != DEFAULT_FORM and form not in vocabulary.forms:
         yield DefinitionError(filename, task_spec.bpmn_id,
                               f"未知的表单 '{form}'，可用：{'、'.join(sorted(vocabulary.forms))}")
-    for role in (props.get("role"), props.get("fallback_role")):
+    for role in (props.get("role"), props.get("fallback_role"), props.get("escalate_role")):
         if vocabulary.roles is not None and role in DEFAULT_SCOPE and role not in vocabulary.roles:  # else refused
             yield DefinitionError(filename, task_spec.bpmn_id, f"组织架构中没有角色 '{role}'")
     operation = getattr(task_spec, "operation_name", None)

@@ -90,6 +90,10 @@ def _resolve(task: HumanTask, instance: ProcessInstance, org: OrgSnapshot) -> Re
 
 def _note(task: HumanTask, resolution: Resolution) -> str:
     """Why the task is not with its rule's holders, in words shown on the task page and in the inbox."""
+    if resolution.vacant:
+        posts = "、".join(f"{ROLE_LABELS.get(rule.role, rule.role)}" for rule in resolution.vacant)
+        where = "中心办公室" if resolution.escalated else ROLE_LABELS.get(resolution.rule.role, resolution.rule.role)
+        return f"岗位空缺（{posts}），已转{where}"
     if resolution.escalated:
         return "本案当事人或发起人须回避，且无其他人员可办理，已转中心办公室"
     if resolution.rule is not None and resolution.rule != AssignmentRule(task.role, task.scope):
@@ -98,6 +102,8 @@ def _note(task: HumanTask, resolution: Resolution) -> str:
 
 
 def _flag(task: HumanTask, resolution: Resolution) -> None:
+    if task.held_by == HumanTask.BY_TIMEOUT and not resolution.vacant:  # escalated by its timeout: stays flagged
+        return
     task.escalated = resolution.escalated
     task.assignment_note = _note(task, resolution)
 
@@ -128,15 +134,40 @@ def _due_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
 
 
 def _audit_detour(task: HumanTask, resolution: Resolution, org: OrgSnapshot, actor: Official | None = None) -> None:
-    """A task that left its rule's holders because the case is theirs is audited, never passed over silently."""
-    if task.assignment_note:
+    """A task that left its rule's holders (the case is theirs, or the post is vacant) is audited, never passed
+    over silently."""
+    if resolution.vacant:
+        audit.record("task_vacant_escalated", task=task, actor=actor, message=task.assignment_note,
+                     after={**_describe(resolution, org), "vacant": [f"{r.role}（{r.scope}）" for r in resolution.vacant]})
+    elif task.assignment_note and task.held_by != HumanTask.BY_TIMEOUT:  # that one was audited when escalated
         audit.record("task_escalated" if resolution.escalated else "task_fallback", task=task, actor=actor,
                      message=task.assignment_note, after=_describe(resolution, org))
+
+
+def _timeout_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
+    """When the step's timeout rule acts: `timeout_working_days` from now by the one counting rule."""
+    days = ready.meta.timeout_working_days
+    return runner.env.calendar.deadline(now(), days) if days is not None else None
+
+
+def due_soon_at(due_at: datetime | None, created_at: datetime, calendar) -> datetime | None:
+    """When the holders are told the deadline is DUE_SOON_WORKING_DAYS away; None for a task without a deadline or
+    one that opened already that close to it (its new-task notice came then)."""
+    if due_at is None:
+        return None
+    warn = calendar.warning_from(due_at, DUE_SOON_WORKING_DAYS)
+    return warn if warn > created_at else None
+
+
+DUE_SOON_WORKING_DAYS = 2
 
 
 def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner) -> HumanTask:
     rule = ready.assignment
     fallback = ready.meta.fallback
+    escalation = ready.meta.escalation
+    due_at = _due_at(ready, runner)
+    created_at = now()
     return HumanTask(
         instance=instance,
         engine_task_id=ready.id,
@@ -149,9 +180,15 @@ def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner)
         fallback_scope=fallback.scope if fallback else "",
         performer_of=ready.meta.performer_of or "",
         initiator_may_act=ready.meta.initiator_may_act,
-        due_at=_due_at(ready, runner),
+        due_at=due_at,
         due_working_days=ready.meta.due_working_days,
-        created_at=now(),
+        due_soon_at=due_soon_at(due_at, created_at, runner.env.calendar),
+        timeout_at=_timeout_at(ready, runner),
+        timeout_working_days=ready.meta.timeout_working_days,
+        timeout_action=ready.meta.timeout_action or "",
+        escalate_role=escalation.role if escalation else "",
+        escalate_scope=escalation.scope if escalation else "",
+        created_at=created_at,
         applicant_id=instance.applicant_id,
         department_id=ready.department_id if ready.department_id is not None else instance.department_id,
         case_number=instance.business_key,
