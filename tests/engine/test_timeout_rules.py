@@ -105,10 +105,12 @@ def test_a_vacant_post_goes_to_the_centre_office_flagged_with_the_reason():
 def test_a_vacant_post_passes_to_the_next_tier_first():
     deputy = OfficialInfo(5, "钱分管", frozenset({"dept_deputy_leader"}), TAX)
     org = OrgSnapshot({1: APPLICANT, 5: deputy, 9: OFFICE})
-    resolution = assign(AssignmentRule.of("window_head"), CASE, org, DAY, fallback=AssignmentRule.of("dept_deputy_leader"))
+    resolution = assign(AssignmentRule.of("window_head"), CASE, org, DAY,
+                        fallback=AssignmentRule.of("dept_deputy_leader"))
     assert resolution.candidates == (5,) and not resolution.escalated and len(resolution.vacant) == 1
 
 
 def test_a_vacant_centre_office_is_an_error_for_an_administrator():
-    with pytest.raises(AssignmentError, match="^组织架构中无人担任 window_head（范围：applicant.window），且中心办公室无人在岗"):
+    with pytest.raises(AssignmentError,
+                       match="^组织架构中无人担任 window_head（范围：applicant.window），且中心办公室无人在岗"):
         assign(AssignmentRule.of("window_head"), CASE, OrgSnapshot({1: APPLICANT}), DAY)

@@ -137,8 +137,9 @@ def _audit_detour(task: HumanTask, resolution: Resolution, org: OrgSnapshot, act
     """A task that left its rule's holders (the case is theirs, or the post is vacant) is audited, never passed
     over silently."""
     if resolution.vacant:
+        vacant = [f"{rule.role}（{rule.scope}）" for rule in resolution.vacant]
         audit.record("task_vacant_escalated", task=task, actor=actor, message=task.assignment_note,
-                     after={**_describe(resolution, org), "vacant": [f"{r.role}（{r.scope}）" for r in resolution.vacant]})
+                     after={**_describe(resolution, org), "vacant": vacant})
     elif task.assignment_note and task.held_by != HumanTask.BY_TIMEOUT:  # that one was audited when escalated
         audit.record("task_escalated" if resolution.escalated else "task_fallback", task=task, actor=actor,
                      message=task.assignment_note, after=_describe(resolution, org))
