@@ -289,3 +289,38 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
         _audit_detour(task, resolution, org, actor)
         moved += 1
     return moved
+
+
+def escalate_task(task: HumanTask) -> None:
+    """A step's timeout rule escalates its open task to `escalate_role`: the row is now assigned by that rule
+    (`held_by` timeout, flagged `escalated`), so a later re-resolution (a leave, a post change) applies the
+    escalation's rule, not the step's. The new holders are told; the change is audited. The caller saves the row's
+    own fields it changed besides those saved here. A vacant centre office as well leaves the task where it is,
+    on record (`task_post_vacant`): an administrator must act."""
+    rule = AssignmentRule(task.escalate_role, task.escalate_scope)
+    instance = task.instance
+    org = org_for([rule], case_context(instance, department_id=task.department_id), today())
+    before = sorted(task.candidates.values_list("pk", flat=True))
+    try:
+        resolution = assign(rule, case_context(instance, task.initiator_may_act, task.department_id), org, today())
+    except AssignmentError as exc:
+        audit.record("task_post_vacant", task=task, message=f"超时升级：{exc}")
+        return
+    label = ROLE_LABELS.get(rule.role, rule.role)
+    task.role, task.scope = rule.role, rule.scope
+    task.fallback_role = task.fallback_scope = task.performer_of = ""
+    task.held_by = HumanTask.BY_TIMEOUT
+    task.delegator = None
+    task.escalated = True
+    task.assignment_note = f"超时未办理，已升级至{label}"
+    if resolution.vacant or resolution.escalated:
+        task.assignment_note = f"超时未办理，{_note(task, resolution)}"
+    task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
+    _apply(task, resolution)
+    task.save(update_fields=["role", "scope", "fallback_role", "fallback_scope", "performer_of", "held_by",
+                             "delegator", "escalated", "assignment_note", "assignee"])
+    audit.record("task_timeout_escalated", task=task, message=f"{task.title}：{task.assignment_note}",
+                 before={"candidates": _names(before, org)}, after=_describe(resolution, org))
+    notify_all([Notification(recipient_id=official_id, instance=instance, task=task, kind=Notification.TIMEOUT,
+                             message=f"超时升级待办：{task.title}（{task.case_number}），请尽快办理")
+                for official_id in resolution.candidates])
