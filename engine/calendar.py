@@ -78,10 +78,9 @@ class WorkingCalendar:
         return sum(1 for i in range((last - first).days + 1) if self.is_working_day(first + timedelta(days=i)))
 
     def warning_from(self, due: datetime, n: int) -> datetime:
-        """When a deadline is `n` working days away: the start of the working day n working days before its day
-        (a deadline at the close of Friday is two working days away from Wednesday 00:00)."""
-        day = self.working_days_before(centre_day(due), n)
-        return datetime.combine(day, time(0), CENTRE_TZ)
+        """When only `n` working days are left before a deadline: the close of the working day n working days before
+        its day (a deadline at the close of Friday has two working days left once Wednesday has closed)."""
+        return self.close_of(self.working_days_before(centre_day(due), n))
 
     @staticmethod
     def close_of(day: date) -> datetime:

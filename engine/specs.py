@@ -69,6 +69,9 @@ class HumanTaskMeta:
     timeout_action: str | None = None  # one of TIMEOUT_ACTIONS
     escalate_role: str | None = None
     escalate_scope: str | None = None
+    # "false": the step's own BPMN timers remind and handle lateness, so the deadline watch sends it no due-soon or
+    # overdue notice (one reminder, not two at the same moment).
+    deadline_notices: bool = True
 
     @property
     def escalation(self) -> AssignmentRule | None:
@@ -174,6 +177,8 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
             problem(f"fallback_role：{exc}")
     if props.get("initiator_may_act", "false") not in ("true", "false"):
         problem("initiator_may_act 只能是 true 或 false")
+    if props.get("deadline_notices", "true") not in ("true", "false"):
+        problem("deadline_notices 只能是 true 或 false")
     if props.get("department_variable") and (props.get("scope") or "applicant.department") != "applicant.department":
         problem("department_variable 只能与范围 applicant.department 一起使用")
     due = props.get("due_working_days")
@@ -203,6 +208,7 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         timeout_action=props.get("timeout_action") if not timeout else None,
         escalate_role=props.get("escalate_role") if not timeout else None,
         escalate_scope=props.get("escalate_scope") if not timeout else None,
+        deadline_notices=props.get("deadline_notices") != "false",
     )
 
 

@@ -78,12 +78,12 @@ def test_an_escalation_role_the_org_chart_lacks_is_refused():
     assert reasons(source, vocabulary) == {"approve": "组织架构中没有角色 'efficiency_group'"}
 
 
-def test_the_due_soon_warning_starts_two_working_days_before_the_due_day():
+def test_the_due_soon_warning_comes_when_two_working_days_are_left():
     calendar = WorkingCalendar()
     friday_close = datetime(2026, 12, 4, 23, 59, 59, tzinfo=CENTRE_TZ)
-    assert calendar.warning_from(friday_close, 2) == datetime(2026, 12, 2, 0, 0, tzinfo=CENTRE_TZ)
+    assert calendar.warning_from(friday_close, 2) == datetime(2026, 12, 2, 23, 59, 59, tzinfo=CENTRE_TZ)
     monday_close = datetime(2026, 12, 7, 23, 59, 59, tzinfo=CENTRE_TZ)  # the weekend does not count
-    assert calendar.warning_from(monday_close, 2) == datetime(2026, 12, 3, 0, 0, tzinfo=CENTRE_TZ)
+    assert calendar.warning_from(monday_close, 2) == datetime(2026, 12, 3, 23, 59, 59, tzinfo=CENTRE_TZ)
     assert calendar.working_days_before(date(2026, 10, 8), 1) == date(2026, 9, 30)  # over the National Day week
 
 

@@ -154,11 +154,11 @@ def test_a_task_completed_in_time_is_left_alone(start, clock, centre):
 
 
 def test_due_soon_and_overdue_notices_go_out_once_each(start, clock, centre):
-    task = start(due=5)  # due at the close of Monday 12-07; two working days before: Thursday 12-03
-    assert task.due_soon_at == at(3)
-    clock.set(at(2, 23))
+    task = start(due=5)  # due at the close of Monday 12-07; two working days left once Thursday 12-03 has closed
+    assert task.due_soon_at == at(3, 23, 59).replace(second=59)
+    clock.set(at(3, 23))
     assert not watch_deadlines()
-    clock.set(at(3, 8))
+    clock.set(at(4, 8))
     assert watch_deadlines().due_soon == 1
     assert not watch_deadlines()
     assert notices(Notification.DUE_SOON) == [
@@ -174,8 +174,8 @@ def test_due_soon_and_overdue_notices_go_out_once_each(start, clock, centre):
 
 
 def test_a_task_that_opens_inside_the_warning_window_gets_no_due_soon_notice(start, clock):
-    task = start(due=2)  # due Wednesday: the new-task notice was the warning
-    assert task.due_soon_at is None
+    task = start(due=2)  # due Wednesday: two working days are left when its first day closes; its new-task notice
+    assert task.due_soon_at is None  # was the warning
     clock.set(at(2, 12))
     assert not watch_deadlines()
 
@@ -184,7 +184,7 @@ def test_a_pooled_task_warns_every_candidate(start, clock, centre):
     task = start(due=5)
     HumanTask.objects.filter(pk=task.pk).update(assignee=None)
     task.candidates.add(centre["wangwu"])
-    clock.set(at(3, 8))
+    clock.set(at(4, 8))
     assert watch_deadlines().due_soon == 1
     assert [who for who, _ in notices(Notification.DUE_SOON)] == ["zhangsan", "wangwu"]
 

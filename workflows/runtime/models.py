@@ -122,7 +122,8 @@ class HumanTask(models.Model):
     escalate_role = models.CharField(max_length=40, blank=True)
     escalate_scope = models.CharField(max_length=40, blank=True)
     timeout_done_at = models.DateTimeField(null=True, blank=True)  # when the timeout rule acted
-    due_soon_at = models.DateTimeField(null=True, blank=True)  # start of the day two working days before due_at
+    deadline_notices = models.BooleanField(default=True)  # False: the step's own BPMN timers remind (no notices)
+    due_soon_at = models.DateTimeField(null=True, blank=True)  # when two working days are left before due_at
     due_soon_notified_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=STATES, default=OPEN)
@@ -161,7 +162,8 @@ class HumanTask(models.Model):
                                                                     due_soon_at__isnull=False),
                          name="task_open_due_soon"),
             models.Index(fields=["due_at", "id"], condition=Q(state="open", overdue_notified_at__isnull=True,
-                                                               due_at__isnull=False), name="task_open_overdue"),
+                                                               deadline_notices=True, due_at__isnull=False),
+                         name="task_open_overdue"),
         ]
         ordering = ["due_at", "id"]
         verbose_name = verbose_name_plural = "待办任务"

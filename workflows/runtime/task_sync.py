@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from engine.assignment import AssignmentError, AssignmentRule, CaseContext, OrgSnapshot, Resolution, assign
+from engine.calendar import centre_day
 from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner, ReadyTask
 from workflows.org.models import Official
@@ -152,12 +153,12 @@ def _timeout_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
 
 
 def due_soon_at(due_at: datetime | None, created_at: datetime, calendar) -> datetime | None:
-    """When the holders are told the deadline is DUE_SOON_WORKING_DAYS away; None for a task without a deadline or
-    one that opened already that close to it (its new-task notice came then)."""
+    """When the holders are told only DUE_SOON_WORKING_DAYS working days are left; None for a task without a
+    deadline or one for which that moment falls on the day it opened or earlier (its new-task notice said it)."""
     if due_at is None:
         return None
     warn = calendar.warning_from(due_at, DUE_SOON_WORKING_DAYS)
-    return warn if warn > created_at else None
+    return warn if centre_day(warn) > centre_day(created_at) else None
 
 
 DUE_SOON_WORKING_DAYS = 2
@@ -183,7 +184,8 @@ def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner)
         initiator_may_act=ready.meta.initiator_may_act,
         due_at=due_at,
         due_working_days=ready.meta.due_working_days,
-        due_soon_at=due_soon_at(due_at, created_at, runner.env.calendar),
+        deadline_notices=ready.meta.deadline_notices,
+        due_soon_at=due_soon_at(due_at, created_at, runner.env.calendar) if ready.meta.deadline_notices else None,
         timeout_at=_timeout_at(ready, runner),
         timeout_working_days=ready.meta.timeout_working_days,
         timeout_action=ready.meta.timeout_action or "",

@@ -28,6 +28,11 @@ class Migration(migrations.Migration):
         migrations.RunPython(uninstall_triggers, install_triggers),
         migrations.AddField(
             model_name='humantask',
+            name='deadline_notices',
+            field=models.BooleanField(default=True),
+        ),
+        migrations.AddField(
+            model_name='humantask',
             name='due_soon_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
@@ -86,7 +91,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='humantask',
-            index=models.Index(condition=models.Q(('due_at__isnull', False), ('overdue_notified_at__isnull', True), ('state', 'open')), fields=['due_at', 'id'], name='task_open_overdue'),
+            index=models.Index(condition=models.Q(('deadline_notices', True), ('due_at__isnull', False), ('overdue_notified_at__isnull', True), ('state', 'open')), fields=['due_at', 'id'], name='task_open_overdue'),
         ),
         migrations.RunPython(install_triggers, uninstall_triggers),
     ]

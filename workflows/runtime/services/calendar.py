@@ -115,7 +115,8 @@ def _move_due_soon_warnings() -> None:
     """The due-soon warning of the open tasks not warned yet follows their deadline, moved or not (a day between
     the warning and the deadline may have changed); not audited: the deadline's own move is."""
     calendar = working_calendar()
-    tasks = HumanTask.objects.filter(state=HumanTask.OPEN, due_at__isnull=False, due_soon_notified_at__isnull=True)
+    tasks = HumanTask.objects.filter(state=HumanTask.OPEN, due_at__isnull=False, due_soon_notified_at__isnull=True,
+                                     deadline_notices=True)
     for pk, due_at, created_at, warned_at in tasks.values_list("pk", "due_at", "created_at", "due_soon_at"):
         warn = due_soon_at(due_at, created_at, calendar)
         if warn != warned_at:

@@ -67,8 +67,8 @@ def _due(kind: str) -> QuerySet[HumanTask]:
         return (HumanTask.objects.filter(state=HumanTask.OPEN, due_soon_notified_at__isnull=True,
                                          due_soon_at__isnull=False, due_soon_at__lte=at)
                 .order_by("due_soon_at", "id"))
-    return (HumanTask.objects.filter(state=HumanTask.OPEN, overdue_notified_at__isnull=True, due_at__isnull=False,
-                                     due_at__lt=at).order_by("due_at", "id"))
+    return (HumanTask.objects.filter(state=HumanTask.OPEN, overdue_notified_at__isnull=True, deadline_notices=True,
+                                     due_at__isnull=False, due_at__lt=at).order_by("due_at", "id"))
 
 
 def _all_notices(kind: str, batch_size: int) -> int:
