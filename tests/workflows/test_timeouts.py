@@ -203,3 +203,10 @@ def test_a_step_whose_post_is_vacant_goes_to_the_centre_office_flagged_and_audit
     assert event.message == "岗位空缺（窗口负责人），已转中心办公室"
     assert event.after["vacant"] == ["window_head（applicant.window）"]
     assert ProcessInstance.objects.get(pk=task.instance_id).status == ProcessInstance.RUNNING
+
+
+def test_a_step_with_its_own_reminder_timers_gets_no_deadline_notices(start, clock):
+    task = start(("deadline_notices", "false"), due=5)
+    assert task.due_soon_at is None and not task.deadline_notices
+    clock.set(at(9))
+    assert not watch_deadlines()
