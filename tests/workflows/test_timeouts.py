@@ -6,10 +6,12 @@ fixture starts on Monday 2026-11-30 09:00.
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from engine.clock import CENTRE_TZ
 from workflows.org.models import CalendarOverride
@@ -210,3 +212,34 @@ def test_a_step_with_its_own_reminder_timers_gets_no_deadline_notices(start, clo
     assert task.due_soon_at is None and not task.deadline_notices
     clock.set(at(9))
     assert not watch_deadlines()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_watchers_at_once_apply_each_timeout_and_send_each_notice_exactly_once(start, clock):
+    tasks = [start(("timeout_working_days", "1"), ("timeout_action", "remind"), due=5, number=f"R-{i}")
+             for i in range(12)]
+    clock.set(at(8, 0, 1))  # every reminder, due-soon warning and overdue notice is due
+    results: list = []
+    errors: list[BaseException] = []
+    go = threading.Barrier(2)
+
+    def watcher() -> None:
+        try:
+            go.wait(10)
+            results.append(watch_deadlines(batch_size=3))
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=watcher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors
+    assert sum(r.timeouts for r in results) == 12 and sum(r.overdue for r in results) == 12
+    for task in tasks:
+        assert actions(task) == ["task_overdue", "task_timeout_reminded"]  # overdue before any warning: no due-soon
+        assert Notification.objects.filter(task=task, kind=Notification.TIMEOUT).count() == 1
+        assert Notification.objects.filter(task=task, kind=Notification.OVERDUE).count() == 2  # holder, initiator
