@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from engine.assignment import AssignmentError, AssignmentRule, CaseContext, OrgSnapshot, Resolution, assign
-from engine.calendar import centre_day
+from engine.calendar import WorkingCalendar, centre_day
 from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner, ReadyTask
 from workflows.org.models import Official
@@ -152,16 +152,16 @@ def _timeout_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
     return runner.env.calendar.deadline(now(), days) if days is not None else None
 
 
-def due_soon_at(due_at: datetime | None, created_at: datetime, calendar) -> datetime | None:
+DUE_SOON_WORKING_DAYS = 2
+
+
+def due_soon_at(due_at: datetime | None, created_at: datetime, calendar: WorkingCalendar) -> datetime | None:
     """When the holders are told only DUE_SOON_WORKING_DAYS working days are left; None for a task without a
     deadline or one for which that moment falls on the day it opened or earlier (its new-task notice said it)."""
     if due_at is None:
         return None
     warn = calendar.warning_from(due_at, DUE_SOON_WORKING_DAYS)
     return warn if centre_day(warn) > centre_day(created_at) else None
-
-
-DUE_SOON_WORKING_DAYS = 2
 
 
 def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner) -> HumanTask:
