@@ -7,7 +7,8 @@ standing pair), following the chain when the B post is away too.
 
 Nobody approves their own request: the case's subject and initiator are never candidates of a
 step other than the applicant's own. When nobody else remains, the step goes to the next tier
-the definition names, else to the centre office with a visible flag (`assign`). A step may also
+the definition names, else to the centre office with a visible flag (`assign`); so does a step whose post
+is vacant. A step may also
 go to whoever did an earlier step of the case while that official still holds the post and is
 at work. Pure functions over small dataclasses: testable without a database.
 """
@@ -131,6 +132,7 @@ class Resolution:
     rule: AssignmentRule | None = field(default=None, compare=False)  # the tier that gave them (None: a performer)
     escalated: bool = False  # nobody but the subject/initiator held the named tiers: the centre office has it
     excluded: tuple[int, ...] = ()  # holders left out because the case is their own
+    vacant: tuple[AssignmentRule, ...] = ()  # tiers nobody holds in the org chart (a vacant post) that were passed
 
 
 class NobodyElse(AssignmentError):
@@ -217,22 +219,37 @@ def assign(
 
     `performer_id` is whoever did the step the definition names in `performer_of`; they keep the case
     while they still hold the rule's post and are at work, otherwise the rule decides. A rule left with
-    nobody but the case's subject and initiator passes the task to `fallback`, then to the centre office
-    flagged `escalated`, so it is never silently skipped. A vacant post still raises AssignmentError.
+    nobody but the case's subject and initiator, or whose post nobody holds (vacant: `vacant` names it),
+    passes the task to `fallback`, then to the centre office flagged `escalated`, so it is never silently
+    skipped and never stops the case. Only a vacant centre office raises AssignmentError: an administrator
+    must act.
     """
     if performer_id is not None and _performer_available(performer_id, rule, case, org, day):
         return Resolution((performer_id,), (performer_id,))
     tiers = [rule, *([fallback] if fallback is not None else [])]
     excluded: list[int] = []
+    vacant: list[AssignmentRule] = []
     for tier in tiers:
         try:
             resolution = resolve(tier, case, org, day)
         except NobodyElse:
             excluded.extend(h for h in post_holders(tier, case, org) if h not in excluded)
             continue
-        return replace(resolution, excluded=tuple(excluded) + resolution.excluded)
-    resolution = resolve(ESCALATION_RULE, case, org, day)
-    return replace(resolution, escalated=True, excluded=tuple(excluded) + resolution.excluded)
+        except AssignmentError:  # nobody holds the post
+            vacant.append(tier)
+            continue
+        return replace(resolution, excluded=tuple(excluded) + resolution.excluded, vacant=tuple(vacant))
+    try:
+        resolution = resolve(ESCALATION_RULE, case, org, day)
+    except AssignmentError as exc:
+        if vacant:
+            raise AssignmentError(f"{_vacant_words(vacant)}，且中心办公室无人在岗，须管理员处理") from exc
+        raise
+    return replace(resolution, escalated=True, excluded=tuple(excluded) + resolution.excluded, vacant=tuple(vacant))
+
+
+def _vacant_words(vacant: list[AssignmentRule]) -> str:
+    return "；".join(f"组织架构中无人担任 {tier.role}（范围：{tier.scope}）" for tier in vacant)
 
 
 def _performer_available(performer_id: int, rule: AssignmentRule, case: CaseContext, org: OrgSnapshot,

@@ -50,6 +50,17 @@ class WorkingCalendar:
                 n -= 1
         return day
 
+    def working_days_before(self, end: date, n: int) -> date:
+        """The working day n working days before `end`: the day from which `end` is n working days away."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        day = end
+        while n:
+            day -= timedelta(days=1)
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, else the first one after it."""
         while not self.is_working_day(day):
@@ -65,6 +76,11 @@ class WorkingCalendar:
     def working_days_in(self, first: date, last: date) -> int:
         """Working days in [first, last], both included."""
         return sum(1 for i in range((last - first).days + 1) if self.is_working_day(first + timedelta(days=i)))
+
+    def warning_from(self, due: datetime, n: int) -> datetime:
+        """When only `n` working days are left before a deadline: the close of the working day n working days before
+        its day (a deadline at the close of Friday has two working days left once Wednesday has closed)."""
+        return self.close_of(self.working_days_before(centre_day(due), n))
 
     @staticmethod
     def close_of(day: date) -> datetime:

@@ -244,7 +244,7 @@ class ProcessRunner:
         workflow: BpmnWorkflow,
         task_id: str,
         form_data: Mapping[str, Any],
-        actor_id: int,
+        actor_id: int | None,
         candidates: Collection[int],
         completed_at: datetime | None = None,
     ) -> None:
@@ -260,7 +260,7 @@ class ProcessRunner:
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(task_id, TaskState.get_name(task.state) if task else "unknown")
         meta = self.bundle.human_tasks[task.task_spec.name]
-        if actor_id not in candidates:
+        if actor_id is not None and actor_id not in candidates:  # None: the system (a timeout rule) completes it
             raise NotAllowed(actor_id, meta.title)
         at = completed_at or self.env.clock.now()
         values = as_stored({**form_data, "completed_by": actor_id, "completed_at": at.isoformat()})

@@ -68,6 +68,19 @@ class HumanTaskMeta:
     approval_mode: str | None = None
     # A signing step's input item holding the official (id) each signer's task is for, instead of a role.
     official_variable: str | None = None
+    # Timeout rule (超时规则): after `timeout_working_days` working days from when the task opened (engine.calendar's
+    # one counting rule), the deadline watch reminds its holders, approves, rejects, or escalates it to a role.
+    timeout_working_days: int | None = None
+    timeout_action: str | None = None  # one of TIMEOUT_ACTIONS
+    escalate_role: str | None = None
+    escalate_scope: str | None = None
+    # "false": the step's own BPMN timers remind and handle lateness, so the deadline watch sends it no due-soon or
+    # overdue notice (one reminder, not two at the same moment).
+    deadline_notices: bool = True
+
+    @property
+    def escalation(self) -> AssignmentRule | None:
+        return AssignmentRule.of(self.escalate_role, self.escalate_scope) if self.escalate_role else None
 
     @property
     def fallback(self) -> AssignmentRule | None:
@@ -92,6 +105,11 @@ class Vocabulary:
 
 
 DEFAULT_FORM = "generic"  # what a user task without a `form` property gets: always known
+
+TIMEOUT_ACTIONS = ("remind", "approve", "reject", "escalate")
+# The forms whose result is {"decision": "approve" | "reject", "comment": ...}: only a step completed with one of
+# them can be approved or rejected by its timeout (the process reads the decision as if an official gave it).
+DECISION_FORMS = frozenset({"approval"})
 
 
 @dataclass
@@ -166,11 +184,16 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
             problem(f"fallback_role：{exc}")
     if props.get("initiator_may_act", "false") not in ("true", "false"):
         problem("initiator_may_act 只能是 true 或 false")
+    if props.get("deadline_notices", "true") not in ("true", "false"):
+        problem("deadline_notices 只能是 true 或 false")
     if props.get("department_variable") and (props.get("scope") or "applicant.department") != "applicant.department":
         problem("department_variable 只能与范围 applicant.department 一起使用")
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
         problem(f"due_working_days must be a whole number, got {due!r}")
+    timeout = _timeout_problems(props)
+    for reason in timeout:
+        problem(reason)
     return HumanTaskMeta(
         spec_name=task_spec.name,
         title=task_spec.bpmn_name or task_spec.name,
@@ -189,6 +212,12 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         department_variable=props.get("department_variable"),
         approval_mode=props.get("approval_mode") if props.get("approval_mode") in MODES else None,
         official_variable=props.get("official_variable"),
+        timeout_working_days=int(props["timeout_working_days"]) if not timeout and "timeout_working_days" in props
+        else None,
+        timeout_action=props.get("timeout_action") if not timeout else None,
+        escalate_role=props.get("escalate_role") if not timeout else None,
+        escalate_scope=props.get("escalate_scope") if not timeout else None,
+        deadline_notices=props.get("deadline_notices") != "false",
     )
 
 
@@ -239,6 +268,31 @@ def _signing_problems(filename: str, task_spec) -> Iterator[DefinitionError]:
                               f"多人审批环节须使用审批表单 form=\"{SIGNING_FORM}\"（同意 / 不同意）")
 
 
+def _timeout_problems(props: Mapping[str, str]) -> list[str]:
+    """What is wrong with a user task's timeout rule: it would only fail when the deadline watch reaches it."""
+    days, action = props.get("timeout_working_days"), props.get("timeout_action")
+    if days is None and action is None:
+        if props.get("escalate_role") or props.get("escalate_scope"):
+            return ["escalate_role 只能与 timeout_action=escalate 一起使用"]
+        return []
+    if days is None or not days.isdigit():
+        return [f"timeout_working_days 须为不小于 0 的整数，实际为 {days!r}"]
+    if action not in TIMEOUT_ACTIONS:
+        return [f"未知的超时处理 timeout_action={action!r}，可用：{'、'.join(TIMEOUT_ACTIONS)}"]
+    if action in ("approve", "reject") and props.get("form", DEFAULT_FORM) not in DECISION_FORMS:
+        return [f"超时自动{'同意' if action == 'approve' else '不同意'}只能用于审批表单（approval）的任务，"
+                f"此任务的表单是 {props.get('form', DEFAULT_FORM)!r}"]
+    if action != "escalate":
+        return ["escalate_role 只能与 timeout_action=escalate 一起使用"] if props.get("escalate_role") else []
+    if not props.get("escalate_role"):
+        return ["timeout_action=escalate 须指定 escalate_role"]
+    try:
+        AssignmentRule.of(props["escalate_role"], props.get("escalate_scope"))
+    except AssignmentError as exc:
+        return [f"escalate_role：{exc}"]
+    return []
+
+
 def _unknown_names(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator[DefinitionError]:
     """Form keys, service operators and roles the deploying system does not know (they would fail when reached)."""
     props = _properties(task_spec) if task_spec.manual else {}
@@ -246,7 +300,7 @@ def _unknown_names(filename: str, task_spec, vocabulary: Vocabulary) -> Iterator
     if vocabulary.forms is not None and form is not None and form != DEFAULT_FORM and form not in vocabulary.forms:
         yield DefinitionError(filename, task_spec.bpmn_id,
                               f"未知的表单 '{form}'，可用：{'、'.join(sorted(vocabulary.forms))}")
-    for role in (props.get("role"), props.get("fallback_role")):
+    for role in (props.get("role"), props.get("fallback_role"), props.get("escalate_role")):
         if vocabulary.roles is not None and role in DEFAULT_SCOPE and role not in vocabulary.roles:  # else refused
             yield DefinitionError(filename, task_spec.bpmn_id, f"组织架构中没有角色 '{role}'")
     operation = getattr(task_spec, "operation_name", None)

@@ -148,7 +148,16 @@ def test_appeal_on_the_fifth_working_day_reminder_revocation_and_ledger(delivere
 
     clock.set(at(2026, 10, 20, 23, 59))
     fire_due_timers()
-    assert not Notification.objects.exclude(kind=Notification.TASK).exists()  # new tasks notify; no reminder yet
+    # New tasks notify; no reminder yet. The 效能告诫 proposal's 作出处理决定 is overdue by now: the deadline watch
+    # told its holders, and its timeout rule escalated it to the centre director (the appeal decision has its own
+    # reminder timers: `deadline_notices` false, no notice of it).
+    watched = Notification.objects.filter(kind__in=[Notification.OVERDUE, Notification.TIMEOUT])
+    assert {n.task.spec_name for n in watched} == {"decide_sanction"}
+    assert watched.filter(recipient=centre["zhaobgs"], kind=Notification.OVERDUE)
+    assert watched.filter(recipient=centre["wangzr"], kind=Notification.TIMEOUT)
+    assert not Notification.objects.exclude(kind__in=[Notification.TASK, Notification.OVERDUE,
+                                                      Notification.TIMEOUT]).exists()
+    watched.update(read_at=at(2026, 10, 20, 23, 59))
     clock.set(at(2026, 10, 21, 0, 0, 1))  # the 8th working day has closed: two working days left
     fire_due_timers()
     reminders = unread_notifications(centre["zhaobgs"])

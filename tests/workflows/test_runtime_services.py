@@ -194,15 +194,22 @@ def test_a_new_window_head_takes_over_the_open_tasks_of_the_post(review, centre)
     zhangsan, chensx = centre["zhangsan"], centre["chensx"]  # not lisi: the applicant never heads her own review
     moved = change_post(zhangsan, roles=["window_staff"], department=zhangsan.department, window=zhangsan.window,
                         actor=centre["admin"])
-    assert moved == 0  # the window has no head now: the task stays where it is, and that is on record
-    assert HumanTask.objects.get(pk=task.pk).assignee == zhangsan
-    [vacant] = AuditEvent.objects.filter(task=task, action="task_post_vacant")
-    assert vacant.message == f"{zhangsan.name} 岗位变动：组织架构中无人担任 window_head（范围：applicant.window）"
+    # The window has no head now. Issue 10 (empty-approver rule): a vacant post no longer leaves the task with
+    # someone who lost the post; it goes to the centre office, flagged, and the audit says why.
+    assert moved == 1
+    task.refresh_from_db()
+    assert task.escalated and task.assignment_note == "岗位空缺（窗口负责人），已转中心办公室"
+    assert task.assignee is None and set(task.candidates.all()) == {centre["zhaobgs"], centre["admin"]}
+    [vacant] = AuditEvent.objects.filter(task=task, action="task_vacant_escalated")
+    assert vacant.message == "岗位空缺（窗口负责人），已转中心办公室"
+    assert vacant.after["vacant"] == ["window_head（applicant.window）"]
     moved = change_post(chensx, roles=["window_staff", "window_head"], department=chensx.department,
                         window=chensx.window, actor=centre["admin"])
     task.refresh_from_db()
     assert moved == 1 and task.assignee == chensx and list(task.candidates.all()) == [chensx]
-    assert AuditEvent.objects.get(task=task, action="task_reassigned").message == f"{chensx.name} 岗位变动"
+    assert not task.escalated and task.assignment_note == ""
+    assert list(AuditEvent.objects.filter(task=task, action="task_reassigned").values_list("message", flat=True)) == [
+        f"{zhangsan.name} 岗位变动", f"{chensx.name} 岗位变动"]
     assert AuditEvent.objects.filter(action="post_changed").count() == 2
 
 

@@ -82,7 +82,8 @@ def test_a_batch_of_plain_fires_costs_the_same_statements_whatever_its_size(db, 
     # one look for due start schedules (none), then the batch: its transaction, the claim, the definitions, the
     # open tasks, and in a savepoint one UPDATE of every state and one INSERT of every audit row (no savepoint per
     # engine run: the process calls no service; the calendar is read only by a write that counts a working day)
-    assert len(queries) == 10
+    # and the idle deadline watch's three looks (due soon, overdue, timeout: services.deadlines)
+    assert len(queries) == 13
 
 
 def test_a_timer_that_opens_a_task_gets_its_task_row_in_the_same_batch_as_plain_ones(centre, clock):

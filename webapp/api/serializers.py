@@ -74,6 +74,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "role", "scope", "applicant", "department", "assignee", "candidates", "due_at", "working_days_left",
             "created_at", "completed_by", "completed_at", "escalated", "assignment_note",
             "held_by", "delegator", "delegation_note", "delegate_opinion", "approval_mode", "parent",
+            "timeout_at", "timeout_action",
         ]
 
     def get_candidates(self, task: HumanTask) -> list[str]:

@@ -54,6 +54,13 @@ COMMON = ProcessFamily(
         "signal_refused": _("Signal refused"),
         "case_copied": _("Copied"),
         "task_urged": _("Urged"),
+        "task_vacant_escalated": _("Post vacant, passed to the centre office"),
+        "task_due_soon": _("Deadline in two working days"),
+        "task_overdue": _("Overdue"),
+        "task_timeout_reminded": _("Timed out: holders reminded"),
+        "task_timeout_approved": _("Timed out: approved automatically"),
+        "task_timeout_rejected": _("Timed out: rejected automatically"),
+        "task_timeout_escalated": _("Timed out: escalated"),
     },
     services={"runtime.copy_to": copy_to},  # 抄送 as a step of any definition (docs/copy-and-urge.md)
     outcome_labels={

@@ -101,8 +101,9 @@ class HumanTask(models.Model):
     BY_DELEGATION = "delegation"
     BY_RETURN = "returned"
     BY_ADDED = "added"  # 加签: an official added as one more signer of a multi-approver step
+    BY_TIMEOUT = "timeout"  # the step's timeout rule escalated it: `role`/`scope` are now the escalation's
     HELD_BY = [(BY_RULE, "按规则分派"), (BY_CLAIM, "认领"), (BY_TRANSFER, "转办"), (BY_DELEGATION, "委派"),
-               (BY_RETURN, "委派交回"), (BY_ADDED, "加签")]
+               (BY_RETURN, "委派交回"), (BY_ADDED, "加签"), (BY_TIMEOUT, "超时升级")]
     MANUAL = (BY_TRANSFER, BY_DELEGATION, BY_RETURN, BY_ADDED)
     held_by = models.CharField(max_length=12, choices=HELD_BY, default=BY_RULE)
     # The row this one came from: for an added signer, the task of the official who added them.
@@ -114,6 +115,22 @@ class HumanTask(models.Model):
     delegate_opinion = models.TextField(blank=True)  # what the delegate answered, shown to the delegator
     due_at = models.DateTimeField(null=True, blank=True)
     due_working_days = models.PositiveSmallIntegerField(null=True, blank=True)  # lets a calendar change move due_at
+    # The step's timeout rule, copied when the row is created (a sent-back step's new row counts afresh), and the
+    # deadline watch's markers (services.deadlines). Each marker is set once, in the transaction that sends the
+    # notice or takes the action, so a notice or action happens once whatever the number of sweepers; the watch's
+    # queries read the partial indexes below (open rows whose marker is still empty), never the closed rows.
+    TIMEOUT_ACTIONS = [("remind", "超时提醒"), ("approve", "超时自动同意"), ("reject", "超时自动不同意"),
+                       ("escalate", "超时升级")]
+    timeout_at = models.DateTimeField(null=True, blank=True)
+    timeout_working_days = models.PositiveSmallIntegerField(null=True, blank=True)  # a calendar change moves it
+    timeout_action = models.CharField(max_length=10, choices=TIMEOUT_ACTIONS, blank=True)
+    escalate_role = models.CharField(max_length=40, blank=True)
+    escalate_scope = models.CharField(max_length=40, blank=True)
+    timeout_done_at = models.DateTimeField(null=True, blank=True)  # when the timeout rule acted
+    deadline_notices = models.BooleanField(default=True)  # False: the step's own BPMN timers remind (no notices)
+    due_soon_at = models.DateTimeField(null=True, blank=True)  # when two working days are left before due_at
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=STATES, default=OPEN)
     outcome = models.CharField(max_length=50, blank=True)
     completed_by = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -143,6 +160,15 @@ class HumanTask(models.Model):
                          name="task_open_assignee_process"),
             models.Index(fields=["completed_by", "process_key", "-completed_at", "-id"], condition=Q(state="completed"),
                          name="task_done_by_process"),
+            # The deadline watch (services.deadlines): one range per kind over the open rows still waiting for it.
+            models.Index(fields=["timeout_at", "id"], condition=Q(state="open", timeout_done_at__isnull=True,
+                                                                   timeout_at__isnull=False), name="task_open_timeout"),
+            models.Index(fields=["due_soon_at", "id"], condition=Q(state="open", due_soon_notified_at__isnull=True,
+                                                                    due_soon_at__isnull=False),
+                         name="task_open_due_soon"),
+            models.Index(fields=["due_at", "id"], condition=Q(state="open", overdue_notified_at__isnull=True,
+                                                               deadline_notices=True, due_at__isnull=False),
+                         name="task_open_overdue"),
         ]
         ordering = ["due_at", "id"]
         verbose_name = verbose_name_plural = "待办任务"
@@ -209,6 +235,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     TASK, COPY, URGE = "task", "copy", "urge"
+    DUE_SOON, OVERDUE, TIMEOUT = "due_soon", "overdue", "timeout"  # the deadline watch's (services.deadlines)
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]

@@ -22,6 +22,7 @@ from engine.assignment import (
     assign,
     assign_named,
 )
+from engine.calendar import WorkingCalendar, centre_day
 from engine.errors import ExecutionError
 from engine.runtime import ProcessRunner, ReadyTask
 from workflows.org.models import Official
@@ -109,6 +110,10 @@ def _resolve(task: HumanTask, instance: ProcessInstance, org: OrgSnapshot) -> Re
 
 def _note(task: HumanTask, resolution: Resolution) -> str:
     """Why the task is not with its rule's holders, in words shown on the task page and in the inbox."""
+    if resolution.vacant:
+        posts = "、".join(f"{ROLE_LABELS.get(rule.role, rule.role)}" for rule in resolution.vacant)
+        where = "中心办公室" if resolution.escalated else ROLE_LABELS.get(resolution.rule.role, resolution.rule.role)
+        return f"岗位空缺（{posts}），已转{where}"
     if resolution.escalated:
         return "本案当事人或发起人须回避，且无其他人员可办理，已转中心办公室"
     if resolution.rule is not None and resolution.rule != AssignmentRule(task.role, task.scope):
@@ -117,6 +122,8 @@ def _note(task: HumanTask, resolution: Resolution) -> str:
 
 
 def _flag(task: HumanTask, resolution: Resolution) -> None:
+    if task.held_by == HumanTask.BY_TIMEOUT and not resolution.vacant:  # escalated by its timeout: stays flagged
+        return
     task.escalated = resolution.escalated
     task.assignment_note = _note(task, resolution)
 
@@ -147,16 +154,42 @@ def _due_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
 
 
 def _audit_detour(task: HumanTask, resolution: Resolution, org: OrgSnapshot, actor: Official | None = None) -> None:
-    """A task that left its rule's holders because the case is theirs is audited, never passed over silently."""
-    if task.assignment_note:
+    """A task that left its rule's holders (the case is theirs, or the post is vacant) is audited, never passed
+    over silently."""
+    if resolution.vacant:
+        vacant = [f"{rule.role}（{rule.scope}）" for rule in resolution.vacant]
+        audit.record("task_vacant_escalated", task=task, actor=actor, message=task.assignment_note,
+                     after={**_describe(resolution, org), "vacant": vacant})
+    elif task.assignment_note and task.held_by != HumanTask.BY_TIMEOUT:  # that one was audited when escalated
         audit.record("task_escalated" if resolution.escalated else "task_fallback", task=task, actor=actor,
                      message=task.assignment_note, after=_describe(resolution, org))
+
+
+def _timeout_at(ready: ReadyTask, runner: ProcessRunner) -> datetime | None:
+    """When the step's timeout rule acts: `timeout_working_days` from now by the one counting rule."""
+    days = ready.meta.timeout_working_days
+    return runner.env.calendar.deadline(now(), days) if days is not None else None
+
+
+DUE_SOON_WORKING_DAYS = 2
+
+
+def due_soon_at(due_at: datetime | None, created_at: datetime, calendar: WorkingCalendar) -> datetime | None:
+    """When the holders are told only DUE_SOON_WORKING_DAYS working days are left; None for a task without a
+    deadline or one for which that moment falls on the day it opened or earlier (its new-task notice said it)."""
+    if due_at is None:
+        return None
+    warn = calendar.warning_from(due_at, DUE_SOON_WORKING_DAYS)
+    return warn if centre_day(warn) > centre_day(created_at) else None
 
 
 def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner) -> HumanTask:
     named = ready.meta.official_variable is not None
     rule = AssignmentRule("", "") if named else ready.assignment  # a named signer's row has no rule to re-apply
     fallback = ready.meta.fallback
+    escalation = ready.meta.escalation
+    due_at = _due_at(ready, runner)
+    created_at = now()
     return HumanTask(
         instance=instance,
         engine_task_id=ready.id,
@@ -169,9 +202,16 @@ def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner)
         fallback_scope=fallback.scope if fallback else "",
         performer_of=ready.meta.performer_of or "",
         initiator_may_act=ready.meta.initiator_may_act,
-        due_at=_due_at(ready, runner),
+        due_at=due_at,
         due_working_days=ready.meta.due_working_days,
-        created_at=now(),
+        deadline_notices=ready.meta.deadline_notices,
+        due_soon_at=due_soon_at(due_at, created_at, runner.env.calendar) if ready.meta.deadline_notices else None,
+        timeout_at=_timeout_at(ready, runner),
+        timeout_working_days=ready.meta.timeout_working_days,
+        timeout_action=ready.meta.timeout_action or "",
+        escalate_role=escalation.role if escalation else "",
+        escalate_scope=escalation.scope if escalation else "",
+        created_at=created_at,
         applicant_id=instance.applicant_id,
         department_id=ready.department_id if ready.department_id is not None else instance.department_id,
         case_number=instance.business_key,
@@ -293,3 +333,38 @@ def _reassign(tasks: QuerySet[HumanTask], reason: str, actor: Official | None) -
         _audit_detour(task, resolution, org, actor)
         moved += 1
     return moved
+
+
+def escalate_task(task: HumanTask) -> None:
+    """A step's timeout rule escalates its open task to `escalate_role`: the row is now assigned by that rule
+    (`held_by` timeout, flagged `escalated`), so a later re-resolution (a leave, a post change) applies the
+    escalation's rule, not the step's. The new holders are told; the change is audited. The caller saves the row's
+    own fields it changed besides those saved here. A vacant centre office as well leaves the task where it is,
+    on record (`task_post_vacant`): an administrator must act."""
+    rule = AssignmentRule(task.escalate_role, task.escalate_scope)
+    instance = task.instance
+    org = org_for([rule], case_context(instance, department_id=task.department_id), today())
+    before = sorted(task.candidates.values_list("pk", flat=True))
+    try:
+        resolution = assign(rule, case_context(instance, task.initiator_may_act, task.department_id), org, today())
+    except AssignmentError as exc:
+        audit.record("task_post_vacant", task=task, message=f"超时升级：{exc}")
+        return
+    label = ROLE_LABELS.get(rule.role, rule.role)
+    task.role, task.scope = rule.role, rule.scope
+    task.fallback_role = task.fallback_scope = task.performer_of = ""
+    task.held_by = HumanTask.BY_TIMEOUT
+    task.delegator = None
+    task.escalated = True
+    task.assignment_note = f"超时未办理，已升级至{label}"
+    if resolution.vacant or resolution.escalated:
+        task.assignment_note = f"超时未办理，{_note(task, resolution)}"
+    task.assignee_id = resolution.candidates[0] if len(resolution.candidates) == 1 else None
+    _apply(task, resolution)
+    task.save(update_fields=["role", "scope", "fallback_role", "fallback_scope", "performer_of", "held_by",
+                             "delegator", "escalated", "assignment_note", "assignee"])
+    audit.record("task_timeout_escalated", task=task, message=f"{task.title}：{task.assignment_note}",
+                 before={"candidates": _names(before, org)}, after=_describe(resolution, org))
+    notify_all([Notification(recipient_id=official_id, instance=instance, task=task, kind=Notification.TIMEOUT,
+                             message=f"超时升级待办：{task.title}（{task.case_number}），请尽快办理")
+                for official_id in resolution.candidates])

@@ -27,6 +27,7 @@ from workflows.runtime.registry import StoredDeadlines, family_of
 
 # The instance-lock write path of runtime.services.instances: lock, run, save state and next_timer_at, bump revision.
 from workflows.runtime.services.instances import write_instance
+from workflows.runtime.task_sync import due_soon_at
 
 
 def save_override(override: CalendarOverride, actor: Official | None = None) -> int:
@@ -56,11 +57,13 @@ def _describe(override: CalendarOverride) -> str:
 
 def move_deadlines(reason: str, actor: Official | None = None) -> int:
     """Recount every open deadline that came from the calendar; returns how many moved."""
-    return _move_task_due_dates(reason, actor) + sum(
+    moved = _move_task_due_dates(reason, actor) + _move_task_timeouts(reason, actor) + sum(
         _move_instance_deadlines(instance_id, reason, actor)
         for instance_id in ProcessInstance.objects.filter(status=ProcessInstance.RUNNING, next_timer_at__isnull=False)
         .values_list("pk", flat=True)
     )
+    _move_due_soon_warnings()
+    return moved
 
 
 def _moved(what: str, old: datetime, new: datetime, reason: str) -> str:
@@ -85,6 +88,39 @@ def _move_task_due_dates(reason: str, actor: Official | None) -> int:
                      before={"due": old_due.isoformat()}, after={"due": due.isoformat()})
         moved += 1
     return moved
+
+
+def _move_task_timeouts(reason: str, actor: Official | None) -> int:
+    """Open tasks whose timeout rule has not acted yet: their timeout is counted again from when they opened, and
+    the due-soon warning of those not warned yet follows their (possibly moved) deadline."""
+    calendar = working_calendar()
+    moved = 0
+    tasks = HumanTask.objects.filter(state=HumanTask.OPEN, timeout_working_days__isnull=False,
+                                     timeout_done_at__isnull=True)
+    for task in tasks.select_related("instance"):
+        timeout = calendar.deadline(task.created_at, task.timeout_working_days)
+        if timeout == task.timeout_at:
+            continue
+        old = task.timeout_at
+        task.timeout_at = timeout
+        task.save(update_fields=["timeout_at"])
+        audit.record("deadline_moved", task=task, actor=actor,
+                     message=_moved(f"{task.title}超时处理", old, timeout, reason),
+                     before={"timeout": old.astimezone(CENTRE_TZ).isoformat()}, after={"timeout": timeout.isoformat()})
+        moved += 1
+    return moved
+
+
+def _move_due_soon_warnings() -> None:
+    """The due-soon warning of the open tasks not warned yet follows their deadline, moved or not (a day between
+    the warning and the deadline may have changed); not audited: the deadline's own move is."""
+    calendar = working_calendar()
+    tasks = HumanTask.objects.filter(state=HumanTask.OPEN, due_at__isnull=False, due_soon_notified_at__isnull=True,
+                                     deadline_notices=True)
+    for pk, due_at, created_at, warned_at in tasks.values_list("pk", "due_at", "created_at", "due_soon_at"):
+        warn = due_soon_at(due_at, created_at, calendar)
+        if warn != warned_at:
+            HumanTask.objects.filter(pk=pk).update(due_soon_at=warn)
 
 
 def _stored_deadlines(instance: ProcessInstance) -> StoredDeadlines | None:

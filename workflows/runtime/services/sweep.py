@@ -10,7 +10,9 @@ commits what it fired, so locks are held briefly and a slow instance delays only
 it did not reach are released by the commit for the next batch. A drain keeps claiming batches until nothing it
 may take is due: there is no per-minute ceiling. On SQLite the IMMEDIATE transaction serialises sweepers instead.
 A drain first starts the instances whose timer start event is due (services.scheduled_starts), so a started
-instance whose own first timer is already due fires in the same drain.
+instance whose own first timer is already due fires in the same drain, then runs the deadline watch
+(services.deadlines: due-soon and overdue notices, each step's timeout rule), so whoever sweeps timers watches
+deadlines too.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessDefinition, ProcessInstance
 from workflows.runtime.running import running
 from workflows.runtime.script_prints import printed_events
+from workflows.runtime.services.deadlines import Watch, watch_deadlines
 from workflows.runtime.services.instances import mark_errored, save_step, saved_fields
 from workflows.runtime.services.scheduled_starts import start_due
 from workflows.runtime.waiting import waits_for_events
@@ -52,6 +55,7 @@ class Drain:
     started: int = 0  # due times of timer start events spent (an instance started, or its refusal audited)
     more_due: bool = False
     passed: set[int] = field(default_factory=set)
+    deadlines: Watch = field(default_factory=Watch)  # notices sent and timeout rules applied
 
 
 def fire_due_timers(*, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS,
@@ -63,7 +67,7 @@ def fire_due_timers(*, batch_size: int = BATCH_SIZE, batch_seconds: float = BATC
 def drain(*, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS,
           total_seconds: float | None = None) -> Drain:
     """Claim and fire batches until none is due (or `total_seconds` ran out: then `more_due` says so)."""
-    result = Drain(started=start_due())
+    result = Drain(started=start_due(), deadlines=_watch())
     deadline = None if total_seconds is None else time.monotonic() + total_seconds
     while True:
         claimed, reached = _batch(result, batch_size, batch_seconds)
@@ -72,6 +76,15 @@ def drain(*, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS,
         if deadline is not None and time.monotonic() >= deadline:
             result.more_due = True
             return result
+
+
+def _watch() -> Watch:
+    """The deadline watch; its failure is logged and must not hold back the timers (the next sweep retries)."""
+    try:
+        return watch_deadlines()
+    except Exception:
+        log.exception("deadline watch failed")
+        return Watch()
 
 
 def _claim(batch_size: int, passed: set[int]) -> list[ProcessInstance]:
