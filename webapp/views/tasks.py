@@ -15,7 +15,7 @@ from webapp.copy_forms import CaseCopyForm
 from webapp.due import due_of
 from webapp.task_forms import has_task_form, service_step, task_form
 from webapp.views.cases import case_context
-from workflows.runtime.models import HumanTask
+from workflows.runtime.models import HumanTask, SendBack
 from workflows.runtime.selectors import find_task, task_visible_to, transfer_targets
 from workflows.runtime.services.transitions import (
     TaskTaken,
@@ -24,6 +24,9 @@ from workflows.runtime.services.transitions import (
     complete_task,
     delegate_task,
     resolve_task,
+    send_back_targets,
+    send_back_task,
+    take_back_task,
     transfer_task,
     unclaim_task,
 )
@@ -76,6 +79,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "ops": ops,
         "can_claim": bool(ops["claim"]),
         "targets": transfer_targets(task, official) if passes_on else [],
+        "send_back_targets": send_back_targets(task) if ops["send_back"] else [],
+        "send_back": SendBack.objects.filter(returned_to=task).select_related("actor").first(),
         "service_step": step,
         "service_step_link": step.link(task.instance) if step else None,
         **case,
@@ -146,3 +151,28 @@ def resolve(request: HttpRequest, task_id: int) -> HttpResponse:
     return _pass_on(request, task_id, lambda task: resolve_task(task.pk, request.official,
                                                                 request.POST.get("opinion", "")),
                     _("“%(title)s” was returned to whoever delegated it."))
+
+
+@require_POST
+@official_required
+def send_back(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _pass_on(request, task_id, lambda task: send_back_task(task.pk, request.official,
+                                                                  request.POST.get("target", ""),
+                                                                  request.POST.get("reason", "")),
+                    _("“%(title)s” was sent back."))
+
+
+@require_POST
+@official_required
+def take_back(request: HttpRequest, task_id: int) -> HttpResponse:
+    """撤回 from the task page or the 已办 row: the reopened task's page, or the reason it cannot be taken back."""
+    task = _task_or_404(task_id)
+    if not task_visible_to(task, request.official):
+        raise PermissionDenied
+    try:
+        reopened = take_back_task(task.pk, request.official)
+    except EngineError as exc:
+        messages.error(request, str(exc))
+        return redirect("task", task_id=task.pk)
+    messages.success(request, _("“%(title)s” was taken back.") % {"title": task.title})
+    return redirect("task", task_id=reopened.pk)

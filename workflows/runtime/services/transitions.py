@@ -86,7 +86,7 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     """
     if task.state != HumanTask.OPEN:
         closed = Verdict(False, _("This task is closed."))
-        return dict.fromkeys(OPERATIONS, closed)
+        return {**dict.fromkeys(OPERATIONS, closed), "take_back": take_back_verdict(task, official)}
     is_candidate = _is_candidate(task, official) if candidate is None else candidate
     holds = task.assignee_id == official.pk
     delegated = task.delegator_id is not None
