@@ -109,3 +109,17 @@ def test_the_returned_to_official_sees_the_reason_and_the_initiator_withdraws_fr
     login("lisi").post(f"/cases/{leave.instance_id}/withdraw/", {"reason": "行程取消"})
     leave.refresh_from_db()
     assert leave.status == LeaveRequest.WITHDRAWN
+
+
+def test_the_inbox_shows_the_reason_and_offers_take_back_only_when_allowed(case, login):
+    approve = open_row(case, "approve")
+    post(login("zhaobgs"), f"/api/tasks/{approve.pk}/send-back/", {"target": "review", "reason": "请补充审核意见"})
+    mine = login("zhangsan").get("/?tab=mine").content.decode()
+    assert "退回理由：请补充审核意见" in mine
+    done_by_office = login("zhaobgs").get("/?tab=done").content.decode()
+    assert "task_take_back" not in done_by_office and f"/tasks/{approve.pk}/take-back/" not in done_by_office
+    draft = HumanTask.objects.get(instance=case, spec_name="draft")
+    assert f"/tasks/{draft.pk}/take-back/" not in login("lisi").get("/?tab=done").content.decode()
+    returned = open_row(case, "review")
+    complete_task(returned.pk, returned.assignee, APPROVE)
+    assert f"/tasks/{returned.pk}/take-back/" in login("zhangsan").get("/?tab=done").content.decode()
