@@ -170,6 +170,8 @@ def take_back_verdicts(tasks: list[HumanTask], official: Official) -> dict[int, 
             verdicts[task.pk] = Verdict(False, _("Only a task you completed can be taken back."))
         elif task.instance_id not in running:
             verdicts[task.pk] = Verdict(False, _("The case is no longer running."))
+        elif task.outcome == "sent_back":
+            verdicts[task.pk] = Verdict(False, _("A step that was sent back cannot be taken back."))
         elif task.spec_name.endswith(" [child]"):
             verdicts[task.pk] = Verdict(False, _("One approval of a multi-person step cannot be taken back alone."))
         else:
