@@ -195,3 +195,24 @@ def test_withdraw_is_refused_once_someone_decided(leave, centre):
         withdraw_instance(leave.instance.pk, centre["zhangsan"], "行程取消")
     leave.refresh_from_db()
     assert leave.status != LeaveRequest.WITHDRAWN
+
+
+def test_a_leave_approver_sends_the_request_back_to_the_substitute_confirmation(centre, clock, deploy_leave):
+    deploy_leave("shenxian")
+    leave = submit_leave(centre["lisi"], LeaveApplication("事假", date(2026, 12, 1), "am", date(2026, 12, 3), "pm",
+                                                          "家中有事", centre["chensx"]))
+    confirm = HumanTask.objects.get(instance=leave.instance, state=HumanTask.OPEN)
+    assert confirm.form == "confirm_substitute"
+    complete_task(confirm.pk, centre["zhangsan"], {"confirmed": True, "substitute_id": centre["chensx"].pk,
+                                                   "comment": ""})
+    first_approval = HumanTask.objects.get(instance=leave.instance, state=HumanTask.OPEN)
+    assert send_back_targets(first_approval) == [("confirm_substitute", "确认顶岗人员")]
+
+    returned = send_back_task(first_approval.pk, centre["sunfj"], "confirm_substitute", "顶岗人员当天另有任务")
+
+    assert (returned.form, returned.assignee) == ("confirm_substitute", centre["zhangsan"])
+    complete_task(returned.pk, centre["zhangsan"], {"confirmed": True, "substitute_id": centre["chensx"].pk,
+                                                    "comment": "已另行安排"})
+    again = HumanTask.objects.get(instance=leave.instance, state=HumanTask.OPEN)
+    assert again.spec_name == first_approval.spec_name and again.pk != first_approval.pk
+    assert list(again.candidates.all()) == [centre["sunfj"]]  # the approval chain starts again at its first step
