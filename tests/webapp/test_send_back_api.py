@@ -123,3 +123,12 @@ def test_the_inbox_shows_the_reason_and_offers_take_back_only_when_allowed(case,
     returned = open_row(case, "review")
     complete_task(returned.pk, returned.assignee, APPROVE)
     assert f"/tasks/{returned.pk}/take-back/" in login("zhangsan").get("/?tab=done").content.decode()
+
+
+def test_started_by_me_links_withdraw_only_while_undecided(file_leave, open_task, login):
+    leave = file_leave()
+    link = f'/cases/{leave.instance_id}/#withdraw'
+    assert link in login("lisi").get("/started/").content.decode()
+    task = open_task(leave)
+    complete_task(task.pk, task.assignee, APPROVE)
+    assert link not in login("lisi").get("/started/").content.decode()
