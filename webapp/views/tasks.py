@@ -26,6 +26,7 @@ from workflows.runtime.services.transitions import (
     resolve_task,
     send_back_targets,
     send_back_task,
+    sent_back_values,
     take_back_task,
     transfer_task,
     unclaim_task,
@@ -71,6 +72,9 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     step = service_step(task)
     passes_on = bool(ops["transfer"]) and task.state == HumanTask.OPEN
     case = case_context(task.instance, official)
+    if can_act and form is None:  # after a 退回 the form shows what was submitted before
+        form = task_form(task)
+        form.initial.update({k: v for k, v in sent_back_values(task).items() if k in form.fields})
     context = {
         "task": task,
         "due": due_of(task),

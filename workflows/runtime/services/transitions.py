@@ -146,6 +146,17 @@ def send_back_targets(task: HumanTask) -> list[tuple[str, str]]:
     return [(spec, done[spec]) for spec in specs if spec in done]
 
 
+def sent_back_values(task: HumanTask) -> dict:
+    """What the returned-to step's form held when it was last submitted, to fill it in again after a 退回: the
+    completion's audit row keeps the form's data, so neither the workflow nor a copy of it is read."""
+    if task.held_by != HumanTask.BY_SEND_BACK:
+        return {}
+    earlier = (AuditEvent.objects.filter(task__instance_id=task.instance_id, task__spec_name=task.spec_name,
+                                         action="task_completed", task__pk__lt=task.pk)
+               .order_by("-at", "-id").values_list("after", flat=True).first())
+    return dict(earlier) if isinstance(earlier, dict) else {}
+
+
 def take_back_verdict(task: HumanTask, official: Official) -> Verdict:
     """撤回 of one completed task (`take_back_verdicts` for one row)."""
     return take_back_verdicts([task], official)[task.pk]
