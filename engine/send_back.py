@@ -160,9 +160,7 @@ def send_back(workflow: BpmnWorkflow, sender_task_id: str, target: str, allowed:
         raise MoveRefused("该环节尚未办理过，不能退回")
     carried = {t.task_spec.name: _own_values(t) for t in reversed(path)
                if t.task_spec.manual and t.state == TaskState.COMPLETED and not t.task_spec.name.endswith(CHILD)}
-    previous = _own_values(found) if found.task_spec.manual else {}
-    workflow.data[SEND_BACK_KEY] = {"target": target, "sender": sender.task_spec.name, "carried": carried,
-                                    "previous": previous}
+    workflow.data[SEND_BACK_KEY] = {"target": target, "sender": sender.task_spec.name, "carried": carried}
     _reset(workflow, found)
     if found.task_spec.manual:
         return _renew_id(found)
@@ -191,12 +189,6 @@ def carry_over(workflow: BpmnWorkflow) -> list[str]:
         workflow.do_engine_steps()
     del workflow.data[SEND_BACK_KEY]
     return done
-
-
-def previous_values(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """What the returned-to step's form held before it was sent back (to fill the form in again), else {}."""
-    record = workflow.data.get(SEND_BACK_KEY)
-    return dict(record.get("previous", {})) if record else {}
 
 
 def take_back(workflow: BpmnWorkflow, completed_task_id: str) -> str:

@@ -13,7 +13,7 @@ from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, FrozenClock
 from engine.errors import DefinitionError
 from engine.runtime import EngineEnvironment, ProcessRunner
-from engine.send_back import MoveRefused, previous_values
+from engine.send_back import MoveRefused
 from engine.specs import load_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "send_back"
@@ -55,7 +55,6 @@ def test_send_back_reopens_the_target_as_a_new_attempt_and_carries_over_the_step
     assert ready(runner, workflow) == {"draft": new_id}
     assert new_id != str(first_draft_id)
     assert "draft_form" not in workflow.get_task_from_id(UUID(new_id)).data  # reset to its parent's data
-    assert previous_values(workflow)["draft_form"]["title"] == "旧标题"  # to fill the form in again
     workflow = runner.restore(runner.dump(workflow))  # the record survives a save
     complete(runner, workflow, "draft", 1, title="新标题")
     # 初审 is not asked again: it is carried over with its earlier opinion; 复核 opens as a new attempt
