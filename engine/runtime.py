@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import budget, events, script_log, signers
+from engine import budget, events, script_log, send_back, signers
 from engine.assignment import AssignmentError, AssignmentRule
 from engine.calendar import WorkingCalendar
 from engine.clock import CENTRE_TZ, Clock, FrozenClock
@@ -273,6 +273,29 @@ class ProcessRunner:
             task.run()
 
         self._steps(workflow, run)
+        if send_back.SEND_BACK_KEY in workflow.data:  # a resubmission: the steps sent back over run as they were
+            self._steps(workflow, lambda: send_back.carry_over(workflow))
+
+    def send_back(self, workflow: BpmnWorkflow, task_id: str, target: str) -> str:
+        """退回 the READY user task `task_id` to the earlier user task `target` its `send_back_to` allows; returns
+        the engine id of the target's new attempt ("" for a multi-instance target, whose tasks are made anew)."""
+        self._steps(workflow, workflow.refresh_timers)
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except (TaskNotFoundException, ValueError) as exc:
+            raise TaskNotReady(task_id, "unknown") from exc
+        meta = self.bundle.human_tasks.get(task.task_spec.name)
+        allowed = meta.send_back_to if meta else ()
+        new_id: list[str] = []
+        self._steps(workflow, lambda: new_id.append(send_back.send_back(workflow, task_id, target, allowed)))
+        return new_id[0]
+
+    def take_back(self, workflow: BpmnWorkflow, task_id: str) -> str:
+        """撤回 the completed user task `task_id` while nothing after it acted; returns its new attempt's id."""
+        self._steps(workflow, workflow.refresh_timers)
+        new_id: list[str] = []
+        self._steps(workflow, lambda: new_id.append(send_back.take_back(workflow, task_id)))
+        return new_id[0]
 
     def add_signer(self, workflow: BpmnWorkflow, task_id: str, signer: int, position: str) -> str | None:
         """加签 on the signing step `task_id` is a signer of, and the steps it lets run (engine.signers)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -28,6 +28,7 @@ from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule
 from engine.dmn_versions import add_dmn, new_parser
 from engine.errors import DefinitionError, UnsafeScript
 from engine.sandbox import check_expression, check_script
+from engine.send_back import parse_targets, send_back_problems, spec_names
 from engine.signers import MODES, SIGNING_SPECS, SigningSequentialMultiInstance, parse_ratio
 from engine.start_timers import start_timers
 from engine.timers import CLOCKED, clocked, kind_of, literal_problem, timer_definitions
@@ -81,6 +82,8 @@ class HumanTaskMeta:
     @property
     def escalation(self) -> AssignmentRule | None:
         return AssignmentRule.of(self.escalate_role, self.escalate_scope) if self.escalate_role else None
+    # Earlier user tasks (spec names) this one may send the case back to (退回), checked at deploy (engine.send_back).
+    send_back_to: tuple[str, ...] = ()
 
     @property
     def fallback(self) -> AssignmentRule | None:
@@ -218,6 +221,7 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         escalate_role=props.get("escalate_role") if not timeout else None,
         escalate_scope=props.get("escalate_scope") if not timeout else None,
         deadline_notices=props.get("deadline_notices") != "false",
+        send_back_to=parse_targets(props.get("send_back_to")),
     )
 
 
@@ -509,9 +513,13 @@ def load_bundle(
                 problems.append(DefinitionError(filename, task_spec.bpmn_id, "用户任务的 id 须在定义的所有流程中唯一"))
             human_tasks[task_spec.name] = _human_task_meta(filename, task_spec, problems)
     problems.extend(_check_performer_of(spec, subprocess_specs))
+    problems.extend(send_back_problems(spec, subprocess_specs))
     problems.extend(_start_timer_problems(getattr(spec, "file", None) or spec.name, spec))
     if problems:
         raise DefinitionError.of(problems)
+    names = spec_names(spec, subprocess_specs)  # a multi-instance target's per-person spec is named "<id> [child]"
+    human_tasks = {name: replace(meta, send_back_to=tuple(names.get(t, t) for t in meta.send_back_to))
+                   for name, meta in human_tasks.items()}
     return SpecBundle(
         process_id=process_id,
         spec=spec,

@@ -110,6 +110,17 @@ class TaskTransferSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, help_text="why it is transferred (转办理由)")
 
 
+class TaskSendBackSerializer(serializers.Serializer):
+    target = serializers.CharField(max_length=100, allow_blank=True,
+                                   help_text="the earlier step (spec name) to send the case back to (退回)")
+    reason = serializers.CharField(max_length=500, allow_blank=True,
+                                   help_text="why, shown to the official the task returns to")
+
+
+class InstanceWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, allow_blank=True, help_text="why the case is withdrawn (撤回)")
+
+
 class TaskDelegateSerializer(serializers.Serializer):
     to = serializers.IntegerField(help_text="the official (id) who handles it and returns it")
     note = serializers.CharField(max_length=500, help_text="what the delegate is asked to do (委派说明)")

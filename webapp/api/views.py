@@ -42,14 +42,18 @@ from workflows.runtime.services.definitions import deploy_definition
 from workflows.runtime.services.transitions import (
     OperationRefused,
     add_signer_task,
+    allowed_instance_operations,
     allowed_operations,
     claim_task,
     complete_task,
     delegate_task,
     remove_signer_task,
     resolve_task,
+    send_back_task,
+    take_back_task,
     transfer_task,
     unclaim_task,
+    withdraw_instance,
 )
 
 TASK_VIEWS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
@@ -142,6 +146,19 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Official
     def get_serializer_class(self):
         return s.InstanceDetailSerializer if self.action == "retrieve" else s.InstanceSerializer
 
+    @extend_schema(request=s.InstanceWithdrawSerializer, responses={200: s.InstanceSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """撤回 by the initiator, while nobody else has acted on the case (else 403 with the reason)."""
+        instance = self.get_object()
+        verdict = allowed_instance_operations(instance, self.official)["withdraw"]
+        if not verdict:
+            raise OperationRefused(self.official.pk, verdict.reason)
+        body = s.InstanceWithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        withdraw_instance(instance.pk, self.official, body.validated_data["reason"])
+        return Response(s.InstanceSerializer(ProcessInstance.objects.get(pk=instance.pk)).data)
+
 
 class TaskViewSet(OfficialViewSet):
     serializer_class = s.TaskSerializer
@@ -223,6 +240,26 @@ class TaskViewSet(OfficialViewSet):
         body.is_valid(raise_exception=True)
         transfer_task(task.pk, self.official, body.validated_data["to"], body.validated_data["reason"])
         return self._task_now(task.pk)
+
+    @extend_schema(request=s.TaskSendBackSerializer, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request: Request, pk: str) -> Response:
+        """退回: the case goes back to an earlier step (`target`), reopened for whoever did it, with `reason`;
+        answers the reopened task."""
+        task = self._allowed(self._task(pk), "send_back")
+        body = s.TaskSendBackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        returned = send_back_task(task.pk, self.official, body.validated_data["target"],
+                                  body.validated_data["reason"])
+        return self._task_now(returned.pk)
+
+    @extend_schema(request=None, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path="take-back")
+    def take_back(self, request: Request, pk: str) -> Response:
+        """撤回: a task I completed opens again for me while the next step has not been acted on (else 403 with why);
+        answers the reopened task."""
+        task = self._allowed(self._task(pk), "take_back")
+        return self._task_now(take_back_task(task.pk, self.official).pk)
 
     @extend_schema(request=s.TaskDelegateSerializer, responses={200: s.TaskSerializer, **TASK_WRITE_ERRORS})
     @action(detail=True, methods=["post"])

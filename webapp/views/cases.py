@@ -8,10 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from engine.errors import EngineError
 from webapp.access import official_required, visible_instances
 from webapp.copy_forms import CaseCopyForm
 from workflows.org.models import Official
@@ -21,6 +24,7 @@ from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.registry import case_record_of
 from workflows.runtime.selectors import instance_history, instance_tasks
 from workflows.runtime.services.copies import mark_copies_read
+from workflows.runtime.services.transitions import allowed_instance_operations, withdraw_instance
 from workflows.runtime.services.urging import urgeable
 from workflows.runtime.timeline import approval_steps, case_timeline
 
@@ -80,7 +84,23 @@ def case_detail(request: HttpRequest, instance_id: int) -> HttpResponse:
     mark_copies_read(instance, request.official)
     context = case_context(instance, request.official)
     return render(request, "cases/detail.html", {**context, "urgeable": urgeable(context["tasks"], request.official),
-                                                 "copy_form": CaseCopyForm()})
+                                                 "copy_form": CaseCopyForm(),
+                                                 "withdraw": allowed_instance_operations(instance,
+                                                                                         request.official)["withdraw"]})
+
+
+@require_POST
+@official_required
+def withdraw(request: HttpRequest, instance_id: int) -> HttpResponse:
+    """撤回 by the initiator, from the case page (after the browser's confirmation); a refusal says why."""
+    instance = visible_case(request, instance_id)
+    try:
+        withdraw_instance(instance.pk, request.official, request.POST.get("reason", ""))
+    except EngineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The case was withdrawn."))
+    return redirect("case", instance_id=instance.pk)
 
 
 @require_GET

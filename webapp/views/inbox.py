@@ -15,8 +15,9 @@ from webapp.access import official_required
 from webapp.api.pagination import DoneTaskCursorPagination
 from webapp.forms import TABS, InboxFilterForm
 from workflows.runtime.list_export import tasks_xlsx
-from workflows.runtime.models import HumanTask
+from workflows.runtime.models import HumanTask, SendBack
 from workflows.runtime.selectors import claimable_tasks, done_tasks, filter_tasks, my_tasks, unread_notifications
+from workflows.runtime.services.transitions import take_back_verdicts
 
 TAB_TASKS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
 PAGE_SIZE = 20
@@ -90,6 +91,21 @@ def inbox_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _mark_send_backs_and_take_backs(tab: str, rows: list[HumanTask], official) -> None:
+    """退回 rows carry the reason they were sent back with; 已办 rows whether they may be taken back (撤回), by the
+    one rule (transitions.take_back_verdicts), read for the whole page at once."""
+    if tab == "mine":
+        sent_back = [task.pk for task in rows if task.held_by == HumanTask.BY_SEND_BACK]
+        reasons = dict(SendBack.objects.filter(returned_to_id__in=sent_back).values_list("returned_to_id", "reason")
+                       ) if sent_back else {}
+        for task in rows:
+            task.send_back_reason = reasons.get(task.pk, "")
+    elif tab == "done":
+        verdicts = take_back_verdicts(list(rows), official)
+        for task in rows:
+            task.may_take_back = verdicts[task.pk].allowed
+
+
 @require_GET
 @official_required
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -106,6 +122,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     names = dict(form.fields["process"].choices)  # read once by the form for its choices
     for task in page["rows"]:
         task.process_name = names.get(task.process_key, task.process_key)
+    _mark_send_backs_and_take_backs(tab, page["rows"], request.official)
     export = request.GET.copy()
     for paging in ("cursor", "page"):
         export.pop(paging, None)

@@ -19,6 +19,7 @@ from webapp.forms import TABS, StartedFilterForm
 from webapp.views.inbox import XLSX
 from workflows.runtime.list_export import cases_xlsx, holder_names
 from workflows.runtime.selectors import filter_instances, open_steps, started_instances
+from workflows.runtime.services.transitions import withdraw_verdicts
 
 PAGE_SIZE = 20
 
@@ -37,8 +38,9 @@ def started_list(request: HttpRequest) -> HttpResponse:
         request.GET.pop("cursor", None)
         page = cursor.paginate_queryset(cases, Request(request))
     steps = open_steps([case.pk for case in page])
-    rows = [{"case": case, "steps": [{"task": step, "holders": holder_names(step)} for step in steps[case.pk]]}
-            for case in page]
+    withdraw = withdraw_verdicts(list(page), request.official)
+    rows = [{"case": case, "steps": [{"task": step, "holders": holder_names(step)} for step in steps[case.pk]],
+             "may_withdraw": withdraw[case.pk].allowed} for case in page]
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(request, "started.html", {

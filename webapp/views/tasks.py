@@ -16,7 +16,7 @@ from webapp.copy_forms import CaseCopyForm
 from webapp.due import due_of
 from webapp.task_forms import has_task_form, service_step, task_form
 from webapp.views.cases import case_context
-from workflows.runtime.models import HumanTask
+from workflows.runtime.models import HumanTask, SendBack
 from workflows.runtime.selectors import find_task, other_open_signers, task_visible_to, transfer_targets
 from workflows.runtime.services.transitions import (
     TaskTaken,
@@ -27,6 +27,10 @@ from workflows.runtime.services.transitions import (
     delegate_task,
     remove_signer_task,
     resolve_task,
+    send_back_targets,
+    send_back_task,
+    sent_back_values,
+    take_back_task,
     transfer_task,
     unclaim_task,
 )
@@ -71,6 +75,9 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     step = service_step(task)
     passes_on = bool(ops["transfer"]) and task.state == HumanTask.OPEN
     case = case_context(task.instance, official)
+    if can_act and form is None:  # after a 退回 the form shows what was submitted before
+        form = task_form(task)
+        form.initial.update({k: v for k, v in sent_back_values(task).items() if k in form.fields})
     context = {
         "task": task,
         "due": due_of(task),
@@ -80,6 +87,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "can_claim": bool(ops["claim"]),
         "targets": transfer_targets(task, official) if passes_on else [],
         "signers": other_open_signers(task) if ops["remove_signer"] else [],
+        "send_back_targets": send_back_targets(task) if ops["send_back"] else [],
+        "send_back": SendBack.objects.filter(returned_to=task).select_related("actor").first(),
         "service_step": step,
         "service_step_link": step.link(task.instance) if step else None,
         **case,
@@ -185,3 +194,28 @@ def remove_signer(request: HttpRequest, task_id: int) -> HttpResponse:
     else:
         messages.success(request, _("A signer was removed from “%(title)s”.") % {"title": task.title})
     return redirect("task", task_id=task.pk)
+
+
+@require_POST
+@official_required
+def send_back(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _pass_on(request, task_id, lambda task: send_back_task(task.pk, request.official,
+                                                                  request.POST.get("target", ""),
+                                                                  request.POST.get("reason", "")),
+                    _("“%(title)s” was sent back."))
+
+
+@require_POST
+@official_required
+def take_back(request: HttpRequest, task_id: int) -> HttpResponse:
+    """撤回 from the task page or the 已办 row: the reopened task's page, or the reason it cannot be taken back."""
+    task = _task_or_404(task_id)
+    if not task_visible_to(task, request.official):
+        raise PermissionDenied
+    try:
+        reopened = take_back_task(task.pk, request.official)
+    except EngineError as exc:
+        messages.error(request, str(exc))
+        return redirect("task", task_id=task.pk)
+    messages.success(request, _("“%(title)s” was taken back.") % {"title": task.title})
+    return redirect("task", task_id=reopened.pk)

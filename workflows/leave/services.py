@@ -23,6 +23,7 @@ from workflows.leave.rules import (
 from workflows.leave.selectors import LEAVE_PROCESS, substitute_choices
 from workflows.org.models import Official
 from workflows.org.selectors import window_officials, working_calendar
+from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.errors import InvalidInput
 from workflows.runtime.services.instances import start_process
@@ -204,3 +205,9 @@ def _refuse_approver_as_substitute(request: LeaveRequest) -> None:
         raise LeaveRefused(
             f"{request.proposed_substitute.name}是本次请假的审批人，不能同时担任顶岗人员", "proposed_substitute"
         )
+
+
+def mark_withdrawn(instance, actor: Official, reason: str) -> None:
+    """The applicant withdrew the request before anyone decided on it (撤回): it is 已撤回 and blocks nothing."""
+    LeaveRequest.objects.filter(instance=instance).update(status=LeaveRequest.WITHDRAWN)
+    audit.record("leave_withdrawn", instance=instance, actor=actor, message=reason, after={"reason": reason})

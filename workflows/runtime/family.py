@@ -61,11 +61,16 @@ COMMON = ProcessFamily(
         "task_timeout_approved": _("Timed out: approved automatically"),
         "task_timeout_rejected": _("Timed out: rejected automatically"),
         "task_timeout_escalated": _("Timed out: escalated"),
+        "task_sent_back": _("Sent back"),
+        "task_resubmitted": _("Resubmitted after a send-back"),
+        "task_taken_back": _("Taken back"),
+        "instance_withdrawn": _("Withdrawn by the initiator"),
     },
     services={"runtime.copy_to": copy_to},  # 抄送 as a step of any definition (docs/copy-and-urge.md)
     outcome_labels={
         "approve": _("Approved"),
         "reject": _("Rejected"),
         "done": _("Done"),
+        "sent_back": _("Sent back"),
     },
 )

@@ -35,7 +35,8 @@ class ProcessInstance(models.Model):
     RUNNING = "running"
     COMPLETED = "completed"
     ERRORED = "errored"
-    STATUSES = [(RUNNING, "运行中"), (COMPLETED, "已结束"), (ERRORED, "出错")]
+    WITHDRAWN = "withdrawn"
+    STATUSES = [(RUNNING, "运行中"), (COMPLETED, "已结束"), (ERRORED, "出错"), (WITHDRAWN, "已撤回")]
 
     definition = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="instances")
     business_key = models.CharField(max_length=100, db_index=True)
@@ -102,9 +103,12 @@ class HumanTask(models.Model):
     BY_RETURN = "returned"
     BY_ADDED = "added"  # 加签: an official added as one more signer of a multi-approver step
     BY_TIMEOUT = "timeout"  # the step's timeout rule escalated it: `role`/`scope` are now the escalation's
+    BY_SEND_BACK = "sent_back"  # 退回 to whoever did the step last
+    BY_TAKE_BACK = "taken_back"  # 撤回 by whoever had completed it
     HELD_BY = [(BY_RULE, "按规则分派"), (BY_CLAIM, "认领"), (BY_TRANSFER, "转办"), (BY_DELEGATION, "委派"),
-               (BY_RETURN, "委派交回"), (BY_ADDED, "加签"), (BY_TIMEOUT, "超时升级")]
-    MANUAL = (BY_TRANSFER, BY_DELEGATION, BY_RETURN, BY_ADDED)
+               (BY_RETURN, "委派交回"), (BY_ADDED, "加签"), (BY_TIMEOUT, "超时升级"), (BY_SEND_BACK, "退回"),
+               (BY_TAKE_BACK, "撤回")]
+    MANUAL = (BY_TRANSFER, BY_DELEGATION, BY_RETURN, BY_ADDED, BY_SEND_BACK, BY_TAKE_BACK)
     held_by = models.CharField(max_length=12, choices=HELD_BY, default=BY_RULE)
     # The row this one came from: for an added signer, the task of the official who added them.
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -234,7 +238,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 
-    TASK, COPY, URGE = "task", "copy", "urge"
+    TASK, COPY, URGE, RETURN = "task", "copy", "urge", "return"
     DUE_SOON, OVERDUE, TIMEOUT = "due_soon", "overdue", "timeout"  # the deadline watch's (services.deadlines)
 
     class Meta:
@@ -295,3 +299,25 @@ class CaseCopy(models.Model):
 
     def __str__(self) -> str:
         return f"抄送 {self.instance_id} → {self.recipient_id}"
+
+
+class SendBack(models.Model):
+    """A 退回: the step `sender` sent the case back to the earlier step `target_spec`, opened again as `returned_to`
+    for the official who did it last; the reason is shown to them on the task page and in the inbox."""
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.PROTECT, related_name="send_backs")
+    sender = models.ForeignKey(HumanTask, on_delete=models.PROTECT, related_name="+")
+    target_spec = models.CharField(max_length=100)
+    returned_to = models.OneToOneField(HumanTask, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="send_back")
+    reason = models.CharField(max_length=500)
+    actor = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    resubmitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "退回"
+
+    def __str__(self) -> str:
+        return f"退回 {self.instance_id} → {self.target_spec}"

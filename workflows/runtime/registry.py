@@ -50,6 +50,9 @@ class CaseRecord:
     find: Callable[[Any], Any]
     summary_template: str
     for_reader: Callable[[Any, Any], dict[str, Any]] | None = None
+    # 撤回 by the initiator: `on_withdrawn(instance, actor, reason)` closes the record (e.g. a leave request 已撤回),
+    # under the instance lock. A process whose record has no such hook cannot be withdrawn.
+    on_withdrawn: Callable[[Any, Any, str], None] | None = None
 
 
 @dataclass(frozen=True)

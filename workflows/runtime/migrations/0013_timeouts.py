@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0005_assignment_lookup_indexes'),
-        ('runtime', '0011_case_copies'),
+        ('runtime', '0012_signers'),
     ]
 
     operations = [
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='humantask',
             name='held_by',
-            field=models.CharField(choices=[('rule', '按规则分派'), ('claim', '认领'), ('transfer', '转办'), ('delegation', '委派'), ('returned', '委派交回'), ('timeout', '超时升级')], default='rule', max_length=12),
+            field=models.CharField(choices=[('rule', '按规则分派'), ('claim', '认领'), ('transfer', '转办'), ('delegation', '委派'), ('returned', '委派交回'), ('added', '加签'), ('timeout', '超时升级')], default='rule', max_length=12),
         ),
         migrations.AddIndex(
             model_name='humantask',

@@ -19,18 +19,19 @@ from datetime import datetime
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engine.errors import NotAllowed, Refusal
 from engine.runtime import ProcessRunner
+from engine.send_back import MoveRefused
 from engine.signers import SignerRefused
 from workflows.org.models import Absence, Official
 from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.errors import Conflict, InvalidInput
-from workflows.runtime.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.runtime.models import AuditEvent, HumanTask, Notification, ProcessInstance, SendBack
 from workflows.runtime.services.instances import instance_of_task, lock_instance, raise_if_busy, write_instance
 from workflows.runtime.services.notifications import notify
 
@@ -63,7 +64,8 @@ class Verdict:
 
 
 ALLOWED = Verdict(True)
-OPERATIONS = ("claim", "unclaim", "complete", "transfer", "delegate", "resolve", "add_signer", "remove_signer")
+OPERATIONS = ("claim", "unclaim", "complete", "transfer", "delegate", "resolve", "add_signer", "remove_signer",
+              "send_back", "take_back")
 
 
 def _is_candidate(task: HumanTask, official: Official) -> bool:
@@ -88,7 +90,7 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     """
     if task.state != HumanTask.OPEN:
         closed = Verdict(False, _("This task is closed."))
-        return dict.fromkeys(OPERATIONS, closed)
+        return {**dict.fromkeys(OPERATIONS, closed), "take_back": take_back_verdict(task, official)}
     is_candidate = _is_candidate(task, official) if candidate is None else candidate
     holds = task.assignee_id == official.pk
     delegated = task.delegator_id is not None
@@ -121,9 +123,14 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     else:
         unclaim = ALLOWED
     resolve = ALLOWED if delegated and holds else Verdict(False, _("This task was not delegated to you."))
+    if handle and not _send_back_spec_targets(task):
+        send_back = Verdict(False, _("This step cannot be sent back."))
+    else:
+        send_back = handle
     add_signer, remove_signer = _signer_verdicts(task, handle)
     return {"claim": claim, "unclaim": unclaim, "complete": handle, "transfer": handle, "delegate": handle,
-            "resolve": resolve, "add_signer": add_signer, "remove_signer": remove_signer}
+            "resolve": resolve, "add_signer": add_signer, "remove_signer": remove_signer, "send_back": send_back,
+            "take_back": Verdict(False, _("Only a task you completed can be taken back."))}
 
 
 def _signer_verdicts(task: HumanTask, handle: Verdict) -> tuple[Verdict, Verdict]:
@@ -139,6 +146,113 @@ def _signer_verdicts(task: HumanTask, handle: Verdict) -> tuple[Verdict, Verdict
         return ALLOWED, Verdict(False, _("In a step signed in turn only the current signer has a task: "
                                          "there is no other signer's task to remove."))
     return ALLOWED, ALLOWED
+
+
+def _send_back_spec_targets(task: HumanTask) -> tuple[str, ...]:
+    """The step's `send_back_to` (spec names) from the definition's cached bundle: no query, no workflow opened."""
+    from workflows.runtime.engine_env import bundle_for
+
+    meta = bundle_for(task.instance.definition).human_tasks.get(task.spec_name)
+    return meta.send_back_to if meta else ()
+
+
+def send_back_targets(task: HumanTask) -> list[tuple[str, str]]:
+    """(spec name, title) of the earlier steps this task may be sent back to: those its definition lists that were
+    done in this case, in the order the definition lists them."""
+    specs = _send_back_spec_targets(task)
+    done = dict(HumanTask.objects.filter(instance_id=task.instance_id, spec_name__in=specs,
+                                         state=HumanTask.COMPLETED).order_by("completed_at", "id")
+                .values_list("spec_name", "title"))
+    return [(spec, done[spec]) for spec in specs if spec in done]
+
+
+def sent_back_values(task: HumanTask) -> dict:
+    """What the returned-to step's form held when it was last submitted, to fill it in again after a 退回: the
+    completion's audit row keeps the form's data, so neither the workflow nor a copy of it is read."""
+    if task.held_by != HumanTask.BY_SEND_BACK:
+        return {}
+    earlier = (AuditEvent.objects.filter(task__instance_id=task.instance_id, task__spec_name=task.spec_name,
+                                         action="task_completed", task__pk__lt=task.pk)
+               .order_by("-at", "-id").values_list("after", flat=True).first())
+    return dict(earlier) if isinstance(earlier, dict) else {}
+
+
+def take_back_verdict(task: HumanTask, official: Official) -> Verdict:
+    """撤回 of one completed task (`take_back_verdicts` for one row)."""
+    return take_back_verdicts([task], official)[task.pk]
+
+
+def take_back_verdicts(tasks: list[HumanTask], official: Official) -> dict[int, Verdict]:
+    """撤回 of completed tasks, read from the rows (two queries for a whole 已办 page): only its performer, while the
+    case runs and no step opened after it has been completed. The engine checks again under the lock (a service
+    that ran after it also refuses, naming it)."""
+    mine = [t for t in tasks if t.state == HumanTask.COMPLETED and t.completed_by_id == official.pk]
+    running = set(ProcessInstance.objects.filter(pk__in={t.instance_id for t in mine},
+                                                 status=ProcessInstance.RUNNING).values_list("pk", flat=True)
+                  ) if mine else set()
+    later: dict[int, list[HumanTask]] = {}
+    done = (HumanTask.objects.filter(instance_id__in=running, state=HumanTask.COMPLETED)
+            .only("pk", "instance_id", "title", "created_at", "completed_at").order_by("completed_at", "id"))
+    for row in done if running else []:
+        later.setdefault(row.instance_id, []).append(row)
+    verdicts: dict[int, Verdict] = {}
+    for task in tasks:
+        if task not in mine:
+            verdicts[task.pk] = Verdict(False, _("Only a task you completed can be taken back."))
+        elif task.instance_id not in running:
+            verdicts[task.pk] = Verdict(False, _("The case is no longer running."))
+        elif task.outcome == "sent_back":
+            verdicts[task.pk] = Verdict(False, _("A step that was sent back cannot be taken back."))
+        elif task.spec_name.endswith(" [child]"):
+            verdicts[task.pk] = Verdict(False, _("One approval of a multi-person step cannot be taken back alone."))
+        else:
+            acted = next((row for row in later.get(task.instance_id, [])
+                          if row.pk > task.pk and row.created_at >= task.completed_at), None)
+            verdicts[task.pk] = ALLOWED if acted is None else Verdict(
+                False, _("The next step “%(step)s” has already been handled; it cannot be taken back.")
+                % {"step": acted.title})
+    return verdicts
+
+
+INSTANCE_OPERATIONS = ("withdraw",)
+
+
+def allowed_instance_operations(instance: ProcessInstance, official: Official) -> dict[str, Verdict]:
+    """The may-act rule of a case as a whole (next to `allowed_operations` for its tasks).
+
+    撤回 (withdraw): only the initiator, only while the case runs and nobody but the initiator has completed a step
+    of it ("not yet decided"), and only for a process whose family says how to close its record."""
+    return {"withdraw": withdraw_verdicts([instance], official)[instance.pk]}
+
+
+def withdraw_verdicts(instances: list[ProcessInstance], official: Official) -> dict[int, Verdict]:
+    """`allowed_instance_operations`' withdraw rule for many cases (one query for a page of 我发起的)."""
+    from workflows.runtime.registry import case_record_of
+
+    own = [i.pk for i in instances if i.started_by_id == official.pk and i.status == ProcessInstance.RUNNING]
+    decided: dict[int, HumanTask] = {}
+    done_by_others = (HumanTask.objects.filter(instance_id__in=own, state=HumanTask.COMPLETED)
+                      .exclude(completed_by_id=official.pk).select_related("completed_by")
+                      .order_by("-completed_at", "-id"))
+    for row in done_by_others if own else []:
+        decided[row.instance_id] = row  # the earliest, as the rows come latest first
+    verdicts: dict[int, Verdict] = {}
+    for instance in instances:
+        record = case_record_of(instance.definition.key)
+        if instance.started_by_id != official.pk:
+            verdicts[instance.pk] = Verdict(False, _("Only the one who started the case can withdraw it."))
+        elif instance.status != ProcessInstance.RUNNING:
+            verdicts[instance.pk] = Verdict(False, _("The case is no longer running."))
+        elif record is None or record.on_withdrawn is None:
+            verdicts[instance.pk] = Verdict(False, _("Cases of this process cannot be withdrawn."))
+        elif instance.pk in decided:
+            step = decided[instance.pk]
+            verdicts[instance.pk] = Verdict(False, _("“%(step)s” has already been handled by %(who)s; the case can no "
+                                                     "longer be withdrawn.") % {"step": step.title,
+                                                                                 "who": step.completed_by.name})
+        else:
+            verdicts[instance.pk] = ALLOWED
+    return verdicts
 
 
 def may_complete(task: HumanTask, official: Official) -> bool:
@@ -386,6 +500,9 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
         task.save(update_fields=["state", "outcome", "completed_by", "completed_at"])
         runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk], completed_at=at)
         audit.record("task_completed", task=task, actor=actor, message=task.title, after=dict(form_data))
+        if task.held_by == HumanTask.BY_SEND_BACK:  # the returned-to official resubmits: the case goes on from there
+            SendBack.objects.filter(returned_to=task).update(resubmitted_at=at)
+            audit.record("task_resubmitted", task=task, actor=actor, message=task.title)
 
     write_instance(instance_of_task(task_id), work, lock=lock)
     return rows["task"]
@@ -483,3 +600,113 @@ def remove_signer_task(task_id: int, actor: Official, signer_task_id: int | None
 
     write_instance(instance_of_task(task_id), work, lock=lock)
     return HumanTask.objects.get(pk=rows["other"].pk)
+
+
+def send_back_task(task_id: int, actor: Official, target: str, reason: str) -> HumanTask:
+    """退回: the open task goes back to the earlier step `target` (one of `send_back_targets`), reopened for whoever
+    did it last, with the reason they see; returns the reopened row.
+
+    The sender's row is closed as sent back (it shows in the actor's 已办). Once the returned-to official resubmits,
+    the steps in between run again with their earlier results and the sender's step opens as a new attempt (new
+    due date, new reminders): engine.send_back.
+    """
+    reason = _reason(reason, "reason")
+    with transaction.atomic():
+        task = _locked_for(task_id, actor, "send_back")
+        targets = dict(send_back_targets(task))
+        if target not in targets:
+            raise InvalidInput(_("Choose one of the earlier steps this task may be sent back to."), field="target")
+        performer = (HumanTask.objects.filter(instance_id=task.instance_id, spec_name=target,
+                                              state=HumanTask.COMPLETED)
+                     .order_by("-completed_at", "-id").values_list("completed_by_id", flat=True).first())
+        at = now()
+
+        def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+            task.state = HumanTask.COMPLETED
+            task.outcome = "sent_back"
+            task.completed_by = actor
+            task.completed_at = at
+            task.save(update_fields=["state", "outcome", "completed_by", "completed_at"])
+            runner.send_back(workflow, task.engine_task_id, target)
+
+        write_instance(task.instance_id, work)
+        returned = (HumanTask.objects.filter(instance_id=task.instance_id, spec_name=target, state=HumanTask.OPEN)
+                    .order_by("-id").first())
+        if returned is not None:
+            to = Official.objects.filter(pk=performer, active=True).first() if performer else None
+            away = to is not None and Absence.objects.filter(official=to, first_day__lte=today(),
+                                                             last_day__gte=today()).exists()
+            if to is not None and not away:  # else the step's rule (with its B post) already chose
+                returned.assignee = to
+            returned.held_by = HumanTask.BY_SEND_BACK
+            returned.save(update_fields=["assignee", "held_by"])
+        SendBack.objects.create(instance_id=task.instance_id, sender=task, target_spec=target, returned_to=returned,
+                                reason=reason, actor=actor, at=at)
+        audit.record("task_sent_back", task=task, actor=actor, message=f"{task.title} → {targets[target]}：{reason}",
+                     after={"target": targets[target], "reason": reason})
+        if returned is not None:
+            recipients = [returned.assignee_id] if returned.assignee_id else list(
+                returned.candidates.values_list("pk", flat=True))
+            notify(recipients, f"{actor.name}将“{task.title}”（{task.case_number}）退回至“{returned.title}”：{reason}",
+                   task=returned, kind=Notification.RETURN)
+        return returned or task
+
+
+def take_back_task(task_id: int, actor: Official) -> HumanTask:
+    """撤回 an approval: the task the actor completed opens again for them while the next step has not been acted
+    on; refused with the reason (naming the step that acted) once it has. Returns the reopened row."""
+    with transaction.atomic():
+        lock_instance(instance_of_task(task_id))
+        task = HumanTask.objects.select_related("instance__definition").get(pk=task_id)
+        verdict = take_back_verdict(task, actor)
+        if not verdict:
+            raise OperationRefused(actor.pk, verdict.reason)
+        opened: list[str] = []
+
+        def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
+            try:
+                opened.append(runner.take_back(workflow, task.engine_task_id))
+            except MoveRefused as exc:
+                raise OperationRefused(actor.pk, str(exc)) from exc
+
+        write_instance(task.instance_id, work)
+        row = HumanTask.objects.get(instance_id=task.instance_id, engine_task_id=opened[0])
+        row.assignee = actor
+        row.held_by = HumanTask.BY_TAKE_BACK
+        row.save(update_fields=["assignee", "held_by"])
+        audit.record("task_taken_back", task=row, actor=actor, message=task.title)
+        return row
+
+
+def withdraw_instance(instance_id: int, actor: Official, reason: str) -> ProcessInstance:
+    """撤回 a case by its initiator before anyone decided on it: it ends as WITHDRAWN, its open tasks are cancelled
+    (their holders told), its waits dropped, and its family closes the business record (`CaseRecord.on_withdrawn`).
+    The engine is not run: the state stays as it was when withdrawn, and no timer or message reaches it again."""
+    from workflows.runtime.event_models import WaitingEvent
+    from workflows.runtime.registry import case_record_of
+
+    reason = _reason(reason, "reason")
+    with transaction.atomic():
+        instance = lock_instance(instance_id)
+        if instance is None:
+            raise InvalidInput(_("No such case."), field="instance")
+        verdict = allowed_instance_operations(instance, actor)["withdraw"]
+        if not verdict:
+            raise OperationRefused(actor.pk, verdict.reason)
+        at = now()
+        open_rows = list(instance.tasks.filter(state=HumanTask.OPEN).prefetch_related("candidates"))
+        told = {pk for row in open_rows for pk in ([row.assignee_id] if row.assignee_id else
+                                                   [c.pk for c in row.candidates.all()])}
+        instance.tasks.filter(state=HumanTask.OPEN).update(state=HumanTask.CANCELLED, completed_at=at)
+        WaitingEvent.objects.filter(instance=instance).delete()
+        ProcessInstance.objects.filter(pk=instance.pk).update(status=ProcessInstance.WITHDRAWN, next_timer_at=None,
+                                                              ended_at=at, revision=F("revision") + 1)
+        instance.refresh_from_db()
+        for row in open_rows:
+            audit.record("task_cancelled", task=row, actor=actor, message=row.title)
+        audit.record("instance_withdrawn", instance=instance, actor=actor, message=reason, after={"reason": reason})
+        case_record_of(instance.definition.key).on_withdrawn(instance, actor, reason)
+        told.discard(actor.pk)
+        notify(sorted(told), f"{actor.name}已撤回“{instance.definition.name}”（{instance.business_key}）：{reason}",
+               instance=instance, kind=Notification.RETURN)
+        return instance
