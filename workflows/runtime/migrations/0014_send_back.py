@@ -8,14 +8,14 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0005_assignment_lookup_indexes'),
-        ('runtime', '0011_case_copies'),
+        ('runtime', '0013_timeouts'),
     ]
 
     operations = [
         migrations.AlterField(
             model_name='humantask',
             name='held_by',
-            field=models.CharField(choices=[('rule', '按规则分派'), ('claim', '认领'), ('transfer', '转办'), ('delegation', '委派'), ('returned', '委派交回'), ('sent_back', '退回'), ('taken_back', '撤回')], default='rule', max_length=12),
+            field=models.CharField(choices=[('rule', '按规则分派'), ('claim', '认领'), ('transfer', '转办'), ('delegation', '委派'), ('returned', '委派交回'), ('added', '加签'), ('timeout', '超时升级'), ('sent_back', '退回'), ('taken_back', '撤回')], default='rule', max_length=12),
         ),
         migrations.AlterField(
             model_name='processinstance',

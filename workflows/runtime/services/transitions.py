@@ -89,8 +89,7 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     remove another signer who has not decided (减签). `candidate` spares the query when the caller knows it.
     """
     if task.state != HumanTask.OPEN:
-        closed = Verdict(False, _("This task is closed."))
-        return {**dict.fromkeys(OPERATIONS, closed), "take_back": take_back_verdict(task, official)}
+        return {**dict.fromkeys(OPERATIONS, _closed(task)), "take_back": take_back_verdict(task, official)}
     is_candidate = _is_candidate(task, official) if candidate is None else candidate
     holds = task.assignee_id == official.pk
     delegated = task.delegator_id is not None
@@ -253,6 +252,18 @@ def withdraw_verdicts(instances: list[ProcessInstance], official: Official) -> d
         else:
             verdicts[instance.pk] = ALLOWED
     return verdicts
+
+
+def _closed(task: HumanTask) -> Verdict:
+    """Why nothing can be done on a closed task; a step withdrawn by a pending 退回 says where the case went, so an
+    official who wants to add a signer or decide learns to wait for the resubmission (one query, closed rows only)."""
+    if task.state == HumanTask.CANCELLED:
+        pending = (SendBack.objects.filter(instance_id=task.instance_id, resubmitted_at__isnull=True,
+                                           at__gte=task.created_at).select_related("returned_to").first())
+        if pending is not None and pending.returned_to is not None:
+            return Verdict(False, _("This step was sent back to “%(step)s”; it can be acted on again once that step "
+                                    "is resubmitted.") % {"step": pending.returned_to.title})
+    return Verdict(False, _("This task is closed."))
 
 
 def may_complete(task: HumanTask, official: Official) -> bool:
