@@ -39,6 +39,7 @@ def test_send_back_inside_a_countersign_then_adding_a_signer_is_refused_until_re
 
     refused = post(login("wangzr"), signing["wangzr"], "add-signer",
                    {"to": official("wangwu").pk, "position": "after", "reason": "请王五也会签"})
-    assert (refused.status_code, refused.json()["detail"]) == (403, "本环节已退回至“填写申请”，待其重新提交后方可办理。")
+    assert (refused.status_code, refused.json()["detail"]) == (
+        403, "本环节已退回至“填写申请”，待其重新提交后方可办理。")
     assert not AuditEvent.objects.filter(action="task_signer_added").exists()
     assert not instance.tasks.filter(assignee=official("wangwu")).exists()
