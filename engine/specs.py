@@ -63,6 +63,9 @@ class HumanTaskMeta:
     # A data variable holding the id of the department an `applicant.department` scope reads for this task instead of
     # the case's own: each co-department of a joint review (联办件) gets its task in its own department.
     department_variable: str | None = None
+    # When the approval form's opinion (意见) must be given: "always", "on_reject" (the default) or "never".
+    opinion_required: str = "on_reject"
+    bulk_approve: bool = False  # the inbox may approve this step together with others (批量同意)
 
     @property
     def fallback(self) -> AssignmentRule | None:
@@ -85,6 +88,8 @@ class Vocabulary:
     # Running a stored version passes them too, since they decide who a task of such a diagram goes to.
     role_labels: Mapping[str, str] | None = None
 
+
+OPINION_REQUIRED = ("always", "on_reject", "never")  # the values `opinion_required` may take
 
 DEFAULT_FORM = "generic"  # what a user task without a `form` property gets: always known
 
@@ -161,6 +166,16 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         problem("initiator_may_act 只能是 true 或 false")
     if props.get("department_variable") and (props.get("scope") or "applicant.department") != "applicant.department":
         problem("department_variable 只能与范围 applicant.department 一起使用")
+    opinion = props.get("opinion_required", "on_reject")
+    if opinion not in OPINION_REQUIRED:
+        problem(f"opinion_required 只能是 {'、'.join(OPINION_REQUIRED)}，不能是 {opinion!r}")
+    bulk = props.get("bulk_approve", "false")
+    if bulk not in ("true", "false"):
+        problem("bulk_approve 只能是 true 或 false")
+    elif bulk == "true" and props.get("form", DEFAULT_FORM) != "approval":
+        problem("bulk_approve 只能用于审批表单（form=approval）的步骤")
+    elif bulk == "true" and opinion == "always":
+        problem("bulk_approve 不能用于必须填写意见（opinion_required=always）的步骤")
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
         problem(f"due_working_days must be a whole number, got {due!r}")
@@ -180,6 +195,8 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         performer_of=props.get("performer_of"),
         initiator_may_act=props.get("initiator_may_act") == "true",
         department_variable=props.get("department_variable"),
+        opinion_required=opinion if opinion in OPINION_REQUIRED else "on_reject",
+        bulk_approve=bulk == "true",
     )
 
 

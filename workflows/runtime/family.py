@@ -52,6 +52,9 @@ COMMON = ProcessFamily(
         "signal_refused": _("Signal refused"),
         "case_copied": _("Copied"),
         "task_urged": _("Urged"),
+        "task_commented": _("Comment added"),
+        "task_attachment_added": _("File attached"),
+        "signature_changed": _("Signature changed"),
     },
     services={"runtime.copy_to": copy_to},  # 抄送 as a step of any definition (docs/copy-and-urge.md)
     outcome_labels={

@@ -149,6 +149,8 @@ def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner)
         fallback_scope=fallback.scope if fallback else "",
         performer_of=ready.meta.performer_of or "",
         initiator_may_act=ready.meta.initiator_may_act,
+        opinion_required=ready.meta.opinion_required,
+        bulk_approve=ready.meta.bulk_approve,
         due_at=_due_at(ready, runner),
         due_working_days=ready.meta.due_working_days,
         created_at=now(),

@@ -61,7 +61,7 @@ class Verdict:
 
 
 ALLOWED = Verdict(True)
-OPERATIONS = ("claim", "unclaim", "complete", "transfer", "delegate", "resolve")
+OPERATIONS = ("claim", "unclaim", "complete", "transfer", "delegate", "resolve", "comment")
 
 
 def _is_candidate(task: HumanTask, official: Official) -> bool:
@@ -85,13 +85,13 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     """
     if task.state != HumanTask.OPEN:
         closed = Verdict(False, _("This task is closed."))
-        return dict.fromkeys(OPERATIONS, closed)
+        return {**dict.fromkeys(OPERATIONS, closed), "comment": _comment_verdict(task, official, candidate)}
     is_candidate = _is_candidate(task, official) if candidate is None else candidate
     holds = task.assignee_id == official.pk
     delegated = task.delegator_id is not None
     if not (is_candidate or holds or task.delegator_id == official.pk):  # told nothing about who holds it
         stranger = Verdict(False, _("You are not among the officials this task is offered to."))
-        return dict.fromkeys(OPERATIONS, stranger)
+        return {**dict.fromkeys(OPERATIONS, stranger), "comment": _comment_verdict(task, official, is_candidate)}
     if task.assignee_id is None:
         handle = ALLOWED if is_candidate else Verdict(False, _("You are not among the officials this task is "
                                                                "offered to."))
@@ -119,7 +119,17 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
         unclaim = ALLOWED
     resolve = ALLOWED if delegated and holds else Verdict(False, _("This task was not delegated to you."))
     return {"claim": claim, "unclaim": unclaim, "complete": handle, "transfer": handle, "delegate": handle,
-            "resolve": resolve}
+            "resolve": resolve, "comment": ALLOWED}
+
+
+def _comment_verdict(task: HumanTask, official: Official, candidate: bool | None) -> Verdict:
+    """备注与附件: whoever acts or acted on the task (offered it, holds it, delegated it, completed it), open or closed;
+    seeing the case is checked by the caller."""
+    if official.pk in (task.assignee_id, task.delegator_id, task.completed_by_id):
+        return ALLOWED
+    if _is_candidate(task, official) if candidate is None else candidate:
+        return ALLOWED
+    return Verdict(False, _("Only the officials who handle or handled this task may add comments or files to it."))
 
 
 def may_complete(task: HumanTask, official: Official) -> bool:
@@ -338,6 +348,15 @@ def _outcome(form_data: Mapping[str, Any]) -> str:
     return str(form_data.get("decision", form_data.get("confirmed", "done")))[:50]
 
 
+def _signature_fields(task: HumanTask, actor: Official, form_data: Mapping[str, Any]) -> list[str]:
+    """A decision (同意/不同意 …) is signed with the actor's signature image as it is now, when they have one: the
+    row keeps the stored file (never overwritten) and its SHA-256."""
+    if "decision" not in form_data or not actor.signature_file:
+        return []
+    task.signature_file, task.signature_sha256 = actor.signature_file, actor.signature_sha256
+    return ["signature_file", "signature_sha256"]
+
+
 def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -> HumanTask:
     """Complete an open task as `actor`; whoever comes second gets TaskTaken naming the first.
 
@@ -364,7 +383,8 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
         task.outcome = _outcome(form_data)
         task.completed_by = actor
         task.completed_at = at
-        task.save(update_fields=["state", "outcome", "completed_by", "completed_at"])
+        signed = _signature_fields(task, actor, form_data)
+        task.save(update_fields=["state", "outcome", "completed_by", "completed_at", *signed])
         runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk], completed_at=at)
         audit.record("task_completed", task=task, actor=actor, message=task.title, after=dict(form_data))
 
