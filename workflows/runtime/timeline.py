@@ -1,8 +1,9 @@
 """The progress timeline of a case (办理进度): its steps in order and what happened around them, read once.
 
-Three queries whatever the case's size: its task rows (with the people on them), the candidates of those rows and its
-audit rows; a fourth for its tasks' attachments when it has any. Comments (备注) and files (附件) are audit rows at their time, a file's row
-linked to its download; a step completed with a signature shows the image as it was then.
+Three queries whatever the case's size: its task rows (with the people on them), the candidates of those rows and
+its audit rows; a fourth for its tasks' attachments when it has any. Comments (备注) and files (附件) are audit rows
+at their time, a file's row linked to its download; a step completed with a signature shows the image as it was
+then.
 A step's opinion is what its completer typed (the `opinion` or `comment` of the completion's audit
 row, which keeps the form's data); an open step shows who holds it and by when. Every other audit row (a reminder,
 a timer, an escalation, a transfer) stands between the steps at its time, labelled by the registry, so whatever a
