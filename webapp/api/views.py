@@ -276,7 +276,7 @@ class TaskViewSet(OfficialViewSet):
     @extend_schema(methods=["GET"], request=None, responses={200: s.TaskCommentSerializer(many=True)})
     @extend_schema(methods=["POST"], request=s.TaskCommentSerializer,
                    responses={201: s.TaskCommentSerializer, **TASK_WRITE_ERRORS})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request: Request, pk: str) -> Response:
         """备注: the task's comments, oldest first; POST adds one (whoever acts or acted on the task)."""
         task = self._visible(pk)
@@ -289,7 +289,7 @@ class TaskViewSet(OfficialViewSet):
     @extend_schema(methods=["GET"], request=None, responses={200: s.TaskAttachmentSerializer(many=True)})
     @extend_schema(methods=["POST"], request={"multipart/form-data": s.TaskAttachmentUploadSerializer},
                    responses={201: s.TaskAttachmentSerializer, **TASK_WRITE_ERRORS})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
     def attachments(self, request: Request, pk: str) -> Response:
         """附件: the task's files (download through the case-checked link); POST (multipart `file`) adds one."""
         task = self._visible(pk)
@@ -301,7 +301,7 @@ class TaskViewSet(OfficialViewSet):
 
     @extend_schema(request=s.BulkApproveSerializer, responses={200: s.BulkOutcomeSerializer(many=True),
                                                                 400: s.ErrorSerializer})
-    @action(detail=False, methods=["post"], url_path="bulk-approve")
+    @action(detail=False, methods=["post"], url_path="bulk-approve", pagination_class=None)
     def bulk_approve(self, request: Request) -> Response:
         """批量同意: approve each task (one transaction each); per task, done or refused with the reason."""
         body = s.BulkApproveSerializer(data=request.data)

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='official',
             name='signature_sha256',
-            field=models.CharField(blank=True, max_length=64),
+            field=models.CharField(blank=True, max_length=64, verbose_name='签名图片 SHA-256'),
         ),
     ]
