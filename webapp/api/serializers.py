@@ -164,7 +164,8 @@ class InstanceDetailSerializer(InstanceSerializer):
 class TaskCommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     author = OfficialRefSerializer(read_only=True)
-    text = serializers.CharField(help_text="the comment (备注), at most 2000 characters")
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False,
+                                 help_text="the comment (备注), at most 2000 characters")
     at = serializers.DateTimeField(read_only=True)
 
 

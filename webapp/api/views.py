@@ -283,7 +283,9 @@ class TaskViewSet(OfficialViewSet):
         if request.method == "GET":
             return Response(s.TaskCommentSerializer(task_comments(task), many=True).data)
         self._allowed(task, "comment")
-        comment = add_comment(task.pk, self.official, str(request.data.get("text", "")))
+        body = s.TaskCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        comment = add_comment(task.pk, self.official, body.validated_data["text"])
         return Response(s.TaskCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], request=None, responses={200: s.TaskAttachmentSerializer(many=True)})

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,7 +40,7 @@ def _visible_task(request: HttpRequest, task_id: int) -> HumanTask:
 
 
 def _extras_anchor(task: HumanTask) -> HttpResponse:
-    return redirect(f"/tasks/{task.pk}/#task-extras")
+    return redirect(reverse("task", args=[task.pk]) + "#task-extras")
 
 
 @require_POST

@@ -81,7 +81,8 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     The handler is the assignee, or, while nobody holds the task, any of its candidates. The handler may complete,
     transfer (转办) or delegate (委派) it; a task delegated to someone is the delegate's to answer (`resolve`) and
     nobody's to complete until it is back with the delegator. Only a task taken from a role's pool (认领) can be
-    put back into it (退回认领). `candidate` spares the query when the caller knows it (`_task_row`).
+    put back into it (退回认领). Comments and files (`comment`) are for whoever acts or acted on the task, open or
+    closed. `candidate` spares the query when the caller knows it (`_task_row`).
     """
     if task.state != HumanTask.OPEN:
         closed = Verdict(False, _("This task is closed."))
