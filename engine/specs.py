@@ -84,6 +84,9 @@ class HumanTaskMeta:
         return AssignmentRule.of(self.escalate_role, self.escalate_scope) if self.escalate_role else None
     # Earlier user tasks (spec names) this one may send the case back to (退回), checked at deploy (engine.send_back).
     send_back_to: tuple[str, ...] = ()
+    # When the approval form's opinion (意见) must be given: "always", "on_reject" (the default) or "never".
+    opinion_required: str = "on_reject"
+    bulk_approve: bool = False  # the inbox may approve this step together with others (批量同意)
 
     @property
     def fallback(self) -> AssignmentRule | None:
@@ -106,6 +109,8 @@ class Vocabulary:
     # Running a stored version passes them too, since they decide who a task of such a diagram goes to.
     role_labels: Mapping[str, str] | None = None
 
+
+OPINION_REQUIRED = ("always", "on_reject", "never")  # the values `opinion_required` may take
 
 DEFAULT_FORM = "generic"  # what a user task without a `form` property gets: always known
 
@@ -191,6 +196,16 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         problem("deadline_notices 只能是 true 或 false")
     if props.get("department_variable") and (props.get("scope") or "applicant.department") != "applicant.department":
         problem("department_variable 只能与范围 applicant.department 一起使用")
+    opinion = props.get("opinion_required", "on_reject")
+    if opinion not in OPINION_REQUIRED:
+        problem(f"opinion_required 只能是 {'、'.join(OPINION_REQUIRED)}，不能是 {opinion!r}")
+    bulk = props.get("bulk_approve", "false")
+    if bulk not in ("true", "false"):
+        problem("bulk_approve 只能是 true 或 false")
+    elif bulk == "true" and props.get("form", DEFAULT_FORM) != "approval":
+        problem("bulk_approve 只能用于审批表单（form=approval）的步骤")
+    elif bulk == "true" and opinion == "always":
+        problem("bulk_approve 不能用于必须填写意见（opinion_required=always）的步骤")
     due = props.get("due_working_days")
     if due is not None and not due.isdigit():
         problem(f"due_working_days must be a whole number, got {due!r}")
@@ -222,6 +237,8 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         escalate_scope=props.get("escalate_scope") if not timeout else None,
         deadline_notices=props.get("deadline_notices") != "false",
         send_back_to=parse_targets(props.get("send_back_to")),
+        opinion_required=opinion if opinion in OPINION_REQUIRED else "on_reject",
+        bulk_approve=bulk == "true",
     )
 
 

@@ -216,3 +216,10 @@ GOVFLOW_LEAVE_RULE_SET = os.environ.get("GOVFLOW_LEAVE_RULE_SET", "shenxian")
 GOVFLOW_BPMN_DIR = BASE_DIR / "bpmn"
 # The centre's name as its letters (诫勉教育书, 效能告诫书, 申辩答复书) and their numbers print it.
 GOVFLOW_CENTRE_NAME = os.environ.get("GOVFLOW_CENTRE_NAME", "尼勒克县行政服务中心")
+
+# Comments and attachments on a task (workflows/runtime/services/task_extras.py): at most this many files per task,
+# each at most this large, of these kinds (checked by content, workflows/runtime/uploads.py).
+GOVFLOW_TASK_ATTACHMENT_MAX_BYTES = int(os.environ.get("GOVFLOW_TASK_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+GOVFLOW_TASK_ATTACHMENT_MAX_COUNT = int(os.environ.get("GOVFLOW_TASK_ATTACHMENT_MAX_COUNT", "10"))
+GOVFLOW_TASK_ATTACHMENT_TYPES = ("pdf", "jpg", "png", "docx", "xlsx", "ofd")
+GOVFLOW_SIGNATURE_MAX_BYTES = 512 * 1024  # 我的签名: a PNG or JPEG image

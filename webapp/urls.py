@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from webapp.views import cases, copies, definitions, inbox, monitoring, notifications, started, tasks
+from webapp.views import cases, copies, definitions, inbox, monitoring, notifications, started, task_extras, tasks
 from workflows.runtime.registry import families
 
 urlpatterns = [
@@ -35,6 +35,13 @@ urlpatterns = [
     path("tasks/<int:task_id>/send-back/", tasks.send_back, name="task_send_back"),
     path("tasks/<int:task_id>/take-back/", tasks.take_back, name="task_take_back"),
     path("cases/<int:instance_id>/withdraw/", cases.withdraw, name="case_withdraw"),
+    path("tasks/<int:task_id>/comments/", task_extras.comment, name="task_comment"),
+    path("tasks/<int:task_id>/attachments/", task_extras.attach, name="task_attach"),
+    path("tasks/<int:task_id>/signature/", task_extras.task_signature, name="task_signature"),
+    path("tasks/attachments/<int:attachment_id>/", task_extras.attachment_download, name="task_attachment_download"),
+    path("tasks/bulk-approve/", task_extras.bulk, name="tasks_bulk_approve"),
+    path("signature/", task_extras.my_signature, name="my_signature"),
+    path("signature/image/", task_extras.my_signature_image, name="my_signature_image"),
     path("monitoring/", monitoring.monitoring, name="monitoring"),
     path("monitoring/instances/<int:instance_id>/retry/", monitoring.retry, name="monitoring_retry"),
     path("definitions/", definitions.definition_list, name="definition_list"),

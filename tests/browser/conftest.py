@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from workflows.org.demo import DEMO_PASSWORD
 
+# Where the browser tests put their screenshots (the README names it); $GOVFLOW_SCREENSHOT_DIR overrides it.
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -72,3 +75,11 @@ def log_in(live_server, new_page) -> Callable[..., Page]:
         return page
 
     return login
+
+
+@pytest.fixture
+def shots() -> Path:
+    """The screenshot folder: $GOVFLOW_SCREENSHOT_DIR, else build/screenshots/ under the repository (gitignored)."""
+    folder = Path(os.environ.get("GOVFLOW_SCREENSHOT_DIR") or SCREENSHOT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

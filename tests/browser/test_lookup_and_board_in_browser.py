@@ -1,12 +1,10 @@
 """At phone width (390 px): an applicant looks up a case without logging in, and the centre office opens the board
-from the menu; neither page is wider than the screen. Screenshots go to $GOVFLOW_SCREENSHOT_DIR when it is set
-(else the test's temporary directory), for a person to look at."""
+from the menu; neither page is wider than the screen. Screenshots go to the `shots` folder
+(tests/browser/conftest.py), for a person to look at."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -16,12 +14,6 @@ from workflows.runtime.clock import now
 
 PHONE_WIDTH = 390
 
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("GOVFLOW_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
 """At phone width (390 px): 李四 opens 我发起的 from the inbox's tabs, finds her leave with its current step and who
 holds it, opens the case's progress timeline and its 审批单, which prints without the menu. No page is wider than the
-screen. Screenshots go to $GOVFLOW_SCREENSHOT_DIR when it is set (else the test's temporary directory)."""
+screen. Screenshots go to the `shots` folder (tests/browser/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -18,13 +16,6 @@ from workflows.runtime.services.transitions import complete_task
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=CENTRE_TZ)  # a Wednesday
 PHONE_WIDTH = 390
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("GOVFLOW_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

@@ -184,7 +184,8 @@ def test_delegate_answers_and_the_task_returns_to_the_delegator_who_finishes_it(
     delegate_ops = allowed_operations(task, centre["wangwu"])
     delegator_ops = allowed_operations(task, centre["zhangsan"])
     assert delegate_ops["resolve"] and not delegate_ops["complete"] and not delegate_ops["transfer"]
-    assert not any(delegator_ops.values())
+    assert not any(verdict for op, verdict in delegator_ops.items() if op != "comment")
+    assert delegator_ops["comment"]  # the delegator still acts on it: 备注 and files are theirs to add
     assert delegator_ops["complete"].reason == "此任务已委派给王五，待其办理交回后方可办理。"
     for actor in ("wangwu", "zhangsan"):  # the process does not move while the task is away
         with pytest.raises(OperationRefused):
@@ -244,4 +245,6 @@ def test_a_candidate_of_an_unclaimed_task_may_transfer_it(pooled, centre):
 def test_closed_tasks_allow_nothing(review, centre):
     complete_task(review.pk, centre["zhangsan"], APPROVE)
     ops = allowed_operations(fresh(review), centre["zhangsan"])
-    assert not any(ops.values()) and ops["transfer"].reason == "此任务已结束。"
+    assert not any(verdict for op, verdict in ops.items() if op != "comment")
+    assert ops["transfer"].reason == "此任务已结束。"
+    assert ops["comment"]  # whoever completed it may still add a comment or a file

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -188,3 +189,44 @@ class InstanceDetailSerializer(InstanceSerializer):
     @extend_schema_field(AuditEventSerializer(many=True))
     def get_history(self, instance: ProcessInstance) -> list[dict[str, Any]]:
         return AuditEventSerializer(instance_history(instance), many=True).data
+
+
+class TaskCommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = OfficialRefSerializer(read_only=True)
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False,
+                                 help_text="the comment (备注), at most 2000 characters")
+    at = serializers.DateTimeField(read_only=True)
+
+
+class TaskAttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = OfficialRefSerializer(read_only=True)
+    name = serializers.CharField(source="original_name", read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    sha256 = serializers.CharField(read_only=True)
+    at = serializers.DateTimeField(read_only=True)
+    download = serializers.SerializerMethodField(help_text="served only to who may see the case")
+
+    def get_download(self, attachment) -> str:
+        return reverse("task_attachment_download", args=[attachment.pk])
+
+
+class TaskAttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, allow_empty_file=True,
+                                 help_text="PDF, JPG, PNG, DOCX, XLSX or OFD; checked by content")
+
+
+class BulkApproveSerializer(serializers.Serializer):
+    task_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+                                     help_text="the tasks to approve (同意)")
+    opinion = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="one opinion (意见) for all of them")
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    task_id = serializers.IntegerField()
+    title = serializers.CharField()
+    done = serializers.BooleanField()
+    reason = serializers.CharField()

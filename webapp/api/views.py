@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -36,9 +37,12 @@ from workflows.runtime.selectors import (
     instances,
     my_tasks,
     started_or_about,
+    task_attachments,
+    task_comments,
     task_visible_to,
 )
 from workflows.runtime.services.definitions import deploy_definition
+from workflows.runtime.services.task_extras import add_attachment, add_comment, bulk_approve
 from workflows.runtime.services.transitions import (
     OperationRefused,
     add_signer_task,
@@ -327,3 +331,47 @@ class TaskViewSet(OfficialViewSet):
                             status=status.HTTP_400_BAD_REQUEST)
         complete_task(task.pk, self.official, form.payload())
         return self._task_now(task.pk)
+
+    def _visible(self, pk: str) -> HumanTask:
+        task = self._task(pk)
+        if not task_visible_to(task, self.official):
+            raise PermissionDenied()
+        return task
+
+    @extend_schema(methods=["GET"], request=None, responses={200: s.TaskCommentSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=s.TaskCommentSerializer,
+                   responses={201: s.TaskCommentSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def comments(self, request: Request, pk: str) -> Response:
+        """备注: the task's comments, oldest first; POST adds one (whoever acts or acted on the task)."""
+        task = self._visible(pk)
+        if request.method == "GET":
+            return Response(s.TaskCommentSerializer(task_comments(task), many=True).data)
+        self._allowed(task, "comment")
+        body = s.TaskCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        comment = add_comment(task.pk, self.official, body.validated_data["text"])
+        return Response(s.TaskCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], request=None, responses={200: s.TaskAttachmentSerializer(many=True)})
+    @extend_schema(methods=["POST"], request={"multipart/form-data": s.TaskAttachmentUploadSerializer},
+                   responses={201: s.TaskAttachmentSerializer, **TASK_WRITE_ERRORS})
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
+    def attachments(self, request: Request, pk: str) -> Response:
+        """附件: the task's files (download through the case-checked link); POST (multipart `file`) adds one."""
+        task = self._visible(pk)
+        if request.method == "GET":
+            return Response(s.TaskAttachmentSerializer(task_attachments(task), many=True).data)
+        self._allowed(task, "comment")
+        attachment = add_attachment(task.pk, self.official, request.FILES.get("file"))
+        return Response(s.TaskAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.BulkApproveSerializer, responses={200: s.BulkOutcomeSerializer(many=True),
+                                                                400: s.ErrorSerializer})
+    @action(detail=False, methods=["post"], url_path="bulk-approve", pagination_class=None)
+    def bulk_approve(self, request: Request) -> Response:
+        """批量同意: approve each task (one transaction each); per task, done or refused with the reason."""
+        body = s.BulkApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        outcomes = bulk_approve(body.validated_data["task_ids"], self.official, body.validated_data["opinion"])
+        return Response(s.BulkOutcomeSerializer(outcomes, many=True).data)

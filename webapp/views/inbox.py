@@ -17,7 +17,7 @@ from webapp.forms import TABS, InboxFilterForm
 from workflows.runtime.list_export import tasks_xlsx
 from workflows.runtime.models import HumanTask, SendBack
 from workflows.runtime.selectors import claimable_tasks, done_tasks, filter_tasks, my_tasks, unread_notifications
-from workflows.runtime.services.transitions import take_back_verdicts
+from workflows.runtime.services.transitions import allowed_operations, take_back_verdicts
 
 TAB_TASKS = {"mine": my_tasks, "claimable": claimable_tasks, "done": done_tasks}
 PAGE_SIZE = 20
@@ -79,6 +79,13 @@ def _filtered(request: HttpRequest, tab: str, filters: dict) -> QuerySet[HumanTa
                         date_field="completed_at" if tab == "done" else "created_at")
 
 
+def _bulk_approvable(task: HumanTask, official) -> bool:
+    """批量同意 checkbox: the definition allows it on this step and the one may-act rule lets the official complete it
+    (a row of 我的待办 is the official's, so no candidate query is needed)."""
+    return (task.bulk_approve and task.form == "approval"
+            and bool(allowed_operations(task, official, candidate=task.assignee_id is None)["complete"]))
+
+
 @require_GET
 @official_required
 def inbox_xlsx(request: HttpRequest) -> HttpResponse:
@@ -122,11 +129,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     names = dict(form.fields["process"].choices)  # read once by the form for its choices
     for task in page["rows"]:
         task.process_name = names.get(task.process_key, task.process_key)
+        task.bulk_ok = tab == "mine" and _bulk_approvable(task, request.official)
     _mark_send_backs_and_take_backs(tab, page["rows"], request.official)
     export = request.GET.copy()
     for paging in ("cursor", "page"):
         export.pop(paging, None)
     export["tab"] = tab
     return render(request, "inbox.html", {"form": form, "tab": tab, "tabs": tabs, **page,
-                                          "notifications": notifications, "export_query": export.urlencode()})
+                                          "notifications": notifications, "export_query": export.urlencode(),
+                                          "bulk": any(task.bulk_ok for task in page["rows"])})
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +18,15 @@ from webapp.due import due_of
 from webapp.task_forms import has_task_form, service_step, task_form
 from webapp.views.cases import case_context
 from workflows.runtime.models import HumanTask, SendBack
-from workflows.runtime.selectors import find_task, other_open_signers, task_visible_to, transfer_targets
+from workflows.runtime.selectors import (
+    find_task,
+    other_open_signers,
+    task_attachments,
+    task_comments,
+    task_visible_to,
+    transfer_targets,
+)
+from workflows.runtime.services.task_extras import allowed_kinds_text
 from workflows.runtime.services.transitions import (
     TaskTaken,
     add_signer_task,
@@ -94,6 +103,11 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         **case,
         "urgeable": urgeable(case["tasks"], official),  # 催办 buttons (webapp/views/copies.py takes the press)
         "copy_form": CaseCopyForm(),
+        "comments": task_comments(task),
+        "attachments": task_attachments(task),
+        "attachment_kinds": allowed_kinds_text(),
+        "attachment_max": settings.GOVFLOW_TASK_ATTACHMENT_MAX_BYTES,
+        "attachment_count": settings.GOVFLOW_TASK_ATTACHMENT_MAX_COUNT,
     }
     return render(request, "tasks/detail.html", context)
 

@@ -1,8 +1,6 @@
 """What an appeal may carry (第十一条 书面申辩 with its supporting material): documents and images only.
 
-A file is judged by its content, not by its name: the first bytes must be those of the kind its
-extension claims (`filetype` reads the signatures), and the zip-based formats must have the part
-that makes them what they claim (a .docx holds word/document.xml, an .ofd holds OFD.xml). So an
+A file is judged by its content, not by its name (workflows.runtime.uploads.content_matches): an
 .exe renamed .pdf, a zip renamed .docx or a .png that is really a script is refused, with the reason.
 
 Allowed: PDF, JPEG, PNG, Word (.doc, .docx) and OFD (the national standard for e-documents, which
@@ -12,44 +10,28 @@ government offices issue). At most MAX_FILES files, MAX_FILE_BYTES each, MAX_TOT
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO, Protocol
 
-import filetype
 from django.core.exceptions import ValidationError
 
+from workflows.runtime import uploads as runtime_uploads
 from workflows.runtime.errors import InvalidInput
+from workflows.runtime.uploads import Upload, content_matches
 from workflows.runtime.validators import check_upload_name
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
 
-# extension → the kind its content must be
-EXTENSIONS = {".pdf": "pdf", ".jpg": "jpg", ".jpeg": "jpg", ".png": "png", ".doc": "doc", ".docx": "docx",
-              ".ofd": "ofd"}
-CONTENT_TYPES = {
-    "pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "ofd": "application/ofd",
-}
-_ZIP_PARTS = {"docx": "word/document.xml", "ofd": "OFD.xml"}
-_HEAD_BYTES = 8192
+# extension → the kind its content must be: the appeal takes the runtime's kinds except spreadsheets
+EXTENSIONS = {extension: kind for extension, kind in runtime_uploads.EXTENSIONS.items() if kind != "xlsx"}
+CONTENT_TYPES = runtime_uploads.CONTENT_TYPES
 ALLOWED_TEXT = "PDF、JPG、PNG、Word（.doc、.docx）、OFD"
 
 
 class AttachmentRefused(InvalidInput):
     """An appeal attachment is not an allowed document or image, or too large, or one too many."""
-
-
-class Upload(Protocol):
-    name: str | None
-    size: int | None
-
-    def read(self, size: int = -1) -> bytes: ...
-
-    def seek(self, offset: int, whence: int = 0) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -61,28 +43,6 @@ class CheckedFile:
 
 def _megabytes(size: int) -> str:
     return f"{size // (1024 * 1024)} MB"
-
-
-def _zip_has(upload: IO[bytes], part: str) -> bool:
-    """Reads the zip's directory only: nothing is unpacked."""
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            return part in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-
-
-def content_matches(upload: Upload, claimed: str) -> bool:
-    """Whether the content really is `claimed` (one of EXTENSIONS' kinds)."""
-    upload.seek(0)
-    head = upload.read(_HEAD_BYTES)
-    upload.seek(0)
-    if claimed in _ZIP_PARTS:
-        return head.startswith(b"PK\x03\x04") and _zip_has(upload, _ZIP_PARTS[claimed])
-    guessed = filetype.guess(head)
-    return guessed is not None and guessed.extension == claimed
 
 
 def check_attachment(upload: Upload) -> CheckedFile:

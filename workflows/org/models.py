@@ -56,6 +56,9 @@ class Official(models.Model):
                                verbose_name="窗口")
     roles = models.ManyToManyField(Role, blank=True, related_name="officials", verbose_name="角色")
     active = models.BooleanField("在岗", default=True)
+    # 我的签名: the stored image (never overwritten: a new signature is a new file) and its SHA-256.
+    signature_file = models.CharField("签名图片", max_length=255, blank=True)
+    signature_sha256 = models.CharField("签名图片 SHA-256", max_length=64, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"

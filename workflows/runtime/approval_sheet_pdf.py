@@ -8,12 +8,14 @@ case as it stands when printed, and says when that was. A letter issued to someo
 from __future__ import annotations
 
 from datetime import datetime
+from io import BytesIO
 from xml.sax.saxutils import escape
 
+from django.core.files.storage import default_storage
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
 
 from workflows.runtime.letter_pdf import FONT, HEAD, SMALL, TITLE, pdf_document
 from workflows.runtime.models import HumanTask, ProcessInstance
@@ -27,6 +29,19 @@ WIDTHS = [10 * mm, 30 * mm, 22 * mm, 28 * mm, 18 * mm, 48 * mm]
 
 def _cell(text: str) -> Paragraph:
     return Paragraph(escape(text or "—"), CELL)
+
+
+def _signed(opinion: str, task: HumanTask) -> Paragraph | list[Flowable]:
+    """The opinion, with the signature image the step was completed with beneath it (when it has one and it is
+    still stored: a missing file leaves the opinion alone rather than failing the sheet)."""
+    if not task.signature_file:
+        return _cell(opinion)
+    try:
+        with default_storage.open(task.signature_file, "rb") as stored:
+            image = Image(BytesIO(stored.read()), width=30 * mm, height=12 * mm, kind="proportional")
+    except OSError:
+        return _cell(opinion)
+    return [_cell(opinion), image]
 
 
 def _time(value: datetime | None, tz) -> str:
@@ -54,10 +69,10 @@ def approval_sheet_pdf(centre: str, instance: ProcessInstance, steps: list[Step]
         task = step.task
         if task.state == HumanTask.COMPLETED:
             who, when = (task.completed_by.name if task.completed_by else ""), _time(task.completed_at, tz)
-            result, opinion = str(outcomes.get(task.outcome, task.outcome)), step.opinion
+            result, opinion = str(outcomes.get(task.outcome, task.outcome)), _signed(step.opinion, task)
         else:
-            who, when, result, opinion = "、".join(step.holders), "", "待办理", ""
-        rows.append([_cell(str(number)), _cell(task.title), _cell(who), _cell(when), _cell(result), _cell(opinion)])
+            who, when, result, opinion = "、".join(step.holders), "", "待办理", _cell("")
+        rows.append([_cell(str(number)), _cell(task.title), _cell(who), _cell(when), _cell(result), opinion])
     flowables = [Paragraph(escape(centre), HEAD), Paragraph("审批单", TITLE), Spacer(1, 4 * mm),
                  _grid(head, [24 * mm, 54 * mm, 24 * mm, 54 * mm]), Spacer(1, 6 * mm), _grid(rows, WIDTHS),
                  Spacer(1, 4 * mm), Paragraph(f"打印时间：{_time(printed_at, tz)}", CELL)]

@@ -65,6 +65,9 @@ COMMON = ProcessFamily(
         "task_resubmitted": _("Resubmitted after a send-back"),
         "task_taken_back": _("Taken back"),
         "instance_withdrawn": _("Withdrawn by the initiator"),
+        "task_commented": _("Comment added"),
+        "task_attachment_added": _("File attached"),
+        "signature_changed": _("Signature changed"),
     },
     services={"runtime.copy_to": copy_to},  # 抄送 as a step of any definition (docs/copy-and-urge.md)
     outcome_labels={

@@ -46,6 +46,8 @@ class AcknowledgeForm(TaskForm):
 
 
 class ApprovalForm(TaskForm):
+    """同意 / 不同意 with an opinion (意见); the step's `opinion_required` says when the opinion must be given."""
+
     APPROVE = "approve"
     REJECT = "reject"
 
@@ -53,9 +55,21 @@ class ApprovalForm(TaskForm):
         label=_("Decision"), choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))], widget=forms.RadioSelect
     )
     field_order = ["decision", "comment"]
+    opinion_required = "on_reject"  # the task row's value, set by `for_task`
+
+    @classmethod
+    def for_task(cls, task: HumanTask, data: Any = None) -> TaskForm:
+        form = cls(data)
+        form.opinion_required = task.opinion_required or "on_reject"
+        if form.opinion_required == "always":
+            form.fields["comment"].required = True
+            form.fields["comment"].error_messages["required"] = _("Please give your opinion.")
+        return form
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.opinion_required == "never":
+            return cleaned
         if cleaned.get("decision") == self.REJECT and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Please give the reason for rejecting."))
         return cleaned

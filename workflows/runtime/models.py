@@ -4,6 +4,9 @@ The inbox reads HumanTask rows only; serialized workflow state is opened by the 
 services (one transaction per write) and never by a page that lists things.
 """
 
+import os
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -144,6 +147,13 @@ class HumanTask(models.Model):
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     case_number = models.CharField(max_length=100, db_index=True)
     process_key = models.CharField(max_length=100, default="")  # the definition's key: filters without a join
+    # The definition's word on the approval opinion (意见): "always", "on_reject" (the default) or "never".
+    opinion_required = models.CharField(max_length=10, default="on_reject")
+    bulk_approve = models.BooleanField(default=False)  # the definition lets the inbox approve this step in bulk
+    # The completer's signature image as it was when they completed the step: a stored file that is never replaced
+    # (an official's new signature is a new file), and its SHA-256, so an old approval always shows the old image.
+    signature_file = models.CharField(max_length=255, blank=True)
+    signature_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [
@@ -321,3 +331,41 @@ class SendBack(models.Model):
 
     def __str__(self) -> str:
         return f"退回 {self.instance_id} → {self.target_spec}"
+
+
+def _attachment_path(attachment: "TaskAttachment", filename: str) -> str:
+    """Under the case's folder, in a folder of its own so two files of the same name never meet."""
+    task = attachment.task
+    return f"cases/{task.instance_id}/tasks/{task.pk}/{uuid.uuid4().hex}/{os.path.basename(filename)}"
+
+
+class TaskComment(models.Model):
+    """A remark an official adds to a task (办理意见以外的备注): kept beside the workflow, never in its state."""
+
+    task = models.ForeignKey(HumanTask, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "at"], name="task_comment_at")]
+        ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "任务备注"
+
+
+class TaskAttachment(models.Model):
+    """A file attached to a task, stored through Django's storage API and served only to who may see the case."""
+
+    task = models.ForeignKey(HumanTask, on_delete=models.PROTECT, related_name="attachments")
+    author = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=_attachment_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "at"], name="task_attachment_at")]
+        ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "任务附件"

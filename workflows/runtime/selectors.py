@@ -22,6 +22,8 @@ from workflows.runtime.models import (
     Notification,
     ProcessDefinition,
     ProcessInstance,
+    TaskAttachment,
+    TaskComment,
 )
 
 # The columns a list never reads, named from a task row and from an instance row.
@@ -253,3 +255,19 @@ def open_task_counts() -> list[dict]:
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now())))
         .order_by("process_key")
     )
+
+
+def task_comments(task: HumanTask) -> QuerySet[TaskComment]:
+    """The task's comments (备注), oldest first, with their authors."""
+    return task.comments.select_related("author").order_by("at", "id")
+
+
+def task_attachments(task: HumanTask) -> QuerySet[TaskAttachment]:
+    """The task's files (附件), oldest first, with their authors."""
+    return task.attachments.select_related("author").order_by("at", "id")
+
+
+def visible_attachment(attachment_id: int, visible: QuerySet[ProcessInstance]) -> TaskAttachment | None:
+    """The attachment when its case is among `visible` (the reader's visible cases), else None."""
+    return (TaskAttachment.objects.select_related("task").filter(pk=attachment_id, task__instance__in=visible)
+            .first())

@@ -202,6 +202,8 @@ def _new_row(instance: ProcessInstance, ready: ReadyTask, runner: ProcessRunner)
         fallback_scope=fallback.scope if fallback else "",
         performer_of=ready.meta.performer_of or "",
         initiator_may_act=ready.meta.initiator_may_act,
+        opinion_required=ready.meta.opinion_required,
+        bulk_approve=ready.meta.bulk_approve,
         due_at=due_at,
         due_working_days=ready.meta.due_working_days,
         deadline_notices=ready.meta.deadline_notices,

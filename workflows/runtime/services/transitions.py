@@ -65,7 +65,7 @@ class Verdict:
 
 ALLOWED = Verdict(True)
 OPERATIONS = ("claim", "unclaim", "complete", "transfer", "delegate", "resolve", "add_signer", "remove_signer",
-              "send_back", "take_back")
+              "send_back", "take_back", "comment")
 
 
 def _is_candidate(task: HumanTask, official: Official) -> bool:
@@ -86,16 +86,18 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     transfer (转办) or delegate (委派) it; a task delegated to someone is the delegate's to answer (`resolve`) and
     nobody's to complete until it is back with the delegator. Only a task taken from a role's pool (认领) can be
     put back into it (退回认领). On a multi-approver step the handler may also add a signer (加签) and, in 会签 / 或签,
-    remove another signer who has not decided (减签). `candidate` spares the query when the caller knows it.
+    remove another signer who has not decided (减签). Comments and files (`comment`) are for whoever acts or acted on
+    the task, open or closed. `candidate` spares the query when the caller knows it (`_task_row`).
     """
     if task.state != HumanTask.OPEN:
-        return {**dict.fromkeys(OPERATIONS, _closed(task)), "take_back": take_back_verdict(task, official)}
+        return {**dict.fromkeys(OPERATIONS, _closed(task)), "take_back": take_back_verdict(task, official),
+                "comment": _comment_verdict(task, official, candidate)}
     is_candidate = _is_candidate(task, official) if candidate is None else candidate
     holds = task.assignee_id == official.pk
     delegated = task.delegator_id is not None
     if not (is_candidate or holds or task.delegator_id == official.pk):  # told nothing about who holds it
         stranger = Verdict(False, _("You are not among the officials this task is offered to."))
-        return dict.fromkeys(OPERATIONS, stranger)
+        return {**dict.fromkeys(OPERATIONS, stranger), "comment": _comment_verdict(task, official, is_candidate)}
     if task.assignee_id is None:
         handle = ALLOWED if is_candidate else Verdict(False, _("You are not among the officials this task is "
                                                                "offered to."))
@@ -129,7 +131,7 @@ def allowed_operations(task: HumanTask, official: Official, *, candidate: bool |
     add_signer, remove_signer = _signer_verdicts(task, handle)
     return {"claim": claim, "unclaim": unclaim, "complete": handle, "transfer": handle, "delegate": handle,
             "resolve": resolve, "add_signer": add_signer, "remove_signer": remove_signer, "send_back": send_back,
-            "take_back": Verdict(False, _("Only a task you completed can be taken back."))}
+            "take_back": Verdict(False, _("Only a task you completed can be taken back.")), "comment": ALLOWED}
 
 
 def _signer_verdicts(task: HumanTask, handle: Verdict) -> tuple[Verdict, Verdict]:
@@ -264,6 +266,16 @@ def _closed(task: HumanTask) -> Verdict:
             return Verdict(False, _("This step was sent back to “%(step)s”; it can be acted on again once that step "
                                     "is resubmitted.") % {"step": pending.returned_to.title})
     return Verdict(False, _("This task is closed."))
+
+
+def _comment_verdict(task: HumanTask, official: Official, candidate: bool | None) -> Verdict:
+    """备注与附件: whoever acts or acted on the task (offered it, holds it, delegated it, completed it), open or closed;
+    seeing the case is checked by the caller."""
+    if official.pk in (task.assignee_id, task.delegator_id, task.completed_by_id):
+        return ALLOWED
+    if _is_candidate(task, official) if candidate is None else candidate:
+        return ALLOWED
+    return Verdict(False, _("Only the officials who handle or handled this task may add comments or files to it."))
 
 
 def may_complete(task: HumanTask, official: Official) -> bool:
@@ -482,6 +494,15 @@ def _outcome(form_data: Mapping[str, Any]) -> str:
     return str(form_data.get("decision", form_data.get("confirmed", "done")))[:50]
 
 
+def _signature_fields(task: HumanTask, actor: Official, form_data: Mapping[str, Any]) -> list[str]:
+    """A decision (同意/不同意 …) is signed with the actor's signature image as it is now, when they have one: the
+    row keeps the stored file (never overwritten) and its SHA-256."""
+    if "decision" not in form_data or not actor.signature_file:
+        return []
+    task.signature_file, task.signature_sha256 = actor.signature_file, actor.signature_sha256
+    return ["signature_file", "signature_sha256"]
+
+
 def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -> HumanTask:
     """Complete an open task as `actor`; whoever comes second gets TaskTaken naming the first.
 
@@ -508,7 +529,8 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
         task.outcome = _outcome(form_data)
         task.completed_by = actor
         task.completed_at = at
-        task.save(update_fields=["state", "outcome", "completed_by", "completed_at"])
+        signed = _signature_fields(task, actor, form_data)
+        task.save(update_fields=["state", "outcome", "completed_by", "completed_at", *signed])
         runner.complete(workflow, task.engine_task_id, form_data, actor.pk, [actor.pk], completed_at=at)
         audit.record("task_completed", task=task, actor=actor, message=task.title, after=dict(form_data))
         if task.held_by == HumanTask.BY_SEND_BACK:  # the returned-to official resubmits: the case goes on from there
