@@ -125,8 +125,9 @@ def claim(request: HttpRequest, task_id: int) -> HttpResponse:
     return redirect("task", task_id=task.pk)
 
 
-def _pass_on(request: HttpRequest, task_id: int, act, done: str) -> HttpResponse:
-    """Run one transition from a task page's form; a refusal is shown on the task page, never a 500."""
+def _pass_on(request: HttpRequest, task_id: int, act, done: str, *, then: str = "inbox") -> HttpResponse:
+    """Run one transition from a task page's form; a refusal is shown on the task page, never a 500. Afterwards the
+    official goes to `then`: the inbox when the task left them, "task" when it stays theirs (加签, 减签)."""
     task = _task_or_404(task_id)
     if not task_visible_to(task, request.official):
         raise PermissionDenied
@@ -136,7 +137,7 @@ def _pass_on(request: HttpRequest, task_id: int, act, done: str) -> HttpResponse
         messages.error(request, str(exc))
         return redirect("task", task_id=task.pk)
     messages.success(request, done % {"title": task.title})
-    return redirect("inbox")
+    return redirect("task", task_id=task.pk) if then == "task" else redirect(then)
 
 
 def _official_id(request: HttpRequest) -> int | None:
@@ -179,17 +180,10 @@ def resolve(request: HttpRequest, task_id: int) -> HttpResponse:
 @official_required
 def add_signer(request: HttpRequest, task_id: int) -> HttpResponse:
     """加签 from the task page; the official goes back to their task (still theirs unless the signer acts first)."""
-    task = _task_or_404(task_id)
-    if not task_visible_to(task, request.official):
-        raise PermissionDenied
-    try:
-        add_signer_task(task.pk, request.official, _official_id(request), request.POST.get("position", ""),
-                        request.POST.get("reason", ""))
-    except EngineError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("A signer was added to “%(title)s”.") % {"title": task.title})
-    return redirect("task", task_id=task.pk)
+    return _pass_on(request, task_id, lambda task: add_signer_task(task.pk, request.official, _official_id(request),
+                                                                   request.POST.get("position", ""),
+                                                                   request.POST.get("reason", "")),
+                    _("A signer was added to “%(title)s”."), then="task")
 
 
 @require_POST
@@ -197,17 +191,10 @@ def add_signer(request: HttpRequest, task_id: int) -> HttpResponse:
 def remove_signer(request: HttpRequest, task_id: int) -> HttpResponse:
     """减签 from the task page."""
     value = request.POST.get("signer_task", "")
-    task = _task_or_404(task_id)
-    if not task_visible_to(task, request.official):
-        raise PermissionDenied
-    try:
-        remove_signer_task(task.pk, request.official, int(value) if value.isdigit() else None,
-                           request.POST.get("reason", ""))
-    except EngineError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("A signer was removed from “%(title)s”.") % {"title": task.title})
-    return redirect("task", task_id=task.pk)
+    return _pass_on(request, task_id, lambda task: remove_signer_task(task.pk, request.official,
+                                                                      int(value) if value.isdigit() else None,
+                                                                      request.POST.get("reason", "")),
+                    _("A signer was removed from “%(title)s”."), then="task")
 
 
 @require_POST

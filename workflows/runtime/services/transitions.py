@@ -13,7 +13,7 @@ A transition that loses a race (someone else claimed or completed the task meanw
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -356,6 +356,20 @@ def _locked_task_row(task_id: int, actor: Official, wait: bool) -> HumanTask | N
         raise
 
 
+def _task_lock(task_id: int, actor: Official, rows: dict[str, Any]) -> Callable[[bool], ProcessInstance | None]:
+    """The lock of a write on one task (write_instance's `lock`): the task row read with the actor's candidacy as the
+    instance is locked (`_locked_task_row`), kept in rows["task"] for the write's work."""
+
+    def lock(wait: bool) -> ProcessInstance | None:
+        task = _locked_task_row(task_id, actor, wait)
+        if task is None:
+            return None
+        rows["task"] = task
+        return task.instance
+
+    return lock
+
+
 def claim_task(task_id: int, actor: Official) -> HumanTask:
     """Take an unclaimed task of one of the actor's roles; claiming one's own claimed task again is a no-op."""
     with transaction.atomic():
@@ -509,14 +523,8 @@ def complete_task(task_id: int, actor: Official, form_data: Mapping[str, Any]) -
     The row is closed before the engine runs, so the services the step calls see the task as done (a leave
     ending re-resolves the open tasks of the official, not the one being completed); a failure rolls it back.
     """
-    rows: dict[str, HumanTask] = {}
-
-    def lock(wait: bool) -> ProcessInstance | None:
-        task = _locked_task_row(task_id, actor, wait)
-        if task is None:
-            return None
-        rows["task"] = task
-        return task.instance
+    rows: dict[str, Any] = {}
+    lock = _task_lock(task_id, actor, rows)
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         task = rows["task"]
@@ -555,13 +563,7 @@ def add_signer_task(task_id: int, actor: Official, to_official_id: int | None, p
     "after": it is created when their turn comes, by the same write that completes the actor's task).
     """
     rows: dict[str, Any] = {}
-
-    def lock(wait: bool) -> ProcessInstance | None:
-        task = _locked_task_row(task_id, actor, wait)
-        if task is None:
-            return None
-        rows["task"] = task
-        return task.instance
+    lock = _task_lock(task_id, actor, rows)
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         task = rows["task"]
@@ -598,13 +600,7 @@ def remove_signer_task(task_id: int, actor: Official, signer_task_id: int | None
     signs. Never one who has already decided, never the last signer left; 会签 then counts its ratio over the
     signers left, and the step ends at once if that decides it. The removed signer is told; returns their row."""
     rows: dict[str, Any] = {}
-
-    def lock(wait: bool) -> ProcessInstance | None:
-        task = _locked_task_row(task_id, actor, wait)
-        if task is None:
-            return None
-        rows["task"] = task
-        return task.instance
+    lock = _task_lock(task_id, actor, rows)
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         task = rows["task"]
