@@ -37,6 +37,7 @@ urlpatterns = [
     path("definitions/", definitions.definition_list, name="definition_list"),
     path("definitions/<int:definition_id>/", definitions.definition_detail, name="definition_detail"),
     path("definitions/vocabulary.json", modeler.vocabulary, name="modeler_vocabulary"),
+    path("definitions/edit/", modeler.open_key, name="modeler_open"),
     path("definitions/<str:key>/edit/", modeler.modeler_page, name="modeler"),
     path("definitions/<str:key>/draft/", modeler.save, name="modeler_save_draft"),
     path("definitions/<str:key>/validate/", modeler.validate, name="modeler_validate"),

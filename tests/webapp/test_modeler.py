@@ -157,3 +157,13 @@ def test_publish_makes_the_next_version_and_drops_the_draft(login, official):
     assert latest.deployed_by == official("zhaobgs") and "请销假审批（修订）" in latest.sources["leave_approval.bpmn"]
     assert not DefinitionDraft.objects.filter(key=KEY).exists()
     assert AuditEvent.objects.filter(action="definition_deployed", message=f"{KEY} v2").exists()
+
+
+def test_the_definitions_page_opens_any_key_in_the_modeler(login, leave_definition):
+    client = login("zhaobgs")
+    assert client.get("/definitions/edit/?key=my_leave").url == "/definitions/my_leave/edit/"
+    refused = client.get("/definitions/edit/?key=../x", follow=True)
+    assert refused.redirect_chain[-1][0] == "/definitions/" and "流程标识" in refused.content.decode()
+    assert client.get("/definitions/a%20b/edit/").status_code == 404
+    detail = client.get(f"/definitions/{leave_definition.pk}/").content.decode()
+    assert f'href="/definitions/{KEY}/edit/"' in detail

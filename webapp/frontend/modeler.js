@@ -20,6 +20,7 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js
 import lintModule from "bpmn-js-bpmnlint";
 
 import lintConfig from "./lint-config.js";
+import { noteLoopRefs, restoreLoopRefs } from "./loop-refs.js";
 import GovflowPropertiesProvider from "./govflow-properties.js";
 import spiffworkflowModdle from "./spiffworkflow-moddle.json";
 
@@ -122,6 +123,7 @@ class ModelerPage {
       moddleExtensions: { spiffworkflow: spiffworkflowModdle },
     });
     modeler.on("linting.completed", (event) => this.showLint(event.issues));
+    editor.loopRefs = noteLoopRefs(editor.xml);
     const { warnings } = await modeler.importXML(editor.xml);
     if (warnings.length) { console.warn(warnings); }
     modeler.get("canvas").zoom("fit-viewport");
@@ -140,7 +142,9 @@ class ModelerPage {
   async sources() {
     const sources = {};
     for (const [name, editor] of Object.entries(this.editors)) {
-      sources[name] = editor.modeler ? (await editor.modeler.saveXML({ format: true })).xml : editor.xml;
+      if (!editor.modeler) { sources[name] = editor.xml; continue; }
+      const { xml } = await editor.modeler.saveXML({ format: true });
+      sources[name] = editor.kind === "bpmn" ? restoreLoopRefs(xml, editor.loopRefs) : xml;
     }
     return sources;
   }
@@ -174,7 +178,7 @@ class ModelerPage {
       const { status, data } = await postJson(this.config.urls.validate, { sources: await this.sources() });
       if (status !== 200) { this.say(data.error || `HTTP ${status}`, "error"); return; }
       this.showProblems(data.problems);
-      this.say(data.problems.length ? this.t.problemsFound.replace("%s", data.problems.length) : this.t.valid,
+      this.say(data.problems.length ? this.t.problemsFound.replace("{n}", data.problems.length) : this.t.valid,
         data.problems.length ? "error" : "ok");
     } finally { this.busy(false); }
   }
@@ -188,7 +192,7 @@ class ModelerPage {
         this.showProblems([]);
         this.checksum = "";
         this.basedOn = data.version;
-        this.say(this.t.published.replace("%s", data.version), "ok");
+        this.say(this.t.published.replace("{n}", data.version), "ok");
         const link = this.root.querySelector("[data-version-link]");
         link.href = data.url;
         link.textContent = `v${data.version}`;

@@ -13,9 +13,10 @@ import re
 from dataclasses import asdict
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -83,8 +84,8 @@ def _labels() -> dict[str, Any]:
     return {
         "saved": _("Draft saved."),
         "valid": _("No problems found: the definition can be published."),
-        "problemsFound": _("%s problems found; they are marked on the diagram."),
-        "published": _("Published as version %s; new cases use it."),
+        "problemsFound": _("{n} problems found; they are marked on the diagram."),
+        "published": _("Published as version {n}; new cases use it."),
         "cannotOpen": _("cannot be opened:"),
         "panel": {
             "group": _("Govflow"),
@@ -114,7 +115,8 @@ def _labels() -> dict[str, Any]:
 @official_required
 def modeler_page(request: HttpRequest, key: str) -> HttpResponse:
     _require_manager(request)
-    _check_key(key)
+    if not KEY.match(key):
+        raise Http404
     start = editor_start(key, request.GET.getlist("file"))
     config = {
         "key": key,
@@ -133,6 +135,20 @@ def modeler_page(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "definitions/modeler.html", {
         "key": key, "start": start, "config": config, "shipped_files": shipped_files(),
     })
+
+
+@require_GET
+@official_required
+def open_key(request: HttpRequest) -> HttpResponse:
+    """The definitions page's "open in the modeler" form: any key, deployed or new."""
+    _require_manager(request)
+    key = request.GET.get("key", "").strip()
+    try:
+        _check_key(key)
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+        return redirect("definition_list")
+    return redirect("modeler", key=key)
 
 
 @require_GET

@@ -70,8 +70,8 @@ def modeler_vocabulary() -> dict[str, Any]:
         "centre": _("The whole centre"),
         "applicant": _("The applicant"),
     }
-    timeout_labels = {"remind": _("Remind"), "approve": _("Approve"), "reject": _("Reject"),
-                      "escalate": _("Escalate")}
+    timeout_labels = {"remind": _("Remind the handler"), "approve": _("Approve automatically"),
+                      "reject": _("Reject automatically"), "escalate": _("Escalate")}
     forms = sorted(registered_form_keys() | {DEFAULT_FORM})
     return {
         "roles": [{"value": r, "label": labels.get(r, r), "default_scope": DEFAULT_SCOPE[r]} for r in roles],
