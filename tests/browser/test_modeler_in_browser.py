@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from workflows.runtime.models import DefinitionDraft, ProcessDefinition
+from workflows.runtime.services.definitions import validate_sources
 
 KEY = "leave_approval"
 DMN = "leave_route_shenxian.dmn"
@@ -84,3 +85,28 @@ def test_edit_validate_and_publish_the_leave_process(centre, deploy_leave, log_i
     assert "? &lt;= 1" in published.sources[DMN] and "? &lt;= 0.5" not in published.sources[DMN]
     assert 'name="form" value="confirm_substitute"' in published.sources["leave_approval.bpmn"]
     assert not DefinitionDraft.objects.filter(key=KEY).exists()
+
+
+# How the families deploy their shipped files (workflows/*/: leave, discipline, applications).
+SHIPPED = {
+    "leave_approval": ["leave_approval.bpmn", "leave_route_nileke.dmn"],
+    "complaint": ["complaint.bpmn", "duty_rule_measures.dmn"],
+    "sanction": ["sanction.bpmn"],
+    "application": ["application.bpmn", "joint_review.bpmn"],
+    "rejection_report": ["rejection_report.bpmn"],
+}
+
+
+def test_every_shipped_definition_survives_the_modeler_unchanged(centre, log_in, live_server):
+    """Opening a definition and saving it without an edit must not lose what the engine reads (extension
+    elements, loop references): each exported file set still passes the deploy checks."""
+    page = log_in("zhaobgs", width=1600)
+    for key, files in SHIPPED.items():
+        page.goto(f"{live_server.url}/definitions/{key}/edit/?" + "&".join(f"file={name}" for name in files))
+        page.wait_for_selector("[data-modeler][data-ready=true]")
+        for name in files:  # each tab's editor is made when first shown
+            page.click(f".modeler-tab[data-file='{name}']")
+        sources = page.evaluate("govflowModeler.sources()")
+        assert set(sources) == set(files)
+        assert validate_sources(key, sources) == [], key
+        assert "spiffworkflow:property" in sources[files[0]] or "spiffworkflow:serviceTaskOperator" in sources[files[0]]

@@ -111,7 +111,7 @@ def test_non_managers_are_refused_with_403_and_nothing_is_stored(login, action):
 @pytest.mark.parametrize(
     ("sources", "message"),
     [
-        ({"leave_route_shenxian.dmn": "<x/>"}, "恰好一个 .bpmn"),
+        ({"leave_route_shenxian.dmn": "<x/>"}, "至少需要一个 .bpmn"),
         ({"../evil.bpmn": "<x/>"}, "文件名"),
         ("not a mapping", "文件内容缺失"),
     ],

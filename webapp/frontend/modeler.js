@@ -51,7 +51,6 @@ class ModelerPage {
     this.checksum = config.checksum || "";
     this.basedOn = config.basedOn;
     this.editors = {}; // filename -> {kind, modeler, pane, tab, xml, imported}
-    this.bpmnFile = Object.keys(config.sources).find((name) => name.endsWith(".bpmn"));
     this.status = root.querySelector("[data-status]");
     this.problemList = root.querySelector("[data-problems]");
     this.lintList = root.querySelector("[data-lint]");
