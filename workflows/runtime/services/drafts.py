@@ -65,7 +65,7 @@ def save_draft(
     checksum = _checksum(texts)
     try:
         with transaction.atomic():
-            draft = DefinitionDraft.objects.select_for_update().select_related("saved_by").filter(key=key).first()
+            draft = DefinitionDraft.objects.select_for_update(of=("self",)).select_related("saved_by").filter(key=key).first()
             _check_unchanged(draft, expected_checksum)
             if draft is None:
                 draft = DefinitionDraft(key=key, based_on=based_on)
@@ -88,7 +88,7 @@ def publish(key: str, sources: Any, published_by: Official | None, expected_chec
     """
     texts = clean_sources(sources)
     with transaction.atomic():
-        draft = DefinitionDraft.objects.select_for_update().select_related("saved_by").filter(key=key).first()
+        draft = DefinitionDraft.objects.select_for_update(of=("self",)).select_related("saved_by").filter(key=key).first()
         _check_unchanged(draft, expected_checksum)
         definition = deploy_definition(key, texts, published_by)
         if draft is not None:
