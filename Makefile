@@ -12,7 +12,8 @@ ADDR   ?= 127.0.0.1:8000
 # Stamps: reinstall only when the dependency declarations change.
 PY_STAMP   := $(VENV)/.govflow-installed
 NODE_STAMP := node_modules/.govflow-installed
-# The modeler page's bundle (bpmn-js + properties panel + bpmnlint + dmn-js), built by esbuild, not committed.
+# The modeler page's bundle (bpmn-js + properties panel + bpmnlint + dmn-js), built by esbuild (package.json's
+# build:modeler script, which the Dockerfile runs too), not committed.
 MODELER_JS := webapp/static/js/modeler/modeler.js
 
 .PHONY: install run test lint bench bench-scale clean
@@ -31,10 +32,7 @@ $(NODE_STAMP): package-lock.json package.json
 
 # esbuild's binary comes in its platform package (@esbuild/linux-x64), so it runs without install scripts.
 $(MODELER_JS): $(NODE_STAMP) $(wildcard webapp/frontend/*)
-	rm -rf $(@D)
-	node_modules/.bin/esbuild webapp/frontend/modeler.js --bundle --minify --format=iife --target=es2020 \
-		--outdir=$(@D) --loader:.woff=file --loader:.woff2=file --loader:.eot=file --loader:.ttf=file \
-		--loader:.svg=file --log-level=warning
+	npm run --silent build:modeler
 
 # DEBUG off: a person never meets Django's debug pages (errors show webapp/templates/404.html etc.);
 # WhiteNoise serves the collected static files then.

@@ -166,6 +166,7 @@ export default function GovflowPropertiesProvider(propertiesPanel, elementRegist
           text("govflow-timeout-days", "timeout_working_days", t.timeoutDays, wholeDays),
           select("govflow-timeout-action", "timeout_action", t.timeoutAction, () => options(vocab.timeout_actions, none)),
           select("govflow-escalate-role", "escalate_role", t.escalateRole, () => options(vocab.roles, none)),
+          select("govflow-escalate-scope", "escalate_scope", t.escalateScope, () => options(vocab.scopes, t.defaultScope)),
           select("govflow-approval-mode", "approval_mode", t.approvalMode, () => options(vocab.approval_modes, none)),
           text("govflow-pass-ratio", "pass_ratio", t.passRatio,
             (value) => (/^\d+(\.\d+)?(\/\d+)?$/.test(value) ? null : t.ratio)),

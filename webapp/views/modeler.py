@@ -101,6 +101,7 @@ def _labels() -> dict[str, Any]:
             "timeoutDays": _("Timeout after working days"),
             "timeoutAction": _("On timeout"),
             "escalateRole": _("Escalate to role"),
+            "escalateScope": _("Escalation scope"),
             "approvalMode": _("Multi-approver mode"),
             "passRatio": _("Pass ratio (会签)"),
             "resultVariable": _("Result variable"),

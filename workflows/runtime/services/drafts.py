@@ -42,6 +42,11 @@ def clean_sources(sources: Any) -> dict[str, str]:
     return cleaned
 
 
+def _locked_draft(key: str) -> DefinitionDraft | None:
+    """The draft of `key`, its row locked (only its row: PostgreSQL cannot lock the outer-joined official)."""
+    return DefinitionDraft.objects.select_for_update(of=("self",)).select_related("saved_by").filter(key=key).first()
+
+
 def _check_unchanged(draft: DefinitionDraft | None, expected_checksum: str) -> None:
     """Refuse when the stored draft is not the one the editor opened."""
     if (draft.checksum if draft is not None else "") == (expected_checksum or ""):
@@ -65,7 +70,7 @@ def save_draft(
     checksum = _checksum(texts)
     try:
         with transaction.atomic():
-            draft = DefinitionDraft.objects.select_for_update(of=("self",)).select_related("saved_by").filter(key=key).first()
+            draft = _locked_draft(key)
             _check_unchanged(draft, expected_checksum)
             if draft is None:
                 draft = DefinitionDraft(key=key, based_on=based_on)
@@ -88,7 +93,7 @@ def publish(key: str, sources: Any, published_by: Official | None, expected_chec
     """
     texts = clean_sources(sources)
     with transaction.atomic():
-        draft = DefinitionDraft.objects.select_for_update(of=("self",)).select_related("saved_by").filter(key=key).first()
+        draft = _locked_draft(key)
         _check_unchanged(draft, expected_checksum)
         definition = deploy_definition(key, texts, published_by)
         if draft is not None:
