@@ -6,6 +6,8 @@ FROM node:20-bookworm-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY webapp/frontend ./webapp/frontend
+RUN npm run build:modeler
 
 # --- application ---
 FROM python:3.11-slim AS app
@@ -23,6 +25,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
+COPY --from=assets /app/webapp/static/js/modeler ./webapp/static/js/modeler
 RUN pip install --no-deps -e . \
     && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 govflow \

@@ -12,10 +12,13 @@ ADDR   ?= 127.0.0.1:8000
 # Stamps: reinstall only when the dependency declarations change.
 PY_STAMP   := $(VENV)/.govflow-installed
 NODE_STAMP := node_modules/.govflow-installed
+# The modeler page's bundle (bpmn-js + properties panel + bpmnlint + dmn-js), built by esbuild (package.json's
+# build:modeler script, which the Dockerfile runs too), not committed.
+MODELER_JS := webapp/static/js/modeler/modeler.js
 
 .PHONY: install run test lint bench bench-scale clean
 
-install: $(PY_STAMP) $(NODE_STAMP)
+install: $(PY_STAMP) $(NODE_STAMP) $(MODELER_JS)
 
 $(PY_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +29,10 @@ $(PY_STAMP): pyproject.toml
 $(NODE_STAMP): package-lock.json package.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
+
+# esbuild's binary comes in its platform package (@esbuild/linux-x64), so it runs without install scripts.
+$(MODELER_JS): $(NODE_STAMP) $(wildcard webapp/frontend/*)
+	npm run --silent build:modeler
 
 # DEBUG off: a person never meets Django's debug pages (errors show webapp/templates/404.html etc.);
 # WhiteNoise serves the collected static files then.

@@ -4,7 +4,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from webapp.views import cases, copies, definitions, inbox, monitoring, notifications, started, task_extras, tasks
+from webapp.views import (
+    cases,
+    copies,
+    definitions,
+    inbox,
+    modeler,
+    monitoring,
+    notifications,
+    started,
+    task_extras,
+    tasks,
+)
 from workflows.runtime.registry import families
 
 urlpatterns = [
@@ -46,6 +57,12 @@ urlpatterns = [
     path("monitoring/instances/<int:instance_id>/retry/", monitoring.retry, name="monitoring_retry"),
     path("definitions/", definitions.definition_list, name="definition_list"),
     path("definitions/<int:definition_id>/", definitions.definition_detail, name="definition_detail"),
+    path("definitions/vocabulary.json", modeler.vocabulary, name="modeler_vocabulary"),
+    path("definitions/edit/", modeler.open_key, name="modeler_open"),
+    path("definitions/<str:key>/edit/", modeler.modeler_page, name="modeler"),
+    path("definitions/<str:key>/draft/", modeler.save, name="modeler_save_draft"),
+    path("definitions/<str:key>/validate/", modeler.validate, name="modeler_validate"),
+    path("definitions/<str:key>/publish/", modeler.publish_view, name="modeler_publish"),
     *(path("", include(family.page_urls)) for family in families() if family.page_urls),
     path("api/", include("webapp.api.urls")),
 ]

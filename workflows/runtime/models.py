@@ -369,3 +369,6 @@ class TaskAttachment(models.Model):
         indexes = [models.Index(fields=["task", "at"], name="task_attachment_at")]
         ordering = ["at", "id"]
         verbose_name = verbose_name_plural = "任务附件"
+
+
+from workflows.runtime.draft_models import DefinitionDraft  # noqa: E402, F401 — registers it with the app

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Max
 
 from engine.assignment import DEFAULT_SCOPE
+from engine.errors import DefinitionError
 from engine.specs import Vocabulary, load_bundle
 from workflows.org.models import Official, Role
 from workflows.org.roles import ROLE_LABELS
@@ -42,6 +44,27 @@ def deploy_vocabulary() -> Vocabulary:
         roles=frozenset(roles & set(DEFAULT_SCOPE)),
         role_labels=ROLE_LABELS,
     )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a definition cannot be deployed: the file, the element (\"\" for the file as a whole), why."""
+
+    file: str
+    element_id: str
+    message: str
+
+
+def validate_sources(key: str, sources: Mapping[str, str]) -> list[Problem]:
+    """Every problem deploying `sources` as `key` would meet ([] when none), without storing anything.
+
+    The same check as deploy_definition's, so the modeler can mark the problems on the diagram before publishing.
+    """
+    try:
+        load_bundle(dict(sources), key, vocabulary=deploy_vocabulary())
+    except DefinitionError as error:
+        return [Problem(p.filename, p.element_id or "", p.reason) for p in error.problems]
+    return []
 
 
 def deploy_definition(
