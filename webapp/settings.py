@@ -216,3 +216,6 @@ GOVFLOW_LEAVE_RULE_SET = os.environ.get("GOVFLOW_LEAVE_RULE_SET", "shenxian")
 GOVFLOW_BPMN_DIR = BASE_DIR / "bpmn"
 # The centre's name as its letters (诫勉教育书, 效能告诫书, 申辩答复书) and their numbers print it.
 GOVFLOW_CENTRE_NAME = os.environ.get("GOVFLOW_CENTRE_NAME", "尼勒克县行政服务中心")
+
+# Largest BPMN / DMN file a definition may have (bytes): uploads, the deploy API and the modeler's check refuse more.
+GOVFLOW_DEFINITION_MAX_BYTES = int(os.environ.get("GOVFLOW_DEFINITION_MAX_BYTES", str(1024 * 1024)))

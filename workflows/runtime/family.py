@@ -19,6 +19,7 @@ COMMON = ProcessFamily(
     task_forms={"approval": ApprovalForm, "acknowledge": AcknowledgeForm, "generic": AcknowledgeForm},
     action_labels={
         "definition_deployed": _("Definition deployed"),
+        "definition_activated": _("Definition version made active"),
         "instance_started": _("Process started"),
         "instance_completed": _("Process ended"),
         "instance_errored": _("Process error"),

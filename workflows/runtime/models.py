@@ -268,3 +268,6 @@ class CaseCopy(models.Model):
 
     def __str__(self) -> str:
         return f"抄送 {self.instance_id} → {self.recipient_id}"
+
+
+from workflows.runtime.version_models import ActiveVersion  # noqa: E402, F401 — registers it with the app
