@@ -36,6 +36,9 @@ urlpatterns = [
     path("monitoring/instances/<int:instance_id>/retry/", monitoring.retry, name="monitoring_retry"),
     path("definitions/", definitions.definition_list, name="definition_list"),
     path("definitions/<int:definition_id>/", definitions.definition_detail, name="definition_detail"),
+    path("definitions/<int:definition_id>/activate/", definitions.definition_activate, name="definition_activate"),
+    path("definitions/compare/", definitions.definition_compare, name="definition_compare"),
+    path("definitions/upload/", definitions.definition_upload, name="definition_upload"),
     *(path("", include(family.page_urls)) for family in families() if family.page_urls),
     path("api/", include("webapp.api.urls")),
 ]

@@ -16,6 +16,7 @@ from workflows.org.models import Official
 from workflows.org.selectors import is_centre_leader, is_centre_office, working_calendar
 from workflows.runtime.clock import now, today
 from workflows.runtime.models import (
+    ActiveVersion,
     AuditEvent,
     CaseCopy,
     HumanTask,
@@ -253,3 +254,8 @@ def open_task_counts() -> list[dict]:
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now())))
         .order_by("process_key")
     )
+
+
+def active_definition_ids() -> dict[str, int]:
+    """Process key → id of its active version (the one new instances start on), for the definitions pages."""
+    return dict(ActiveVersion.objects.values_list("key", "definition_id"))
