@@ -154,7 +154,7 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         problems.append(DefinitionError(filename, task_spec.bpmn_id, reason))
 
     if not props.get("role") and not props.get("role_variable") and not props.get("official_variable"):
-        problem("用户任务缺少分派规则（role 或 role_variable）")
+        problem("用户任务缺少分派规则（role、role_variable 或 official_variable）")
     if props.get("official_variable") and (props.get("role") or props.get("role_variable")):
         problem("official_variable 与 role / role_variable 只能二选一")
     if props.get("role"):

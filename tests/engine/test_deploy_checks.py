@@ -171,3 +171,13 @@ def test_a_decision_input_a_script_sets_deploys():
 
 def test_a_process_whose_start_data_nobody_declared_leaves_decision_inputs_unchecked():
     assert load_bundle({"rule_task.bpmn": RULE_TASK, "route.dmn": ROUTE_DMN}, vocabulary=Vocabulary())
+
+
+# --- assignment -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", ["", '<spiffworkflow:property name="performer_of" value="receive"/>'])
+def test_a_user_task_without_an_assignment_rule_is_refused_naming_every_way_to_give_one(rule):
+    source = mutate(TWO_STEP, '<spiffworkflow:property name="role" value="dept_deputy_leader"/>', rule)
+    assert problems({"p.bpmn": source}) == [
+        ("p.bpmn", "approve", "用户任务缺少分派规则（role、role_variable 或 official_variable）")]

@@ -3,17 +3,20 @@ theirs, an older version can be made active again (audited), and refused input n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from engine.errors import DefinitionError
+from engine.specs import load_bundle
 from workflows.runtime.models import ActiveVersion, AuditEvent, ProcessDefinition, StartSchedule
 from workflows.runtime.services.definitions import (
     Problem,
     activate_version,
     active_definition,
     deploy_definition,
+    deploy_vocabulary,
     validate_sources,
 )
 from workflows.runtime.services.instances import start_process
@@ -152,3 +155,37 @@ def test_dangerous_sources_are_refused_with_a_clear_message(centre, text, messag
     with pytest.raises(DefinitionError):
         deploy_definition("window_review", {"review.bpmn": text})
     assert not ProcessDefinition.objects.exists()
+
+
+# --- the DMN input rule with a real family's start data -------------------------------------------------------
+
+
+def test_the_leave_route_reads_only_what_the_leave_family_declares_as_start_data(centre):
+    bpmn = Path(__file__).resolve().parent.parent.parent / "bpmn"
+    sources = {name: (bpmn / name).read_text(encoding="utf-8")
+               for name in ("leave_approval.bpmn", "leave_route_shenxian.dmn")}
+    vocabulary = deploy_vocabulary()
+    assert "days" in vocabulary.start_variables["leave_approval"]
+    assert load_bundle(sources, "leave_approval", vocabulary)
+    without_days = dict(vocabulary.start_variables, leave_approval=vocabulary.start_variables["leave_approval"]
+                        - {"days"})
+    with pytest.raises(DefinitionError) as info:
+        load_bundle(sources, "leave_approval", replace(vocabulary, start_variables=without_days))
+    [problem] = info.value.problems
+    assert problem.filename == "leave_approval.bpmn"
+    assert "days" in problem.reason
+
+
+def test_compare_marks_added_removed_and_changed_elements_and_ignores_layout():
+    from workflows.runtime.definition_diff import element_changes
+
+    newer = REVIEW.replace('name="窗口负责人审核"', 'name="窗口负责人复核"', 1)
+    changes = element_changes({"review.bpmn": REVIEW}, {"review.bpmn": newer})
+    assert (changes.added, changes.removed, changes.changed) == ((), (), ("review_by_window_head",))
+    leave = (Path(__file__).resolve().parent.parent.parent / "bpmn" / "leave_approval.bpmn").read_text(encoding="utf-8")
+    moved = leave.replace(' x="', ' x="1')
+    assert moved != leave
+    assert element_changes({"l.bpmn": leave}, {"l.bpmn": moved}).count == 0  # positions are no change
+    renamed = element_changes({"review.bpmn": REVIEW}, {"review.bpmn": REVIEW.replace(
+        "review_by_window_head", "review_by_head")})
+    assert "review_by_head" in renamed.added and "review_by_window_head" in renamed.removed
