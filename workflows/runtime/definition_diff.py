@@ -80,7 +80,7 @@ def file_diffs(older: Mapping[str, str], newer: Mapping[str, str], older_label: 
     for name in sorted(older.keys() | newer.keys()):
         a, b = older.get(name), newer.get(name)
         status = "added" if a is None else "removed" if b is None else "same" if a == b else "changed"
-        table = "" if status == "same" else difflib.HtmlDiff(tabsize=2, wrapcolumn=80).make_table(
+        table = "" if status == "same" else difflib.HtmlDiff(tabsize=2, wrapcolumn=56).make_table(
             (a or "").splitlines(), (b or "").splitlines(), older_label, newer_label, context=True, numlines=3)
         diffs.append(FileDiff(name, status, table))
     return diffs
