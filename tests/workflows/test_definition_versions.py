@@ -128,6 +128,7 @@ def test_refused_input_is_named_by_file_and_never_parsed(centre, settings, sourc
     settings.GOVFLOW_DEFINITION_MAX_BYTES = len(REVIEW.encode("utf-8")) + 1000
     [problem] = validate_sources("window_review", sources)
     assert problem.message.startswith(message)
+    assert (problem.file, problem.element_id) == ("" if "需要" in message else next(iter(sources)), "")
     with pytest.raises(InvalidInput) as info:
         deploy_definition("window_review", sources)
     assert info.value.field == "sources"

@@ -46,6 +46,14 @@ class Problem:
     message: str
 
 
+class RefusedFile(InvalidInput):
+    """A file refused before any parser sees it (type, size, encoding); `filename` names it ("" for the set)."""
+
+    def __init__(self, message: str, filename: str = "") -> None:
+        self.filename = filename
+        super().__init__(message, field="sources")
+
+
 def max_source_bytes() -> int:
     return int(settings.GOVFLOW_DEFINITION_MAX_BYTES)
 
@@ -54,22 +62,21 @@ def source_texts(sources: Mapping[str, str | bytes]) -> dict[str, str]:
     """The sources as text, refusing what no parser should see: a name that is no .bpmn / .dmn file, a file over the
     size limit (settings.GOVFLOW_DEFINITION_MAX_BYTES), bytes that are not UTF-8, and a definition without a .bpmn.
 
-    Raises InvalidInput(field="sources") naming the file."""
+    Raises RefusedFile (an InvalidInput of field "sources") naming the file."""
     limit = max_source_bytes()
     texts: dict[str, str] = {}
     for name, source in sources.items():
         if not isinstance(name, str) or Path(name).name != name or not name.lower().endswith(SOURCE_SUFFIXES):
-            raise InvalidInput(f"文件“{name}”的类型不受支持：只能上传 .bpmn 或 .dmn 文件", field="sources")
+            raise RefusedFile(f"文件“{name}”的类型不受支持：只能上传 .bpmn 或 .dmn 文件", str(name))
         raw = source.encode("utf-8") if isinstance(source, str) else bytes(source)
         if len(raw) > limit:
-            raise InvalidInput(f"文件“{name}”过大（{len(raw)} 字节），上限为 {limit} 字节", field="sources")
+            raise RefusedFile(f"文件“{name}”过大（{len(raw)} 字节），上限为 {limit} 字节", name)
         try:
             texts[name] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(f"文件“{name}”须为 UTF-8 编码（偏移量 {exc.start} 处有无效字节）",
-                               field="sources") from exc
+            raise RefusedFile(f"文件“{name}”须为 UTF-8 编码（偏移量 {exc.start} 处有无效字节）", name) from exc
     if not any(name.lower().endswith(".bpmn") for name in texts):
-        raise InvalidInput("需要一个 .bpmn 文件", field="sources")
+        raise RefusedFile("需要一个 .bpmn 文件")
     return texts
 
 
@@ -82,9 +89,8 @@ def validate_sources(key: str, sources: Mapping[str, str | bytes]) -> list[Probl
     try:
         texts = source_texts(sources)
         load_bundle(texts, key, vocabulary=deploy_vocabulary())
-    except InvalidInput as exc:
-        files = [n for n in sources if isinstance(n, str) and f"“{n}”" in str(exc)]
-        return [Problem(files[0] if files else "", "", str(exc))]
+    except RefusedFile as exc:
+        return [Problem(exc.filename, "", str(exc))]
     except DefinitionError as exc:
         return [Problem(p.filename, p.element_id or "", p.reason) for p in exc.problems]
     return []

@@ -75,8 +75,8 @@ def _deliver_to(instance_id: int, kind: str, name: str, correlation: str, payloa
 def _definitions_started_by(name: str) -> list[ProcessDefinition]:
     """The active version of each definition whose own start event catches message `name`."""
     keys = sorted(set(MessageStart.objects.filter(name=name).values_list("definition__key", flat=True)))
-    latest = [active_definition(key) for key in keys]
-    return [d for d in latest if MessageStart.objects.filter(definition=d, name=name).exists()]
+    active = [active_definition(key) for key in keys]
+    return [d for d in active if MessageStart.objects.filter(definition=d, name=name).exists()]
 
 
 def deliver_message(name: str, correlation: Mapping[str, Any], payload: Mapping[str, Any],
