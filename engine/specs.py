@@ -23,7 +23,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine import foreign
+from engine import checks, foreign
 from engine.assignment import DEFAULT_SCOPE, AssignmentError, AssignmentRule
 from engine.dmn_versions import add_dmn, new_parser
 from engine.errors import DefinitionError, UnsafeScript
@@ -108,6 +108,9 @@ class Vocabulary:
     # Role key → the name officials know it by: a lane or a foreign candidate group may name a role either way.
     # Running a stored version passes them too, since they decide who a task of such a diagram goes to.
     role_labels: Mapping[str, str] | None = None
+    # Process key → the variables its start data carries (declared by the family): decision inputs may read
+    # them. A key not listed leaves decision inputs unchecked, since nobody said what its start data holds.
+    start_variables: Mapping[str, frozenset[str]] | None = None
 
 
 OPINION_REQUIRED = ("always", "on_reject", "never")  # the values `opinion_required` may take
@@ -177,7 +180,7 @@ def _human_task_meta(filename: str, task_spec, problems: list[DefinitionError]) 
         problems.append(DefinitionError(filename, task_spec.bpmn_id, reason))
 
     if not props.get("role") and not props.get("role_variable") and not props.get("official_variable"):
-        problem("用户任务缺少分派规则（role 或 role_variable）")
+        problem("用户任务缺少分派规则（role、role_variable 或 official_variable）")
     if props.get("official_variable") and (props.get("role") or props.get("role_variable")):
         problem("official_variable 与 role / role_variable 只能二选一")
     if props.get("role"):
@@ -457,6 +460,20 @@ def _all_task_specs(spec, subprocess_specs: Mapping) -> Iterator[tuple[str, obje
             yield filename, task_spec
 
 
+def _dmn_input_problems(spec, subprocess_specs: Mapping, roots: Mapping[str, etree._Element], process_id: str,
+                        vocabulary: Vocabulary | None) -> list[DefinitionError]:
+    """Decision inputs the process never provides (engine.checks); only where the family declared its start data."""
+    declared = vocabulary.start_variables if vocabulary is not None else None
+    if declared is None or process_id not in declared:
+        return []
+    pairs = list(_all_task_specs(spec, subprocess_specs))
+    provided = checks.provided_variables([t for _f, t in pairs], roots) | set(declared[process_id])
+    problems: list[DefinitionError] = []
+    for filename, task_spec in pairs:
+        problems.extend(checks.dmn_input_problems(filename, [task_spec], provided))
+    return problems
+
+
 def load_bundle(
     sources: Mapping[str, str | bytes], process_id: str | None = None, vocabulary: Vocabulary | None = None
 ) -> SpecBundle:
@@ -483,6 +500,7 @@ def load_bundle(
                 add_dmn(parser, filename, root)
             else:
                 unmapped.extend(foreign.translate(filename, root, role_labels))
+                unmapped.extend(checks.gateway_problems(filename, root))
                 parser.add_bpmn_xml(root, filename=filename)
         except ValidationException as exc:
             problems.append(_validation_error(filename, root, exc))
@@ -512,9 +530,14 @@ def load_bundle(
     except (SpiffWorkflowException, KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:
         raise DefinitionError(bpmn_files[0], None, f"流程无法组装：{exc}") from exc
 
+    for filename in bpmn_files:
+        if filename in roots:
+            problems.extend(checks.unreachable_problems(filename, roots[filename]))
+    problems.extend(_dmn_input_problems(spec, subprocess_specs, roots, process_id, vocabulary))
     human_tasks: dict[str, HumanTaskMeta] = {}
     for filename, task_spec in _all_task_specs(spec, subprocess_specs):
         problems.extend(_timer_problems(filename, task_spec))
+        problems.extend(checks.calendar_day_timer_problems(filename, task_spec))
         for kind, code in _expressions(task_spec):
             try:
                 check_expression(code) if kind == "eval" else check_script(code)

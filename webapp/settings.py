@@ -223,3 +223,6 @@ GOVFLOW_TASK_ATTACHMENT_MAX_BYTES = int(os.environ.get("GOVFLOW_TASK_ATTACHMENT_
 GOVFLOW_TASK_ATTACHMENT_MAX_COUNT = int(os.environ.get("GOVFLOW_TASK_ATTACHMENT_MAX_COUNT", "10"))
 GOVFLOW_TASK_ATTACHMENT_TYPES = ("pdf", "jpg", "png", "docx", "xlsx", "ofd")
 GOVFLOW_SIGNATURE_MAX_BYTES = 512 * 1024  # 我的签名: a PNG or JPEG image
+
+# Largest BPMN / DMN file a definition may have (bytes): uploads, the deploy API and the modeler's check refuse more.
+GOVFLOW_DEFINITION_MAX_BYTES = int(os.environ.get("GOVFLOW_DEFINITION_MAX_BYTES", str(1024 * 1024)))

@@ -63,6 +63,9 @@ urlpatterns = [
     path("definitions/<str:key>/draft/", modeler.save, name="modeler_save_draft"),
     path("definitions/<str:key>/validate/", modeler.validate, name="modeler_validate"),
     path("definitions/<str:key>/publish/", modeler.publish_view, name="modeler_publish"),
+    path("definitions/<int:definition_id>/activate/", definitions.definition_activate, name="definition_activate"),
+    path("definitions/compare/", definitions.definition_compare, name="definition_compare"),
+    path("definitions/upload/", definitions.definition_upload, name="definition_upload"),
     *(path("", include(family.page_urls)) for family in families() if family.page_urls),
     path("api/", include("webapp.api.urls")),
 ]

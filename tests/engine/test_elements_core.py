@@ -229,7 +229,7 @@ def test_a_manual_task_without_a_role_is_refused_at_deploy():
     with pytest.raises(DefinitionError) as info:
         load_bundle({"core_manual_task.bpmn": unassigned})
     assert [(p.element_id, p.reason) for p in info.value.problems] == [
-        ("hand_over_certificate_by_window_head", "用户任务缺少分派规则（role 或 role_variable）")]
+        ("hand_over_certificate_by_window_head", "用户任务缺少分派规则（role、role_variable 或 official_variable）")]
 
 
 def test_data_object_written_by_one_task_is_read_by_a_later_one(frozen_clock):

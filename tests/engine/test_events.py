@@ -75,7 +75,7 @@ def test_deploy_checks_apply_to_every_pool():
     with pytest.raises(DefinitionError) as info:
         load_bundle({"c.bpmn": unassigned})
     assert [(p.element_id, p.reason) for p in info.value.problems] == [
-        ("authority_review", "用户任务缺少分派规则（role 或 role_variable）")]
+        ("authority_review", "用户任务缺少分派规则（role、role_variable 或 official_variable）")]
     with pytest.raises(DefinitionError) as info:
         load_bundle({"c.bpmn": unsafe})
     assert info.value.element_id == "send_answer"

@@ -220,7 +220,7 @@ def test_unsafe_dmn_cell_is_refused():
 
 @pytest.mark.parametrize(
     ("timer", "clocked"),
-    [('<bpmn:timeDuration>"P5D"</bpmn:timeDuration>', ClockedDurationTimerEventDefinition),
+    [('<bpmn:timeDuration>"PT5H"</bpmn:timeDuration>', ClockedDurationTimerEventDefinition),
      ('<bpmn:timeCycle>"R3/PT1H"</bpmn:timeCycle>', ClockedCycleTimerEventDefinition)],
 )
 def test_duration_and_cycle_timers_deploy_and_ask_the_engine_clock(timer, clocked):

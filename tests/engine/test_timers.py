@@ -80,7 +80,7 @@ def test_event_based_gateway_timer_wins_on_the_engine_clock():
     clock = FrozenClock(MONDAY_9)
     runner = runner_for("timers_event_gateway.bpmn", clock)
     workflow = runner.start({})
-    assert runner.next_timer_due(workflow) == MONDAY_9 + timedelta(days=3)  # P3D: calendar days
+    assert runner.next_timer_due(workflow) == MONDAY_9 + timedelta(days=3)  # PT72H: calendar time
     clock.advance(days=2, hours=23)
     workflow = fire(runner, workflow)
     assert not workflow.completed
@@ -177,7 +177,7 @@ def test_a_start_timer_without_end_repeats_and_a_date_fires_once():
         ("timers_cycle_boundary.bpmn", '"R3/PT1H"', '"every hour"', "hourly"),
         ("timers_cycle_boundary.bpmn", '"R3/PT1H"', '"R3/PT1X"', "hourly"),
         ("timers_cycle_boundary.bpmn", '"R3/PT1H"', '"R3/P99999Y"', "hourly"),
-        ("timers_event_gateway.bpmn", '"P3D"', '"3 days"', "await_reply"),
+        ("timers_event_gateway.bpmn", '"PT72H"', '"3 days"', "await_reply"),
         ("timers_start_cycle.bpmn", '"R3/P1D"', '"Rx/P1D"', "daily"),
         ("timers_duration_catch.bpmn", '<bpmn:timeDuration>"PT2H"</bpmn:timeDuration>',
          '<bpmn:timeDate>"2026-13-01"</bpmn:timeDate>', "wait_two_hours"),
@@ -228,7 +228,7 @@ def test_a_state_saved_by_the_old_code_waiting_on_a_date_timer_loads_and_fires()
 
 def test_an_old_gateway_state_whose_timer_ran_on_the_wall_clock_now_runs_on_the_engine_clock():
     clock = FrozenClock(datetime.fromisoformat(SAVED["saved_at"]))
-    text = source("timers_event_gateway.bpmn").replace('"P3D"', '"2099-03-05T09:00:00+08:00"').replace(
+    text = source("timers_event_gateway.bpmn").replace('"PT72H"', '"2099-03-05T09:00:00+08:00"').replace(
         "timeDuration", "timeDate")
     runner = runner_for("gw.bpmn", clock, text)
     workflow = runner.restore(SAVED["gateway_time_date"])

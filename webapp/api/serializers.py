@@ -51,6 +51,25 @@ class DeploySerializer(serializers.Serializer):
         return sources
 
 
+class ValidateSerializer(DeploySerializer):
+    """The same as a deploy: the key the sources would be published as, and the files."""
+
+
+class ProblemSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    element_id = serializers.CharField(allow_blank=True, help_text="the BPMN/DMN element, \"\" when none")
+    message = serializers.CharField()
+
+
+class ProblemsSerializer(serializers.Serializer):
+    problems = ProblemSerializer(many=True)
+
+
+class ActivateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=500)
+
+
 class DefinitionErrorSerializer(ErrorSerializer):
     file = serializers.CharField(required=False)
     element_id = serializers.CharField(required=False, allow_null=True)

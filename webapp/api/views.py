@@ -41,7 +41,12 @@ from workflows.runtime.selectors import (
     task_comments,
     task_visible_to,
 )
-from workflows.runtime.services.definitions import deploy_definition
+from workflows.runtime.services.definitions import (
+    activate_version,
+    active_definition,
+    deploy_definition,
+    validate_sources,
+)
 from workflows.runtime.services.task_extras import add_attachment, add_comment, bulk_approve
 from workflows.runtime.services.transitions import (
     OperationRefused,
@@ -91,12 +96,37 @@ class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Offici
     @extend_schema(request=s.DeploySerializer,
                    responses={201: s.DefinitionSerializer, 400: s.DefinitionErrorSerializer, 403: s.ErrorSerializer})
     def create(self, request: Request) -> Response:
-        """Deploy BPMN + DMN sources as the next version of `key` (unchanged sources: the latest version)."""
+        """Deploy BPMN + DMN sources as the next version of `key`, which becomes the active one (sources identical to
+        an existing version: that version, active again)."""
         payload = s.DeploySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         definition = deploy_definition(payload.validated_data["key"], payload.validated_data["sources"],
                                        deployed_by=self.official)
         return Response(s.DefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ValidateSerializer, responses={200: s.ProblemsSerializer, 403: s.ErrorSerializer})
+    @action(detail=False, methods=["post"])
+    def validate(self, request: Request) -> Response:
+        """Check sources as publishing would, storing nothing: every problem by file and element (200 even with
+        problems; an empty list means they would deploy)."""
+        payload = s.ValidateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        found = validate_sources(payload.validated_data["key"], payload.validated_data["sources"])
+        return Response({"problems": [{"file": p.file, "element_id": p.element_id, "message": p.message}
+                                      for p in found]})
+
+    @extend_schema(request=s.ActivateSerializer,
+                   responses={200: s.DefinitionSerializer, 400: s.ErrorSerializer, 403: s.ErrorSerializer})
+    @action(detail=False, methods=["post"], url_path=r"(?P<key>[-\w]+)/activate")
+    def activate(self, request: Request, key: str) -> Response:
+        """Make version `version` of `key` the one new instances start on (a rollback), with a reason."""
+        payload = s.ActivateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        target = self.get_queryset().filter(key=key, version=payload.validated_data["version"]).first()
+        if target is None:
+            raise InvalidInput(f"流程“{key}”没有第 {payload.validated_data['version']} 版", field="version")
+        activate_version(target.pk, self.official, payload.validated_data["reason"])
+        return Response(s.DefinitionSerializer(active_definition(key)).data)
 
     @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"])

@@ -33,7 +33,7 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.engine_env import bundle_for, environment
 from workflows.runtime.errors import Conflict, InvalidInput
-from workflows.runtime.services.definitions import latest_definition
+from workflows.runtime.services.definitions import active_definition
 
 DUTY_RULE_DECISION = "duty_rule_measure"  # the decision complaint.bpmn's propose_measure calls
 SOURCE_MAX_LENGTH = ViolationRecord._meta.get_field("source").max_length
@@ -92,7 +92,7 @@ def duty_rule_measure(duty_rule: str, finding: str, occurrence: int) -> Measure 
     A failing cell raises the engine's ExecutionError naming the business rule task.
     """
     try:
-        definition = latest_definition(COMPLAINT_PROCESS)
+        definition = active_definition(COMPLAINT_PROCESS)
     except InvalidInput:
         return None
     outputs = evaluate_decision(bundle_for(definition), DUTY_RULE_DECISION,

@@ -33,6 +33,11 @@ LEAVE_FAMILY = ProcessFamily(
     name="leave",
     label=_("Leave"),
     process_keys=(LEAVE_PROCESS,),
+    # What services.submit_leave's start data carries: the route decision reads leave_type, days, window_staff_count.
+    start_variables={LEAVE_PROCESS: (
+        "leave_request_id", "applicant_id", "applicant_name", "department_id", "window_id", "window_staff_count",
+        "leave_type", "days", "first_day", "last_day", "starts_at", "reason", "proposed_substitute_id",
+        "has_sick_certificate")},
     task_forms={"confirm_substitute": ConfirmSubstituteForm, "report_back": ReportBackForm},
     records={LEAVE_PROCESS: CaseRecord("leave", leave_request_of_instance, "partials/leave_summary.html",
                                          on_withdrawn=mark_withdrawn)},

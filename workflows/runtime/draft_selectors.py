@@ -13,7 +13,7 @@ from engine.signers import MODES
 from engine.specs import DEFAULT_FORM, TIMEOUT_ACTIONS
 from workflows.runtime.models import DefinitionDraft, ProcessDefinition
 from workflows.runtime.registry import registered_form_keys, service_handlers
-from workflows.runtime.services.definitions import deploy_vocabulary
+from workflows.runtime.services.definitions import active_definition, deploy_vocabulary
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,9 @@ def shipped_files() -> list[str]:
 
 
 def editor_start(key: str, files: list[str] | tuple[str, ...] = ()) -> EditorStart:
-    """The latest draft of `key`, else its latest deployed version, else the named files of bpmn/ (unknown names
-    are ignored: the page only offers `shipped_files()`)."""
-    latest = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
+    """The latest draft of `key`, else its active version (what new cases start on, also after a rollback), else the
+    named files of bpmn/ (unknown names are ignored: the page only offers `shipped_files()`)."""
+    latest = active_definition(key) if ProcessDefinition.objects.filter(key=key).exists() else None
     if files:
         known = set(shipped_files())
         folder = settings.GOVFLOW_BPMN_DIR

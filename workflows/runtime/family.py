@@ -20,6 +20,7 @@ COMMON = ProcessFamily(
     action_labels={
         "definition_deployed": _("Definition deployed"),
         "definition_draft_saved": _("Definition draft saved"),
+        "definition_activated": _("Definition version made active"),
         "instance_started": _("Process started"),
         "instance_completed": _("Process ended"),
         "instance_errored": _("Process error"),

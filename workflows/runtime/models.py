@@ -372,3 +372,4 @@ class TaskAttachment(models.Model):
 
 
 from workflows.runtime.draft_models import DefinitionDraft  # noqa: E402, F401 — registers it with the app
+from workflows.runtime.version_models import ActiveVersion  # noqa: E402, F401 — registers it with the app

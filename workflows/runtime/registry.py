@@ -103,6 +103,8 @@ class ProcessFamily:
     api_routes: str | None = None  # dotted module with `routes`: [(prefix, viewset, basename)]
     deploy: Callable[[], list[Any]] | None = None  # deploys the family's shipped definitions
     seed_demo: Callable[[], list[str]] | None = None  # demo data; returns lines to print
+    # Process key → the variables its start data carries, so a decision may read them (engine.checks' DMN rule).
+    start_variables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     stored_deadlines: StoredDeadlines | None = None  # deadlines kept as data that a calendar override moves
 
 

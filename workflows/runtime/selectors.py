@@ -16,6 +16,7 @@ from workflows.org.models import Official
 from workflows.org.selectors import is_centre_leader, is_centre_office, working_calendar
 from workflows.runtime.clock import now, today
 from workflows.runtime.models import (
+    ActiveVersion,
     AuditEvent,
     CaseCopy,
     HumanTask,
@@ -271,3 +272,8 @@ def visible_attachment(attachment_id: int, visible: QuerySet[ProcessInstance]) -
     """The attachment when its case is among `visible` (the reader's visible cases), else None."""
     return (TaskAttachment.objects.select_related("task").filter(pk=attachment_id, task__instance__in=visible)
             .first())
+
+
+def active_definition_ids() -> dict[str, int]:
+    """Process key → id of its active version (the one new instances start on), for the definitions pages."""
+    return dict(ActiveVersion.objects.values_list("key", "definition_id"))

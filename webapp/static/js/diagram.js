@@ -2,7 +2,8 @@
 (function () {
   "use strict";
 
-  var MARKERS = { current: "highlight-current", done: "highlight-done", errored: "highlight-error" };
+  var MARKERS = { current: "highlight-current", done: "highlight-done", errored: "highlight-error",
+                  added: "diff-added", removed: "diff-removed", changed: "diff-changed" };
 
   function ids(value) {
     return (value || "").split(" ").filter(Boolean);

@@ -29,7 +29,7 @@ from workflows.runtime.errors import Conflict
 from workflows.runtime.models import HumanTask, ProcessInstance
 from workflows.runtime.running import running
 from workflows.runtime.script_prints import record_printed
-from workflows.runtime.services.definitions import latest_definition
+from workflows.runtime.services.definitions import active_definition
 from workflows.runtime.task_sync import sync_human_tasks
 from workflows.runtime.waiting import sync_waiting_events
 from workflows.runtime.workflow_cache import keep_after_commit, restored
@@ -168,12 +168,13 @@ def start_process(
     then: Callable[[ProcessInstance, ProcessRunner, Any], None] | None = None,
     on_schedule: bool = False,
 ) -> ProcessInstance:
-    """Start the latest version of `key`; an error inside the definition refuses the start (nothing saved).
+    """Start the active version of `key` (services.definitions.active_definition); an error inside the definition
+    refuses the start (nothing saved).
 
     `then(instance, runner, workflow)` runs in the same transaction before the save (a message start event
     receives its message there). `on_schedule`: its timer start event's due time came (services.scheduled_starts),
     so it does not wait again."""
-    definition = latest_definition(key)
+    definition = active_definition(key)
     runner = runner_for(definition)
     try:
         return _start(definition, runner, data, business_key, applicant, started_by, then=then,

@@ -25,7 +25,7 @@ from workflows.runtime import audit
 from workflows.runtime.errors import Conflict, InvalidInput
 from workflows.runtime.event_models import MessageStart, WaitingEvent
 from workflows.runtime.models import ProcessDefinition, ProcessInstance
-from workflows.runtime.services.definitions import latest_definition
+from workflows.runtime.services.definitions import active_definition
 from workflows.runtime.services.instances import start_process, write_instance
 
 
@@ -73,10 +73,10 @@ def _deliver_to(instance_id: int, kind: str, name: str, correlation: str, payloa
 
 
 def _definitions_started_by(name: str) -> list[ProcessDefinition]:
-    """The latest version of each definition whose own start event catches message `name`."""
+    """The active version of each definition whose own start event catches message `name`."""
     keys = sorted(set(MessageStart.objects.filter(name=name).values_list("definition__key", flat=True)))
-    latest = [latest_definition(key) for key in keys]
-    return [d for d in latest if MessageStart.objects.filter(definition=d, name=name).exists()]
+    active = [active_definition(key) for key in keys]
+    return [d for d in active if MessageStart.objects.filter(definition=d, name=name).exists()]
 
 
 def deliver_message(name: str, correlation: Mapping[str, Any], payload: Mapping[str, Any],
