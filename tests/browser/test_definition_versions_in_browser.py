@@ -4,7 +4,6 @@ reason; the list then shows it as the active one."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ def versions(centre, deploy_leave):
     return first, deploy_definition("leave_approval", sources)
 
 
-def test_compare_two_versions_then_roll_back(versions, log_in, live_server, tmp_path):
+def test_compare_two_versions_then_roll_back(versions, log_in, live_server, shots):
     first, second = versions
     page = log_in("zhaobgs")
     page.goto(f"{live_server.url}/definitions/")
@@ -32,7 +31,6 @@ def test_compare_two_versions_then_roll_back(versions, log_in, live_server, tmp_
     marked.first.wait_for()
     assert marked.count() == 2  # the task, on the older and the newer diagram
     assert page.locator("table.diff .diff_sub").count() == 1  # 员 left the name
-    shots = Path(os.environ.get("GOVFLOW_SCREENSHOT_DIR") or tmp_path)
     page.screenshot(path=str(shots / "compare.png"), full_page=True)
 
     page.click(f"a[href='/definitions/{first.pk}/']")

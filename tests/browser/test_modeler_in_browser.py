@@ -1,27 +1,21 @@
 """In a real browser: the centre office opens the leave process in the modeler, changes one cell of the leave tier
 table (DMN), saves a draft, sees a deliberately broken multi-approver setting marked on the diagram, undoes it and
-publishes; the new version carries the changed cell. Screenshots go to $GOVFLOW_SCREENSHOT_DIR when it is set."""
+publishes; the new version carries the changed cell, a one-day leave filed afterwards follows the new tier while one
+filed before keeps the old. Screenshots go to the browser tests' folder
+(build/screenshots/, or $GOVFLOW_SCREENSHOT_DIR)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from datetime import date
 
-import pytest
-
+from workflows.leave.services import LeaveApplication, submit_leave
+from workflows.runtime.engine_env import runner_for
 from workflows.runtime.models import DefinitionDraft, ProcessDefinition
 from workflows.runtime.services.definitions import validate_sources
 
 KEY = "leave_approval"
 DMN = "leave_route_shenxian.dmn"
 CELL = "shenxian_half_day_days"  # 半天（及更少）: `? <= 0.5`
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("GOVFLOW_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def set_approval_mode(page, value: str) -> None:
@@ -32,8 +26,24 @@ def set_approval_mode(page, value: str) -> None:
     page.select_option("#bio-properties-panel-govflow-approval-mode", value)
 
 
-def test_edit_validate_and_publish_the_leave_process(centre, deploy_leave, log_in, live_server, shots):
+def one_day_leave(official):
+    """A one-day 事假 on Tuesday 2026-12-01 (the clock stands at Monday 2026-11-30), without a substitute."""
+    day = date(2026, 12, 1)
+    return submit_leave(official, LeaveApplication("事假", day, "am", day, "pm", "家中有事"))
+
+
+def approver_chain(leave) -> list[str]:
+    """The roles the leave's routing table chose, as its process holds them."""
+    instance = leave.instance
+    instance.refresh_from_db()
+    runner = runner_for(instance.definition)
+    return runner.open_data(runner.restore(instance.state))["approver_chain"]
+
+
+def test_edit_validate_and_publish_the_leave_process(centre, clock, deploy_leave, log_in, live_server, shots):
     deploy_leave("shenxian")
+    before = one_day_leave(centre["lisi"])  # 0.5 < 1 day < 3: the deputy director, under version 1
+    assert approver_chain(before) == ["centre_deputy_director"]
     page = log_in("zhaobgs", width=1600)
     page.goto(f"{live_server.url}/definitions/{KEY}/edit/")
     page.wait_for_selector("[data-modeler][data-ready=true]")
@@ -85,6 +95,11 @@ def test_edit_validate_and_publish_the_leave_process(centre, deploy_leave, log_i
     assert "? &lt;= 1" in published.sources[DMN] and "? &lt;= 0.5" not in published.sources[DMN]
     assert 'name="form" value="confirm_substitute"' in published.sources["leave_approval.bpmn"]
     assert not DefinitionDraft.objects.filter(key=KEY).exists()
+
+    # the new tier: a one-day leave filed now is the window head's; the one filed before finishes on version 1
+    after = one_day_leave(centre["wangwu"])
+    assert (after.instance.definition.version, approver_chain(after)) == (2, ["window_head"])
+    assert (before.instance.definition.version, approver_chain(before)) == (1, ["centre_deputy_director"])
 
 
 # How the families deploy their shipped files (workflows/*/: leave, discipline, applications).
