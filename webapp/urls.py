@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from webapp.views import cases, copies, definitions, inbox, monitoring, notifications, started, task_extras, tasks
+from webapp.views import cases, copies, definitions, inbox, monitoring, notifications, org, started, task_extras, tasks
 from workflows.runtime.registry import families
 
 urlpatterns = [
@@ -44,6 +44,14 @@ urlpatterns = [
     path("signature/image/", task_extras.my_signature_image, name="my_signature_image"),
     path("monitoring/", monitoring.monitoring, name="monitoring"),
     path("monitoring/instances/<int:instance_id>/retry/", monitoring.retry, name="monitoring_retry"),
+    path("calendar/", org.calendar_page, name="calendar"),
+    path("calendar/overrides/", org.calendar_override_add, name="calendar_override_add"),
+    path("calendar/overrides/<int:override_id>/remove/", org.calendar_override_remove, name="calendar_override_remove"),
+    path("org/", org.org_chart_page, name="org_chart"),
+    path("org/history/", org.org_history, name="org_history"),
+    path("org/officials/<int:official_id>/", org.official_page, name="org_official"),
+    path("org/officials/<int:official_id>/pairs/", org.pair_add, name="org_pair_add"),
+    path("org/pairs/<int:pair_id>/end/", org.pair_end, name="org_pair_end"),
     path("definitions/", definitions.definition_list, name="definition_list"),
     path("definitions/<int:definition_id>/", definitions.definition_detail, name="definition_detail"),
     *(path("", include(family.page_urls)) for family in families() if family.page_urls),
