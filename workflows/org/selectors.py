@@ -188,8 +188,8 @@ def _cell(day: date, statutory: dict, overrides: dict, today: date) -> dict:
     override = overrides.get(day)
     if override is not None:
         working = override.kind == CalendarOverride.WORKING_DAY
-    return {"day": day, "kind": kind, "name": name, "override": override, "working": working,
-            "today": day == today}
+    return {"day": day, "kind": kind, "name": name, "short_name": name.split("（")[0], "override": override,
+            "working": working, "today": day == today}
 
 
 def org_chart() -> list[dict]:
