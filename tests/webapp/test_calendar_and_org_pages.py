@@ -52,6 +52,10 @@ def test_the_office_adds_and_removes_an_override_and_sees_how_many_deadlines_mov
     assert override.note == "2027年春节"
     assert "已保存 2027-02-08 的日历调整，0 个未到期期限随之调整" in response.content.decode()
     assert AuditEvent.objects.filter(action="calendar_override_saved").count() == 1
+    office.post("/calendar/overrides/", {"day": "2027-02-08", "kind": "holiday", "note": "除夕前调整"})
+    assert CalendarOverride.objects.get().note == "除夕前调整"  # the day's override replaced, not doubled
+    response = office.post("/calendar/overrides/", {"day": "2027-13-45", "kind": "holiday"}, follow=True)
+    assert response.status_code == 200 and "日期：" in response.content.decode()
     response = office.post(f"/calendar/overrides/{override.pk}/remove/", follow=True)
     assert not CalendarOverride.objects.exists()
     assert "已撤销 2027-02-08 的日历调整，0 个未到期期限随之调整" in response.content.decode()

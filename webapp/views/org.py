@@ -58,7 +58,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 def calendar_override_add(request: HttpRequest) -> HttpResponse:
     if not may_keep_org_and_calendar(request.user, request.official):
         raise PermissionDenied
-    form = CalendarOverrideForm(request.POST, instance=CalendarOverride())
+    form = CalendarOverrideForm(request.POST, instance=_override_of(request.POST.get("day", "")))
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -66,14 +66,20 @@ def calendar_override_add(request: HttpRequest) -> HttpResponse:
                 messages.error(request, f"{label}：{error}" if label else error)
         return redirect(reverse("calendar") + f"?year={request.POST.get('year') or today().year}")
     override = form.save(commit=False)
-    existing = CalendarOverride.objects.filter(day=override.day).first()
-    if existing is not None:  # one override per day: the new one replaces it
-        existing.kind, existing.note = override.kind, override.note
-        override = existing
     moved = save_override(override, actor=request.official)
     messages.success(request, _("Override saved for %(day)s; %(moved)d open deadlines moved.")
                      % {"day": override.day.isoformat(), "moved": moved})
     return redirect(reverse("calendar") + f"?year={override.day.year}")
+
+
+def _override_of(day: str) -> CalendarOverride:
+    """The day's override when it has one (one override per day: a new one for that day replaces it), else a new one;
+    a malformed date is left to the form to refuse."""
+    try:
+        parsed = forms.DateField().clean(day)
+    except forms.ValidationError:
+        return CalendarOverride()
+    return CalendarOverride.objects.filter(day=parsed).first() or CalendarOverride()
 
 
 @require_POST
