@@ -111,3 +111,32 @@ def statutory_conflict(day: date, working: bool) -> str | None:
     if not working and day.weekday() >= 5 and china.is_working_day(day):
         return f"{day.isoformat()} 是调休上班日"
     return None
+
+
+HOLIDAY = "holiday"  # a statutory holiday or a rest day moved by the State Council's notice
+MAKE_UP = "make_up"  # 调休: a weekend day worked in exchange
+
+
+def statutory_days(year: int) -> dict[date, tuple[str, str]]:
+    """The statutory calendar of `year` as the installed `holidays` package knows it: {day: (HOLIDAY or MAKE_UP,
+    the Chinese name)}; every other day is an ordinary working day or weekend."""
+    china = holidays.China(years=year, language="zh_CN")
+    days = {day: (HOLIDAY, name) for day, name in china.items()}
+    for day in getattr(china, "weekend_workdays", ()):
+        if day.year == year:
+            days[day] = (MAKE_UP, "调休上班")
+    return days
+
+
+def statutory_year_known(year: int) -> bool:
+    """Whether the installed `holidays` package holds the State Council's notice for `year`.
+
+    The package computes the festivals of any year from the lunar calendar, but the notice (the days off around
+    them and the make-up working weekends) is data it learns each winter; a year without it has no Spring Festival,
+    or no arrangement of its own in the package.
+    """
+    china = holidays.China(years=year)
+    if not any("Spring Festival" in name for name in china.values()):
+        return False
+    arranged = getattr(holidays.countries.china.ChinaStaticHolidays, "special_public_holidays", {})
+    return year in arranged or any(day.year == year for day in getattr(china, "weekend_workdays", ()))

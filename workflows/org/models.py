@@ -125,3 +125,35 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day.isoformat()} {self.get_kind_display()}"
+
+
+class OrgChange(models.Model):
+    """One change to the org chart made on the org pages: who, when, what, before, after and why. Append-only:
+    the code only creates rows (workflows.org.services), and a saved row refuses to be changed or deleted."""
+
+    official = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="org_changes",
+                                 verbose_name="工作人员")
+    actor = models.ForeignKey(Official, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="操作人")
+    at = models.DateTimeField("时间")
+    what = models.CharField("变动事项", max_length=40)
+    summary = models.CharField("摘要", max_length=300)
+    before = models.JSONField("变动前", null=True, blank=True)
+    after = models.JSONField("变动后", null=True, blank=True)
+    reason = models.CharField("原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织架构变动记录"
+        indexes = [models.Index(fields=["-at"], name="orgchange_latest"),
+                   models.Index(fields=["official", "-at"], name="orgchange_of_official")]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("组织架构变动记录只可追加，不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("组织架构变动记录只可追加，不可删除")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar as month_tables  # the standard library's month grid, not engine.calendar
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
@@ -17,8 +18,8 @@ from engine.assignment import (
     OfficialInfo,
     OrgSnapshot,
 )
-from engine.calendar import WorkingCalendar
-from workflows.org.models import Absence, CalendarOverride, Official
+from engine.calendar import WorkingCalendar, statutory_days
+from workflows.org.models import ABPair, Absence, CalendarOverride, Department, Official
 
 
 def org_for(rules: Iterable[AssignmentRule], case: CaseContext, day: date) -> OrgSnapshot:
@@ -152,3 +153,59 @@ CENTRE_LEADER_ROLES = ("centre_director", "centre_deputy_director")
 def is_centre_leader(official: Official | None) -> bool:
     """Who decides what is beyond a window's authority (a refusal under 否定报备制); the one place that says who."""
     return official is not None and official.roles.filter(code__in=CENTRE_LEADER_ROLES).exists()
+
+
+def may_keep_org_and_calendar(user, official: Official | None) -> bool:
+    """Who edits the org chart and the calendar overrides on their pages: the centre office and administrators."""
+    return bool(getattr(user, "is_staff", False) or is_centre_office(official))
+
+
+def may_read_org(user, official: Official | None) -> bool:
+    """Who reads the org chart and its history: those who keep it, and the centre's leaders."""
+    return may_keep_org_and_calendar(user, official) or is_centre_leader(official)
+
+
+def calendar_year(year: int, today: date) -> list[dict]:
+    """The 12 months of `year` as Monday-first weeks of day cells (None pads a week), for the calendar page.
+
+    A cell: the day, its kind (working, weekend, holiday, make_up, or the centre's override), the statutory name,
+    the override's note, whether it is a working day after all, and whether it is today.
+    """
+    statutory = statutory_days(year)
+    overrides = {o.day: o for o in CalendarOverride.objects.filter(day__year=year)}
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in month_tables.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            weeks.append([_cell(day, statutory, overrides, today) if day.month == month else None for day in week])
+        months.append({"month": month, "weeks": weeks})
+    return months
+
+
+def _cell(day: date, statutory: dict, overrides: dict, today: date) -> dict:
+    kind, name = statutory.get(day, ("weekend" if day.weekday() >= 5 else "working", ""))
+    working = kind in ("working", "make_up")
+    override = overrides.get(day)
+    if override is not None:
+        working = override.kind == CalendarOverride.WORKING_DAY
+    return {"day": day, "kind": kind, "name": name, "short_name": name.split("（")[0], "override": override,
+            "working": working, "today": day == today}
+
+
+def org_chart() -> list[dict]:
+    """Departments with their windows and officials (roles, A/B pairs); officials without a department last."""
+    officials = list(Official.objects.select_related("department", "window", "user").prefetch_related("roles")
+                     .order_by("name", "pk"))
+    pairs = list(ABPair.objects.select_related("a", "b").order_by("pk"))
+    for official in officials:
+        official.pairs_as_a = [p for p in pairs if p.a_id == official.pk]
+        official.pairs_as_b = [p for p in pairs if p.b_id == official.pk]
+    chart = []
+    for department in Department.objects.prefetch_related("windows").order_by("name"):
+        members = [o for o in officials if o.department_id == department.pk]
+        windows = [{"window": w, "officials": [o for o in members if o.window_id == w.pk]}
+                   for w in sorted(department.windows.all(), key=lambda w: (w.number, w.name))]
+        chart.append({"department": department, "windows": windows,
+                      "officials": [o for o in members if o.window_id is None]})
+    chart.append({"department": None, "windows": [], "officials": [o for o in officials if o.department_id is None]})
+    return chart

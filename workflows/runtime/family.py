@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from workflows.org.selectors import may_read_org
 from workflows.runtime.forms import AcknowledgeForm, ApprovalForm
-from workflows.runtime.registry import ProcessFamily
+from workflows.runtime.registry import NavEntry, ProcessFamily
 from workflows.runtime.services.copies import copy_to
 
 COMMON = ProcessFamily(
@@ -70,7 +71,12 @@ COMMON = ProcessFamily(
         "task_commented": _("Comment added"),
         "task_attachment_added": _("File attached"),
         "signature_changed": _("Signature changed"),
+        "org_changed": _("Org chart changed"),
     },
+    navigation=(  # the centre's calendar (everyone) and org chart (office, admins, leaders): webapp/views/org.py
+        NavEntry(_("Calendar"), "calendar"),
+        NavEntry(_("Org chart"), "org_chart", active_on=("org_official", "org_history"), visible_to=may_read_org),
+    ),
     services={"runtime.copy_to": copy_to},  # 抄送 as a step of any definition (docs/copy-and-urge.md)
     outcome_labels={
         "approve": _("Approved"),
