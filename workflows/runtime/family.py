@@ -68,6 +68,8 @@ COMMON = ProcessFamily(
         "task_commented": _("Comment added"),
         "task_attachment_added": _("File attached"),
         "signature_changed": _("Signature changed"),
+        "instance_migrated": _("Moved to another version"),
+        "instance_cancelled": _("Cancelled by the centre administrator"),
     },
     services={"runtime.copy_to": copy_to},  # 抄送 as a step of any definition (docs/copy-and-urge.md)
     outcome_labels={
