@@ -6,6 +6,7 @@
     var line = chart.kind === "line";
     return {
       title: { text: chart.title, left: "center", textStyle: { fontSize: 14 } },
+      color: ["#3b6fd8", "#d9534f", "#f0ad4e", "#5cb85c"],  // the second series is the late / overdue one
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
       grid: { left: 40, right: 16, top: 40, bottom: 56, containLabel: true },
