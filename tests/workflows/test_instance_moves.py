@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,26 @@ def test_a_move_needs_a_reason_and_a_version_of_the_same_process(versions, centr
     with pytest.raises(InvalidInput) as same:
         plan_move(v1, v1)
     assert same.value.field == "target"
+
+
+def test_a_leave_waiting_for_its_approval_moves_to_a_new_version_and_runs_on(centre, clock, deploy_leave):
+    """The shipped leave process (gateways, timers, lanes): moved mid-way, it goes on to its end on the new version."""
+    from workflows.leave.services import LeaveApplication, submit_leave
+    from workflows.runtime.models import ProcessDefinition
+
+    v1 = deploy_leave("shenxian")
+    leave = submit_leave(centre["lisi"], LeaveApplication("事假", date(2026, 12, 1), "am", date(2026, 12, 1), "pm",
+                                                          "家中有事", None))
+    sources = {name: text.replace("审批请假", "审批请假申请") if name.endswith(".bpmn") else text
+               for name, text in ProcessDefinition.objects.get(pk=v1.pk).sources.items()}
+    v2 = deploy_definition("leave_approval", sources)
+    assert [p.movable for p in plan_move(v1, v2)] == [True]
+
+    report = move_instances([leave.instance.pk], v2, centre["zhaobgs"], "环节改名")
+
+    assert report.moved == [leave.instance.pk]
+    task = HumanTask.objects.get(instance=leave.instance, state=HumanTask.OPEN)
+    complete_task(task.pk, task.candidates.get(), {"decision": "approve", "comment": "同意"})
+    instance = ProcessInstance.objects.get(pk=leave.instance.pk)
+    assert instance.definition_id == v2.pk and instance.status == ProcessInstance.RUNNING
+    assert instance.revision == 3
