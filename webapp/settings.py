@@ -99,6 +99,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "webapp" / "static",
     ("vendor/bpmn-js", BASE_DIR / "node_modules" / "bpmn-js" / "dist"),
     ("vendor/dmn-js", BASE_DIR / "node_modules" / "dmn-js" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

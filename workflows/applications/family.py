@@ -17,6 +17,7 @@ from workflows.applications.access import (
 from workflows.applications.application_demo import seed_demo_applications
 from workflows.applications.application_process import SERVICES as APPLICATION_SERVICES
 from workflows.applications.application_process import deploy_application
+from workflows.applications.charts import applications_by_kind
 from workflows.applications.deadlines import APPLICATION_DEADLINES
 from workflows.applications.demo import seed_demo_catalogue, seed_demo_joint_review
 from workflows.applications.intake import APPLICATION_PROCESS
@@ -129,5 +130,6 @@ APPLICATIONS_FAMILY = ProcessFamily(
     services={**SERVICES, **APPLICATION_SERVICES, **JOINT_SERVICES},
     deploy=_deploy,
     seed_demo=_seed_demo,
+    charts=applications_by_kind,  # monitoring (workflows.runtime.charts)
     stored_deadlines=APPLICATION_DEADLINES,
 )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from workflows.discipline.access import can_see_ledger, handles_discipline
+from workflows.discipline.charts import sanctions_and_appeals
 from workflows.discipline.deadlines import APPEAL_WINDOW
 from workflows.discipline.definitions import deploy_discipline_processes
 from workflows.discipline.demo import seed_discipline_demo
@@ -105,5 +106,6 @@ DISCIPLINE_FAMILY = ProcessFamily(
     api_routes="webapp.families.discipline.api_urls",
     deploy=deploy_discipline_processes,
     seed_demo=_seed_demo,
+    charts=sanctions_and_appeals,  # monitoring (workflows.runtime.charts)
     stored_deadlines=APPEAL_WINDOW,
 )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from workflows.leave.charts import leave_days_per_window
 from workflows.leave.deadlines import REPORT_BACK
 from workflows.leave.demo import seed_leave_demo
 from workflows.leave.forms import ConfirmSubstituteForm, ReportBackForm
@@ -61,4 +62,5 @@ LEAVE_FAMILY = ProcessFamily(
     deploy=deploy_leave_process,
     stored_deadlines=REPORT_BACK,
     seed_demo=_seed_demo,
+    charts=leave_days_per_window,  # monitoring (workflows.runtime.charts)
 )

@@ -72,6 +72,8 @@ COMMON = ProcessFamily(
         "task_attachment_added": _("File attached"),
         "signature_changed": _("Signature changed"),
         "org_changed": _("Org chart changed"),
+        "instance_migrated": _("Moved to another version"),
+        "instance_cancelled": _("Cancelled by the centre administrator"),
     },
     navigation=(  # the centre's calendar (everyone) and org chart (office, admins, leaders): webapp/views/org.py
         NavEntry(_("Calendar"), "calendar"),

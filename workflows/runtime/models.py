@@ -39,7 +39,9 @@ class ProcessInstance(models.Model):
     COMPLETED = "completed"
     ERRORED = "errored"
     WITHDRAWN = "withdrawn"
-    STATUSES = [(RUNNING, "运行中"), (COMPLETED, "已结束"), (ERRORED, "出错"), (WITHDRAWN, "已撤回")]
+    CANCELLED = "cancelled"  # 终止 by the centre administrator (monitoring)
+    STATUSES = [(RUNNING, "运行中"), (COMPLETED, "已结束"), (ERRORED, "出错"), (WITHDRAWN, "已撤回"),
+                (CANCELLED, "已终止")]
 
     definition = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="instances")
     business_key = models.CharField(max_length=100, db_index=True)

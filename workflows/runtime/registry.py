@@ -53,6 +53,9 @@ class CaseRecord:
     # 撤回 by the initiator: `on_withdrawn(instance, actor, reason)` closes the record (e.g. a leave request 已撤回),
     # under the instance lock. A process whose record has no such hook cannot be withdrawn.
     on_withdrawn: Callable[[Any, Any, str], None] | None = None
+    # 终止 by the centre administrator (monitoring): `on_cancelled(instance, actor, reason)` closes the record, under
+    # the instance lock. Without it the case still ends; the record is left as it was.
+    on_cancelled: Callable[[Any, Any, str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class ProcessFamily:
     # Process key → the variables its start data carries, so a decision may read them (engine.checks' DMN rule).
     start_variables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     stored_deadlines: StoredDeadlines | None = None  # deadlines kept as data that a calendar override moves
+    charts: Callable[[], list[Any]] | None = None  # monitoring charts of the family's records (runtime.charts.Chart)
 
 
 _families: dict[str, ProcessFamily] = {}

@@ -277,3 +277,28 @@ def visible_attachment(attachment_id: int, visible: QuerySet[ProcessInstance]) -
 def active_definition_ids() -> dict[str, int]:
     """Process key → id of its active version (the one new instances start on), for the definitions pages."""
     return dict(ActiveVersion.objects.values_list("key", "definition_id"))
+
+
+MONITORED_STATUSES = (ProcessInstance.RUNNING, ProcessInstance.ERRORED, ProcessInstance.COMPLETED,
+                      ProcessInstance.WITHDRAWN, ProcessInstance.CANCELLED)
+
+
+def monitored_instances(*, process: str = "", version: int | None = None, status: str = "",
+                        older_than_days: int | None = None) -> QuerySet[ProcessInstance]:
+    """The monitoring instance list: by process key, version, status and age (started at least N days ago),
+    newest first on the `instance_started` index; the definition comes along without its sources."""
+    rows = ProcessInstance.objects.select_related("definition").defer("definition__sources", "state")
+    if process:
+        rows = rows.filter(definition__key=process)
+        if version is not None:
+            rows = rows.filter(definition__version=version)
+    if status:
+        rows = rows.filter(status=status)
+    if older_than_days is not None:
+        rows = rows.filter(started_at__lt=now() - timedelta(days=older_than_days))
+    return rows.order_by("-started_at", "-id")
+
+
+def definition_versions(key: str) -> QuerySet[ProcessDefinition]:
+    """The deployed versions of a process, newest first, without their sources."""
+    return ProcessDefinition.objects.filter(key=key).defer("sources").order_by("-version")

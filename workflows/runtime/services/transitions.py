@@ -739,3 +739,90 @@ def withdraw_instance(instance_id: int, actor: Official, reason: str) -> Process
         notify(sorted(told), f"{actor.name}已撤回“{instance.definition.name}”（{instance.business_key}）：{reason}",
                instance=instance, kind=Notification.RETURN)
         return instance
+
+
+ADMINISTRATION_OPERATIONS = ("reassign", "cancel", "retry", "move")
+
+
+def allowed_administration(instance: ProcessInstance, official: Official) -> dict[str, Verdict]:
+    """The may-act rule of the centre administrator's bulk actions on a case (monitoring): 改派 (reassign its open
+    tasks), 终止 (cancel with a reason), 重试 (retry an errored one) and 迁移 (move to another version). Only the
+    centre office acts; each action only in the state it makes sense in."""
+    from workflows.org.selectors import is_centre_office
+
+    if not is_centre_office(official):
+        nobody = Verdict(False, _("Only the centre office can administer cases."))
+        return dict.fromkeys(ADMINISTRATION_OPERATIONS, nobody)
+    not_running = Verdict(False, _("The case is no longer running."))
+    running = ALLOWED if instance.status == ProcessInstance.RUNNING else not_running
+    return {
+        "reassign": running,
+        "cancel": ALLOWED if instance.status in (ProcessInstance.RUNNING, ProcessInstance.ERRORED) else not_running,
+        "retry": ALLOWED if instance.status == ProcessInstance.ERRORED else Verdict(
+            False, _("Only a case in error can be retried.")),
+        "move": running,
+    }
+
+
+def _administered(instance_id: int, actor: Official, operation: str) -> ProcessInstance:
+    """The instance row, locked, once `allowed_administration` lets `actor` do `operation` on it."""
+    instance = lock_instance(instance_id)
+    if instance is None:
+        raise InvalidInput(_("No such case."), field="instance")
+    verdict = allowed_administration(instance, actor)[operation]
+    if not verdict:
+        raise OperationRefused(actor.pk, verdict.reason)
+    return instance
+
+
+def reassign_instance_tasks(instance_id: int, actor: Official, to_official_id: int | None,
+                            reason: str) -> list[HumanTask]:
+    """改派 by the centre administrator: every open task of the case goes to `to_official_id` for good (held as a
+    transfer, so no re-resolution moves it back), each audited and the new holder told. The same checks as 转办
+    (an active official, not a party to the case, not on leave) refuse the whole case, naming why."""
+    reason = _reason(reason, "reason")
+    with transaction.atomic():
+        instance = _administered(instance_id, actor, "reassign")
+        rows = list(instance.tasks.filter(state=HumanTask.OPEN).select_related("assignee", "instance"))
+        if not rows:
+            raise OperationRefused(actor.pk, _("The case has no open task."))
+        for task in rows:
+            to = _target(task, actor, to_official_id)
+            before = _holder_name(task) or ""
+            task.assignee, task.held_by, task.delegator = to, HumanTask.BY_TRANSFER, None
+            task.save(update_fields=["assignee", "held_by", "delegator"])
+            audit.record("task_reassigned", task=task, actor=actor, message=f"{task.title} → {to.name}：{reason}",
+                         before={"assignee": before}, after={"assignee": to.name, "reason": reason})
+            notify([to.pk], f"{actor.name}将“{task.title}”（{task.case_number}）改派给您：{reason}", task=task)
+        return rows
+
+
+def cancel_instance(instance_id: int, actor: Official, reason: str) -> ProcessInstance:
+    """终止 by the centre administrator: the case ends as CANCELLED, its open tasks are cancelled (holders told), its
+    waits dropped, and its family closes the business record where it has a hook (`CaseRecord.on_cancelled`).
+    Like 撤回, the engine is not run and the state stays as it was."""
+    from workflows.runtime.event_models import WaitingEvent
+    from workflows.runtime.registry import case_record_of
+
+    reason = _reason(reason, "reason")
+    with transaction.atomic():
+        instance = _administered(instance_id, actor, "cancel")
+        at = now()
+        open_rows = list(instance.tasks.filter(state=HumanTask.OPEN).prefetch_related("candidates"))
+        told = {pk for row in open_rows for pk in ([row.assignee_id] if row.assignee_id else
+                                                   [c.pk for c in row.candidates.all()])}
+        instance.tasks.filter(state=HumanTask.OPEN).update(state=HumanTask.CANCELLED, completed_at=at)
+        WaitingEvent.objects.filter(instance=instance).delete()
+        ProcessInstance.objects.filter(pk=instance.pk).update(status=ProcessInstance.CANCELLED, next_timer_at=None,
+                                                              ended_at=at, revision=F("revision") + 1)
+        instance.refresh_from_db()
+        for row in open_rows:
+            audit.record("task_cancelled", task=row, actor=actor, message=row.title)
+        audit.record("instance_cancelled", instance=instance, actor=actor, message=reason, after={"reason": reason})
+        record = case_record_of(instance.definition.key)
+        if record is not None and record.on_cancelled is not None:
+            record.on_cancelled(instance, actor, reason)
+        told.discard(actor.pk)
+        notify(sorted(told), f"{actor.name}已终止“{instance.definition.name}”（{instance.business_key}）：{reason}",
+               instance=instance, kind=Notification.RETURN)
+        return instance
