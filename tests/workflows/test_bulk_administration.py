@@ -81,3 +81,21 @@ def test_only_the_centre_office_may_act_and_a_reason_is_needed(cases, centre):
     with pytest.raises(InvalidInput) as empty:
         bulk_administer("cancel", [cases[0].pk], centre["zhaobgs"], reason=" ")
     assert empty.value.field == "reason"
+
+
+def test_cancelling_a_leave_request_ends_the_request_too(centre, clock, deploy_leave):
+    """The leave family closes its record when the centre office ends the process: 已终止, blocking no later leave."""
+    from datetime import date
+
+    from workflows.leave.models import LeaveRequest
+    from workflows.leave.services import LeaveApplication, submit_leave
+
+    deploy_leave("shenxian")
+    leave = submit_leave(centre["lisi"], LeaveApplication("事假", date(2026, 12, 1), "am", date(2026, 12, 1), "pm",
+                                                           "家中有事"))
+    [outcome] = bulk_administer("cancel", [leave.instance_id], centre["zhaobgs"], reason="申请人已离职")
+
+    assert outcome.done
+    leave.refresh_from_db()
+    assert leave.status == LeaveRequest.CANCELLED and leave.status not in LeaveRequest.BLOCKING
+    assert AuditEvent.objects.get(action="leave_cancelled").message == "申请人已离职"

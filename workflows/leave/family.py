@@ -12,7 +12,7 @@ from workflows.leave.demo import seed_leave_demo
 from workflows.leave.forms import ConfirmSubstituteForm, ReportBackForm
 from workflows.leave.handlers import SERVICES
 from workflows.leave.selectors import leave_request_of_instance
-from workflows.leave.services import LEAVE_PROCESS, mark_withdrawn
+from workflows.leave.services import LEAVE_PROCESS, mark_cancelled, mark_withdrawn
 from workflows.runtime.registry import CaseRecord, NavEntry, ProcessFamily
 from workflows.runtime.services.definitions import deploy_from_files
 
@@ -41,7 +41,7 @@ LEAVE_FAMILY = ProcessFamily(
         "has_sick_certificate")},
     task_forms={"confirm_substitute": ConfirmSubstituteForm, "report_back": ReportBackForm},
     records={LEAVE_PROCESS: CaseRecord("leave", leave_request_of_instance, "partials/leave_summary.html",
-                                         on_withdrawn=mark_withdrawn)},
+                                         on_withdrawn=mark_withdrawn, on_cancelled=mark_cancelled)},
     action_labels={
         "leave_approved": _("Leave approved"),
         "leave_rejected": _("Leave rejected"),
@@ -49,6 +49,7 @@ LEAVE_FAMILY = ProcessFamily(
         "absence_recorded": _("Absence recorded"),
         "leave_sent_back": _("Leave request sent back"),
         "leave_withdrawn": _("Leave request withdrawn"),
+        "leave_cancelled": _("Leave request ended by the centre administrator"),
         "leave_report_back_reminded": _("Report-back reminder sent"),
     },
     outcome_labels={"True": _("Confirmed"), "False": _("Not confirmed")},

@@ -19,10 +19,11 @@ class LeaveRequest(models.Model):
     ABSENT = "absent"
     SENT_BACK = "sent_back"
     WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
     STATUSES = [
         (PENDING, "审批中"), (APPROVED, "已批准"), (REJECTED, "未批准"),
         (ACTIVE, "休假中"), (RETURNED, "已销假"), (ABSENT, "逾期未销假（旷工）"), (SENT_BACK, "已退回"),
-        (WITHDRAWN, "已撤回"),
+        (WITHDRAWN, "已撤回"), (CANCELLED, "已终止"),
     ]
     BLOCKING = (PENDING, APPROVED, ACTIVE)
 

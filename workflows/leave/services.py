@@ -207,6 +207,12 @@ def _refuse_approver_as_substitute(request: LeaveRequest) -> None:
         )
 
 
+def mark_cancelled(instance, actor: Official, reason: str) -> None:
+    """The centre administrator ended the request's process (终止): it is 已终止 and blocks nothing."""
+    LeaveRequest.objects.filter(instance=instance).update(status=LeaveRequest.CANCELLED)
+    audit.record("leave_cancelled", instance=instance, actor=actor, message=reason, after={"reason": reason})
+
+
 def mark_withdrawn(instance, actor: Official, reason: str) -> None:
     """The applicant withdrew the request before anyone decided on it (撤回): it is 已撤回 and blocks nothing."""
     LeaveRequest.objects.filter(instance=instance).update(status=LeaveRequest.WITHDRAWN)

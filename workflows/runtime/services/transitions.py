@@ -708,12 +708,8 @@ def take_back_task(task_id: int, actor: Official) -> HumanTask:
 
 
 def withdraw_instance(instance_id: int, actor: Official, reason: str) -> ProcessInstance:
-    """撤回 a case by its initiator before anyone decided on it: it ends as WITHDRAWN, its open tasks are cancelled
-    (their holders told), its waits dropped, and its family closes the business record (`CaseRecord.on_withdrawn`).
-    The engine is not run: the state stays as it was when withdrawn, and no timer or message reaches it again."""
-    from workflows.runtime.event_models import WaitingEvent
-    from workflows.runtime.registry import case_record_of
-
+    """撤回 a case by its initiator before anyone decided on it: it ends as WITHDRAWN and its family closes the
+    business record (`CaseRecord.on_withdrawn`); see `_end_without_engine`."""
     reason = _reason(reason, "reason")
     with transaction.atomic():
         instance = lock_instance(instance_id)
@@ -722,23 +718,8 @@ def withdraw_instance(instance_id: int, actor: Official, reason: str) -> Process
         verdict = allowed_instance_operations(instance, actor)["withdraw"]
         if not verdict:
             raise OperationRefused(actor.pk, verdict.reason)
-        at = now()
-        open_rows = list(instance.tasks.filter(state=HumanTask.OPEN).prefetch_related("candidates"))
-        told = {pk for row in open_rows for pk in ([row.assignee_id] if row.assignee_id else
-                                                   [c.pk for c in row.candidates.all()])}
-        instance.tasks.filter(state=HumanTask.OPEN).update(state=HumanTask.CANCELLED, completed_at=at)
-        WaitingEvent.objects.filter(instance=instance).delete()
-        ProcessInstance.objects.filter(pk=instance.pk).update(status=ProcessInstance.WITHDRAWN, next_timer_at=None,
-                                                              ended_at=at, revision=F("revision") + 1)
-        instance.refresh_from_db()
-        for row in open_rows:
-            audit.record("task_cancelled", task=row, actor=actor, message=row.title)
-        audit.record("instance_withdrawn", instance=instance, actor=actor, message=reason, after={"reason": reason})
-        case_record_of(instance.definition.key).on_withdrawn(instance, actor, reason)
-        told.discard(actor.pk)
-        notify(sorted(told), f"{actor.name}已撤回“{instance.definition.name}”（{instance.business_key}）：{reason}",
-               instance=instance, kind=Notification.RETURN)
-        return instance
+        return _end_without_engine(instance, actor, reason, ProcessInstance.WITHDRAWN, "instance_withdrawn",
+                                   "on_withdrawn", "已撤回")
 
 
 ADMINISTRATION_OPERATIONS = ("reassign", "cancel", "retry", "move")
@@ -798,31 +779,40 @@ def reassign_instance_tasks(instance_id: int, actor: Official, to_official_id: i
 
 
 def cancel_instance(instance_id: int, actor: Official, reason: str) -> ProcessInstance:
-    """终止 by the centre administrator: the case ends as CANCELLED, its open tasks are cancelled (holders told), its
-    waits dropped, and its family closes the business record where it has a hook (`CaseRecord.on_cancelled`).
-    Like 撤回, the engine is not run and the state stays as it was."""
-    from workflows.runtime.event_models import WaitingEvent
-    from workflows.runtime.registry import case_record_of
-
+    """终止 by the centre administrator: the case ends as CANCELLED and its family closes the business record where
+    it has a hook (`CaseRecord.on_cancelled`); see `_end_without_engine`."""
     reason = _reason(reason, "reason")
     with transaction.atomic():
         instance = _administered(instance_id, actor, "cancel")
-        at = now()
-        open_rows = list(instance.tasks.filter(state=HumanTask.OPEN).prefetch_related("candidates"))
-        told = {pk for row in open_rows for pk in ([row.assignee_id] if row.assignee_id else
-                                                   [c.pk for c in row.candidates.all()])}
-        instance.tasks.filter(state=HumanTask.OPEN).update(state=HumanTask.CANCELLED, completed_at=at)
-        WaitingEvent.objects.filter(instance=instance).delete()
-        ProcessInstance.objects.filter(pk=instance.pk).update(status=ProcessInstance.CANCELLED, next_timer_at=None,
-                                                              ended_at=at, revision=F("revision") + 1)
-        instance.refresh_from_db()
-        for row in open_rows:
-            audit.record("task_cancelled", task=row, actor=actor, message=row.title)
-        audit.record("instance_cancelled", instance=instance, actor=actor, message=reason, after={"reason": reason})
-        record = case_record_of(instance.definition.key)
-        if record is not None and record.on_cancelled is not None:
-            record.on_cancelled(instance, actor, reason)
-        told.discard(actor.pk)
-        notify(sorted(told), f"{actor.name}已终止“{instance.definition.name}”（{instance.business_key}）：{reason}",
-               instance=instance, kind=Notification.RETURN)
-        return instance
+        return _end_without_engine(instance, actor, reason, ProcessInstance.CANCELLED, "instance_cancelled",
+                                   "on_cancelled", "已终止")
+
+
+def _end_without_engine(instance: ProcessInstance, actor: Official, reason: str, status: str, action: str,
+                        hook: str, verb: str) -> ProcessInstance:
+    """End a locked case from outside its process (撤回, 终止): open tasks cancelled (their holders told), waits
+    dropped, the status set, audited, the family's `hook` on its CaseRecord called where it has one. The engine is
+    not run: the state stays as it was, and no timer or message reaches it again."""
+    from workflows.runtime.event_models import WaitingEvent
+    from workflows.runtime.registry import case_record_of
+
+    at = now()
+    open_rows = list(instance.tasks.filter(state=HumanTask.OPEN).prefetch_related("candidates"))
+    told = {pk for row in open_rows for pk in ([row.assignee_id] if row.assignee_id else
+                                               [c.pk for c in row.candidates.all()])}
+    instance.tasks.filter(state=HumanTask.OPEN).update(state=HumanTask.CANCELLED, completed_at=at)
+    WaitingEvent.objects.filter(instance=instance).delete()
+    ProcessInstance.objects.filter(pk=instance.pk).update(status=status, next_timer_at=None, ended_at=at,
+                                                          revision=F("revision") + 1)
+    instance.refresh_from_db()
+    for row in open_rows:
+        audit.record("task_cancelled", task=row, actor=actor, message=row.title)
+    audit.record(action, instance=instance, actor=actor, message=reason, after={"reason": reason})
+    record = case_record_of(instance.definition.key)
+    close = getattr(record, hook, None) if record is not None else None
+    if close is not None:
+        close(instance, actor, reason)
+    told.discard(actor.pk)
+    notify(sorted(told), f"{actor.name}{verb}“{instance.definition.name}”（{instance.business_key}）：{reason}",
+           instance=instance, kind=Notification.RETURN)
+    return instance
