@@ -389,10 +389,16 @@ def _locked_for(task_id: int, actor: Official, operation: str) -> HumanTask:
     """The task row, its instance locked, once the rule allows `operation` to `actor` (else OperationRefused)."""
     lock_instance(instance_of_task(task_id))
     task = _task_row(task_id, actor)
+    _require(task, actor, operation)
+    return task
+
+
+def _require(task: HumanTask, actor: Official, operation: str) -> None:
+    """OperationRefused with the rule's reason unless `allowed_operations` lets `actor` do `operation` on `task` (a
+    row read by `_task_row`, which knows whether the actor is a candidate)."""
     verdict = allowed_operations(task, actor, candidate=task.actor_is_candidate)[operation]
     if not verdict:
         raise OperationRefused(actor.pk, verdict.reason)
-    return task
 
 
 def unclaim_task(task_id: int, actor: Official) -> HumanTask:
@@ -567,9 +573,7 @@ def add_signer_task(task_id: int, actor: Official, to_official_id: int | None, p
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         task = rows["task"]
-        verdict = allowed_operations(task, actor, candidate=task.actor_is_candidate)["add_signer"]
-        if not verdict:
-            raise OperationRefused(actor.pk, verdict.reason)
+        _require(task, actor, "add_signer")
         if position not in SIGNER_POSITIONS:
             raise InvalidInput(_("Choose before or after."), field="position")
         text = _reason(reason, "reason")
@@ -604,9 +608,7 @@ def remove_signer_task(task_id: int, actor: Official, signer_task_id: int | None
 
     def work(instance: ProcessInstance, runner: ProcessRunner, workflow) -> None:
         task = rows["task"]
-        verdict = allowed_operations(task, actor, candidate=task.actor_is_candidate)["remove_signer"]
-        if not verdict:
-            raise OperationRefused(actor.pk, verdict.reason)
+        _require(task, actor, "remove_signer")
         other = instance.tasks.filter(pk=signer_task_id, spec_name=task.spec_name).select_related(
             "assignee").first() if isinstance(signer_task_id, int) else None
         if other is None:
