@@ -22,7 +22,15 @@ from webapp.access import official_required
 from workflows.org.forms import CalendarOverrideForm
 from workflows.org.models import ABPair, CalendarOverride, Department, Official, OrgChange, Role, Window
 from workflows.org.selectors import calendar_year, may_keep_org_and_calendar, may_read_org, org_chart
-from workflows.org.services import add_ab_pair, change_official, end_ab_pair
+from workflows.org.services import (
+    add_ab_pair,
+    add_department,
+    add_window,
+    change_official,
+    change_window,
+    end_ab_pair,
+    rename_department,
+)
 from workflows.runtime.clock import today
 from workflows.runtime.errors import InvalidInput
 from workflows.runtime.services.calendar import delete_override, save_override
@@ -106,9 +114,76 @@ def _check_read(request: HttpRequest) -> bool:
 @official_required
 def org_chart_page(request: HttpRequest) -> HttpResponse:
     may_edit = _check_read(request)
+    return _chart_page(request, may_edit)
+
+
+def _chart_page(request: HttpRequest, may_edit: bool, status: int = 200) -> HttpResponse:
     return render(request, "org/chart.html", {"chart": org_chart(), "may_edit": may_edit,
+                                              "departments": Department.objects.order_by("name"),
                                               "changes": OrgChange.objects.select_related("actor", "official")
-                                              .order_by("-at", "-pk")[:10]})
+                                              .order_by("-at", "-pk")[:10]}, status=status)
+
+
+class UnitForm(forms.Form):
+    """A department's or a window's name (and a window's number); the service refuses what is wrong, in Chinese."""
+
+    name = forms.CharField(required=False, label="名称")
+    number = forms.CharField(required=False, label="窗口号")
+    reason = forms.CharField(max_length=200, required=False, label="原因")
+
+
+class WindowForm(UnitForm):
+    department = forms.ModelChoiceField(Department.objects.all(), label="进驻部门")
+
+
+def _unit_change(request: HttpRequest, form: forms.Form, write, done: str) -> HttpResponse:
+    """Run one department or window change from the chart page: back to the chart, or the chart with the error
+    (400) when the form or the service refuses it."""
+    if not _check_read(request):
+        raise PermissionDenied
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _chart_page(request, True, 400)
+    try:
+        write(form.cleaned_data)
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+        return _chart_page(request, True, 400)
+    messages.success(request, done)
+    return redirect("org_chart")
+
+
+@require_POST
+@official_required
+def department_add(request: HttpRequest) -> HttpResponse:
+    return _unit_change(request, UnitForm(request.POST), lambda data: add_department(
+        data["name"], reason=data["reason"], actor=request.official), _("Department added."))
+
+
+@require_POST
+@official_required
+def department_rename(request: HttpRequest, department_id: int) -> HttpResponse:
+    department = get_object_or_404(Department, pk=department_id)
+    return _unit_change(request, UnitForm(request.POST), lambda data: rename_department(
+        department, data["name"], reason=data["reason"], actor=request.official), _("Department renamed."))
+
+
+@require_POST
+@official_required
+def window_add(request: HttpRequest, department_id: int) -> HttpResponse:
+    department = get_object_or_404(Department, pk=department_id)
+    return _unit_change(request, UnitForm(request.POST), lambda data: add_window(
+        department, data["name"], number=data["number"], reason=data["reason"], actor=request.official),
+        _("Window added."))
+
+
+@require_POST
+@official_required
+def window_change(request: HttpRequest, window_id: int) -> HttpResponse:
+    window = get_object_or_404(Window, pk=window_id)
+    return _unit_change(request, WindowForm(request.POST), lambda data: change_window(
+        window, name=data["name"], number=data["number"], department=data["department"], reason=data["reason"],
+        actor=request.official), _("Window saved."))
 
 
 class OfficialForm(forms.Form):

@@ -4,7 +4,9 @@ tasks it affects re-routed, in one transaction.
 Open tasks were resolved against the org chart when they became ready. When an official gains or loses a role,
 moves to another window or department, leaves or returns to duty, or an A/B pair starts or ends, the tasks
 assigned by the affected roles (and those the officials hold) are resolved again, and each moved task's timeline
-says "岗位变动，按新组织架构重新分派". Bad input is refused before anything is written, naming the field.
+says "岗位变动，按新组织架构重新分派". Departments and windows are added and renamed here too (a window may move to
+another department once nobody works on it); those changes move no task, so they are only kept and audited.
+Bad input is refused before anything is written, naming the field.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from engine.assignment import DEFAULT_SCOPE
 from workflows.org.models import ABPair, Department, Official, OrgChange, Role, Window
@@ -117,7 +119,147 @@ def end_ab_pair(pair: ABPair, *, last_day: date, reason: str = "", actor: Offici
         return pair
 
 
-def _record(official: Official, actor: Official | None, what: str, summary: str, before: Any, after: Any,
+def add_department(name: str, *, reason: str = "", actor: Official | None = None) -> Department:
+    """A new department stationed in the centre; its name is unique."""
+    name = _name(name, "名称", Department._meta.get_field("name").max_length)
+    with transaction.atomic():
+        if Department.objects.filter(name=name).exists():
+            raise InvalidInput(f"名称：已有进驻部门“{name}”", field="name")
+        department = _create_unique(Department, "name", f"名称：已有进驻部门“{name}”", name=name)
+        _record(None, actor, "department_added", f"新增进驻部门：{name}", None, _department_of(department), reason)
+        return department
+
+
+def rename_department(department: Department, name: str, *, reason: str = "",
+                      actor: Official | None = None) -> Department:
+    """Only the name changes: officials, windows and open tasks point at the department, not at its name."""
+    name = _name(name, "名称", Department._meta.get_field("name").max_length)
+    with transaction.atomic():
+        department = _locked_department(department)
+        if department.name == name:
+            return department
+        if Department.objects.filter(name=name).exclude(pk=department.pk).exists():
+            raise InvalidInput(f"名称：已有进驻部门“{name}”", field="name")
+        before = _department_of(department)
+        department.name = name
+        _save_unique(department, ["name"], f"名称：已有进驻部门“{name}”")
+        _record(None, actor, "department_renamed", f"进驻部门更名：{before['name']} → {name}", before,
+                _department_of(department), reason)
+        return department
+
+
+def add_window(department: Department, name: str, *, number: str = "", reason: str = "",
+               actor: Official | None = None) -> Window:
+    """A new window of `department`; its name is unique within the department."""
+    name = _name(name, "名称", Window._meta.get_field("name").max_length)
+    number = _number(number)
+    with transaction.atomic():
+        department = _locked_department(department)
+        message = f"名称：{department.name}已有窗口“{name}”"
+        if department.windows.filter(name=name).exists():
+            raise InvalidInput(message, field="name")
+        window = _create_unique(Window, "name", message, department=department, name=name, number=number)
+        _record(None, actor, "window_added", f"新增窗口：{department.name} {_label(_window_of(window))}", None,
+                _window_of(window), reason)
+        return window
+
+
+def change_window(window: Window, *, name: str, number: str, department: Department, reason: str = "",
+                  actor: Official | None = None) -> Window:
+    """Rename or renumber a window, or move it to another department. A window with officials on it is not moved:
+    their department would no longer be the window's (change_official keeps the two together), so they are moved
+    off it first on their own pages, where their open tasks are re-routed."""
+    name = _name(name, "名称", Window._meta.get_field("name").max_length)
+    number = _number(number)
+    with transaction.atomic():
+        department = _locked_department(department)
+        window = Window.objects.select_for_update().select_related("department").get(pk=window.pk)
+        before = _window_of(window)
+        if department.pk != window.department_id:
+            staff = list(window.officials.order_by("pk").values_list("name", flat=True))
+            if staff:
+                raise InvalidInput(f"进驻部门：窗口“{window.name}”还有工作人员（{'、'.join(staff)}），"
+                                   "请先将其调离该窗口再迁移", field="department")
+        message = f"名称：{department.name}已有窗口“{name}”"
+        if department.windows.filter(name=name).exclude(pk=window.pk).exists():
+            raise InvalidInput(message, field="name")
+        window.name, window.number, window.department = name, number, department
+        _save_unique(window, ["name", "number", "department"], message)
+        after = _window_of(window)
+        if before == after:
+            return window
+        _record(None, actor, "window_changed", f"窗口 {before['department_name']} {_label(before)}："
+                f"{_describe_window(before, after)}", before, after, reason)
+        return window
+
+
+def _name(value: str, label: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"{label}：不能为空", field="name")
+    if len(value) > max_length:
+        raise InvalidInput(f"{label}：不能超过{max_length}个字", field="name")
+    return value
+
+
+def _number(value: str) -> str:
+    value = (value or "").strip()
+    max_length = Window._meta.get_field("number").max_length
+    if len(value) > max_length:
+        raise InvalidInput(f"窗口号：不能超过{max_length}个字", field="number")
+    return value
+
+
+def _locked_department(department: Department) -> Department:
+    """The department row, locked; an unsaved or since-deleted one is refused."""
+    found = Department.objects.select_for_update().filter(pk=department.pk).first() if department.pk else None
+    if found is None:
+        raise InvalidInput("进驻部门：不存在的进驻部门", field="department")
+    return found
+
+
+def _create_unique(model: type, field: str, message: str, **values: Any) -> Any:
+    """Create the row; a concurrent twin that slipped past the check is refused like a duplicate, not a 500."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**values)
+    except IntegrityError:
+        raise InvalidInput(message, field=field) from None
+
+
+def _save_unique(row: Any, fields: list[str], message: str) -> None:
+    try:
+        with transaction.atomic():
+            row.save(update_fields=fields)
+    except IntegrityError:
+        raise InvalidInput(message, field="name") from None
+
+
+def _department_of(department: Department) -> dict[str, Any]:
+    return {"department": department.pk, "name": department.name}
+
+
+def _window_of(window: Window) -> dict[str, Any]:
+    return {"window": window.pk, "name": window.name, "number": window.number,
+            "department": window.department_id, "department_name": window.department.name}
+
+
+def _label(window: dict[str, Any]) -> str:
+    return f"{window['number']}号 {window['name']}" if window["number"] else window["name"]
+
+
+def _describe_window(before: dict[str, Any], after: dict[str, Any]) -> str:
+    parts = []
+    if before["name"] != after["name"]:
+        parts.append(f"更名为{after['name']}")
+    if before["number"] != after["number"]:
+        parts.append(f"窗口号 {before['number'] or '无'} → {after['number'] or '无'}")
+    if before["department"] != after["department"]:
+        parts.append(f"迁至{after['department_name']}")
+    return "；".join(parts)
+
+
+def _record(official: Official | None, actor: Official | None, what: str, summary: str, before: Any, after: Any,
             reason: str) -> OrgChange:
     """The history row and the audit row of one change (the audit is the centre-wide log; the history, the org's)."""
     audit.record("org_changed", actor=actor, message=summary + (f"（原因：{reason}）" if reason else ""),
