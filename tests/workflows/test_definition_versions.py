@@ -175,7 +175,7 @@ def test_the_leave_route_reads_only_what_the_leave_family_declares_as_start_data
         load_bundle(sources, "leave_approval", replace(vocabulary, start_variables=without_days))
     [problem] = info.value.problems
     assert problem.filename == "leave_approval.bpmn"
-    assert "days" in problem.reason
+    assert "days" in problem.reason and "（leave_route_shenxian.dmn）" in problem.reason
 
 
 def test_the_complaint_decision_reads_only_what_the_complaint_process_sets(centre):
@@ -195,7 +195,7 @@ def test_the_complaint_decision_reads_only_what_the_complaint_process_sets(centr
         load_bundle(broken, "complaint", vocabulary)
     [problem] = info.value.problems
     assert (problem.filename, problem.element_id) == ("complaint.bpmn", "propose_measure")
-    assert "duty_rule_measure" in problem.reason and "finding" in problem.reason
+    assert "（duty_rule_measures.dmn）的输入“查实情形 finding”读取的变量 finding" in problem.reason
     undeclared = dict(vocabulary.start_variables)
     del undeclared["complaint"]
     assert load_bundle(broken, "complaint", replace(vocabulary, start_variables=undeclared))  # why it is declared
