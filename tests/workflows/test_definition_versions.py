@@ -178,6 +178,18 @@ def test_the_leave_route_reads_only_what_the_leave_family_declares_as_start_data
     assert "days" in problem.reason and "（leave_route_shenxian.dmn）" in problem.reason
 
 
+def test_every_shipped_process_with_a_decision_has_its_start_data_declared(centre):
+    """Otherwise the deploy check leaves that process's decision inputs unchecked (see the test below)."""
+    from lxml import etree
+
+    bpmn = Path(__file__).resolve().parent.parent.parent / "bpmn"
+    with_decisions = {process.get("id") for path in bpmn.glob("*.bpmn")
+                      for process in etree.parse(str(path)).iter("{*}process")
+                      if next(process.iter("{*}businessRuleTask"), None) is not None}
+    assert with_decisions == {"leave_approval", "complaint"}
+    assert with_decisions <= set(deploy_vocabulary().start_variables)
+
+
 def test_the_complaint_decision_reads_only_what_the_complaint_process_sets(centre):
     """The discipline family declares the complaint's start data, so its decision inputs are checked at deploy:
     they come from the rule task's preScript, and losing one of those assignments is refused."""
