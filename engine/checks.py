@@ -237,7 +237,14 @@ def provided_variables(task_specs: Iterable[object], roots: Mapping[str, etree._
     return names
 
 
-def dmn_input_problems(filename: str, task_specs: list[object], provided: set[str]) -> Iterator[DefinitionError]:
+def decision_table_files(roots: Mapping[str, etree._Element]) -> dict[str, str]:
+    """Decision table id → the .dmn file holding it, so a problem at the rule task also names the table's file."""
+    return {el.get("id"): filename for filename, root in roots.items() if filename.endswith(".dmn")
+            for el in root.iter() if isinstance(el.tag, str) and el.tag.endswith("}decisionTable") and el.get("id")}
+
+
+def dmn_input_problems(filename: str, task_specs: list[object], provided: set[str],
+                       table_files: Mapping[str, str] | None = None) -> Iterator[DefinitionError]:
     """A decision input naming a variable nothing sets would read nothing when the rule task runs."""
     known = provided | set(dir(builtins))
     for task_spec in task_specs:
@@ -248,8 +255,10 @@ def dmn_input_problems(filename: str, task_specs: list[object], provided: set[st
             missing = sorted(_names(column.expression or "") - known)
             if missing:
                 label = column.label or column.id
+                table = engine.decision_table
+                where = (table_files or {}).get(table.id)
                 yield DefinitionError(
                     filename, task_spec.bpmn_id,
-                    f"决策表“{engine.decision_table.name or engine.decision_table.id}”的输入“{label}”读取的变量 "
+                    f"决策表“{table.name or table.id}”{f'（{where}）' if where else ''}的输入“{label}”读取的变量 "
                     f"{'、'.join(missing)} 在流程中无处赋值（开始数据、脚本、任务结果都没有）",
                 )

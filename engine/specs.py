@@ -468,9 +468,10 @@ def _dmn_input_problems(spec, subprocess_specs: Mapping, roots: Mapping[str, etr
         return []
     pairs = list(_all_task_specs(spec, subprocess_specs))
     provided = checks.provided_variables([t for _f, t in pairs], roots) | set(declared[process_id])
+    table_files = checks.decision_table_files(roots)
     problems: list[DefinitionError] = []
     for filename, task_spec in pairs:
-        problems.extend(checks.dmn_input_problems(filename, [task_spec], provided))
+        problems.extend(checks.dmn_input_problems(filename, [task_spec], provided, table_files))
     return problems
 
 

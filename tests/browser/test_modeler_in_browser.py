@@ -49,12 +49,20 @@ def test_edit_validate_and_publish_the_leave_process(centre, clock, deploy_leave
     page.wait_for_selector("[data-modeler][data-ready=true]")
     assert page.locator(".modeler-canvas .djs-element[data-element-id=approve_leave]").count() == 1
     assert page.locator(".modeler-properties .bio-properties-panel").count() == 1
+    # bpmn-js's own labels in Chinese (webapp/frontend/translate-zh.js): the panel's general group, the palette
+    panel = page.locator(".modeler-properties .bio-properties-panel")
+    general = panel.locator("[data-group-id=group-general] .bio-properties-panel-group-header-title")
+    assert general.inner_text() == "常规"
+    assert "General" not in panel.inner_text()
+    assert page.locator(".djs-palette [aria-label='创建任务']").count() == 1
     page.screenshot(path=str(shots / "modeler-bpmn.png"))
 
     # the leave tier table: half a day or less becomes one day or less
     page.click(f".modeler-tab[data-file='{DMN}']")
     cell = page.locator(f"td[data-element-id={CELL}] .content-editable")
     assert cell.inner_text().strip() == "? <= 0.5"
+    assert page.locator(".modeler-dmn .hit-policy .dms-label").first.inner_text().strip() == "命中策略："
+    assert page.locator(".modeler-dmn th.input-cell .clause").first.inner_text().strip() == "当"
     cell.click()
     page.keyboard.press("Control+A")
     page.keyboard.type("? <= 1")

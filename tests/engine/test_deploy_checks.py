@@ -152,7 +152,7 @@ def test_a_decision_input_nothing_sets_is_refused_at_the_rule_task():
     found = problems({"rule_task.bpmn": RULE_TASK, "route.dmn": ROUTE_DMN}, rule_task(frozenset()))
     [(file, element, reason)] = found
     assert (file, element) == ("rule_task.bpmn", "route")
-    assert reason.startswith("决策表“")
+    assert reason.startswith("决策表“") and "（route.dmn）的输入" in reason
     assert "读取的变量 days 在流程中无处赋值（开始数据、脚本、任务结果都没有）" in reason
 
 

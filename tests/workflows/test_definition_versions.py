@@ -175,7 +175,42 @@ def test_the_leave_route_reads_only_what_the_leave_family_declares_as_start_data
         load_bundle(sources, "leave_approval", replace(vocabulary, start_variables=without_days))
     [problem] = info.value.problems
     assert problem.filename == "leave_approval.bpmn"
-    assert "days" in problem.reason
+    assert "days" in problem.reason and "（leave_route_shenxian.dmn）" in problem.reason
+
+
+def test_every_shipped_process_with_a_decision_has_its_start_data_declared(centre):
+    """Otherwise the deploy check leaves that process's decision inputs unchecked (see the test below)."""
+    from lxml import etree
+
+    bpmn = Path(__file__).resolve().parent.parent.parent / "bpmn"
+    with_decisions = {process.get("id") for path in bpmn.glob("*.bpmn")
+                      for process in etree.parse(str(path)).iter("{*}process")
+                      if next(process.iter("{*}businessRuleTask"), None) is not None}
+    assert with_decisions == {"leave_approval", "complaint"}
+    assert with_decisions <= set(deploy_vocabulary().start_variables)
+
+
+def test_the_complaint_decision_reads_only_what_the_complaint_process_sets(centre):
+    """The discipline family declares the complaint's start data, so its decision inputs are checked at deploy:
+    they come from the rule task's preScript, and losing one of those assignments is refused."""
+    bpmn = Path(__file__).resolve().parent.parent.parent / "bpmn"
+    sources = {name: (bpmn / name).read_text(encoding="utf-8")
+               for name in ("complaint.bpmn", "duty_rule_measures.dmn")}
+    vocabulary = deploy_vocabulary()
+    assert "complaint_id" in vocabulary.start_variables["complaint"]
+    assert "case_id" in vocabulary.start_variables["sanction"]
+    assert load_bundle(sources, "complaint", vocabulary)
+    assignment = 'finding = investigation.get("finding") or ""\n'
+    assert assignment in sources["complaint.bpmn"]
+    broken = dict(sources, **{"complaint.bpmn": sources["complaint.bpmn"].replace(assignment, "", 1)})
+    with pytest.raises(DefinitionError) as info:
+        load_bundle(broken, "complaint", vocabulary)
+    [problem] = info.value.problems
+    assert (problem.filename, problem.element_id) == ("complaint.bpmn", "propose_measure")
+    assert "（duty_rule_measures.dmn）的输入“查实情形 finding”读取的变量 finding" in problem.reason
+    undeclared = dict(vocabulary.start_variables)
+    del undeclared["complaint"]
+    assert load_bundle(broken, "complaint", replace(vocabulary, start_variables=undeclared))  # why it is declared
 
 
 def test_compare_marks_added_removed_and_changed_elements_and_ignores_layout():

@@ -120,3 +120,21 @@ def test_contradictory_targets_are_refused(centre, office):
     assert not Complaint.objects.exists()
     consistent = complain(centre, target_kind=OFFICIAL, target_official=lisi, target_window=lisi.window)
     assert (consistent.target_official, consistent.target_window) == (lisi, lisi.window)
+
+
+def test_the_start_data_the_family_declares_is_what_the_services_pass(centre, office):
+    """The deploy check trusts DISCIPLINE_FAMILY.start_variables: a name declared but never passed would hide a
+    decision input nothing sets."""
+    from workflows.discipline.family import DISCIPLINE_FAMILY
+    from workflows.runtime.engine_env import runner_for
+
+    def data_of(instance) -> dict:
+        instance.refresh_from_db()
+        runner = runner_for(instance.definition)
+        return runner.open_data(runner.restore(instance.state))
+
+    declared = DISCIPLINE_FAMILY.start_variables
+    assert set(declared["complaint"]) <= set(data_of(complain(centre).instance))
+    case = open_case(target_kind=OFFICIAL, target_official=centre["lisi"], measure=JIEMIAN, rule_code="5.2",
+                     facts="迟到", opened_by=office)
+    assert set(declared["sanction"]) <= set(data_of(case.instance))

@@ -23,6 +23,7 @@ import lintConfig from "./lint-config.js";
 import { noteLoopRefs, restoreLoopRefs } from "./loop-refs.js";
 import GovflowPropertiesProvider from "./govflow-properties.js";
 import spiffworkflowModdle from "./spiffworkflow-moddle.json";
+import { translateZhModule } from "./translate-zh.js";
 
 const PROBLEM_MARKER = "govflow-problem";
 
@@ -112,7 +113,7 @@ class ModelerPage {
       propertiesPanel: { parent: editor.pane.querySelector(".modeler-properties") },
       linting: { bpmnlint: lintConfig, active: true },
       additionalModules: [
-        BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, lintModule,
+        BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, lintModule, translateZhModule,
         {
           __init__: ["govflowPropertiesProvider"],
           govflowPropertiesProvider: ["type", GovflowPropertiesProvider],
@@ -131,7 +132,13 @@ class ModelerPage {
 
   async openDmn(editor) {
     editor.pane.innerHTML = '<div class="modeler-dmn"></div>';
-    const modeler = new DmnModeler({ container: editor.pane.querySelector(".modeler-dmn") });
+    const modeler = new DmnModeler({
+      container: editor.pane.querySelector(".modeler-dmn"),
+      // per view: dmn-js replaces `common.additionalModules` with each view's own list
+      drd: { additionalModules: [translateZhModule] },
+      decisionTable: { additionalModules: [translateZhModule] },
+      literalExpression: { additionalModules: [translateZhModule] },
+    });
     await modeler.importXML(editor.xml);
     const table = modeler.getViews().find((view) => view.type === "decisionTable");
     if (table) { await modeler.open(table); }

@@ -45,6 +45,14 @@ DISCIPLINE_FAMILY = ProcessFamily(
     name="discipline",
     label=_("Discipline"),
     process_keys=("complaint", "sanction"),
+    # What services.file_complaint / open_case put in the start data, so the deploy check (engine.checks) covers
+    # the complaint's decision duty_rule_measure: its inputs are set by the rule task's preScript, not by start data.
+    start_variables={
+        "complaint": ("complaint_id", "complaint_number", "source", "summary", "target_kind", "target_window_id",
+                      "target_official_id"),
+        "sanction": ("case_id", "case_number", "target_kind", "target_official_id", "target_window_id",
+                     "deciding_role", "proposed_measure", "rule_code", "rule_text", "facts", "origin"),
+    },
     task_forms={
         "investigation": InvestigationForm,
         "complaint_reply": ComplaintReplyForm,
