@@ -73,40 +73,32 @@ def _moved(what: str, old: datetime, new: datetime, reason: str) -> str:
 
 
 def _move_task_due_dates(reason: str, actor: Official | None) -> int:
-    calendar = working_calendar()
-    moved = 0
     tasks = HumanTask.objects.filter(state=HumanTask.OPEN, due_working_days__isnull=False, due_at__isnull=False)
-    for task in tasks.select_related("instance"):
-        due = calendar.deadline(task.created_at, task.due_working_days)
-        if due == task.due_at:
-            continue
-        old = task.due_at
-        task.due_at = due
-        task.save(update_fields=["due_at"])
-        old_due = old.astimezone(CENTRE_TZ)
-        audit.record("deadline_moved", task=task, actor=actor, message=_moved(task.title, old_due, due, reason),
-                     before={"due": old_due.isoformat()}, after={"due": due.isoformat()})
-        moved += 1
-    return moved
+    return _recount_task_times(tasks, "due_at", "due_working_days", "due", lambda task: task.title, reason, actor)
 
 
 def _move_task_timeouts(reason: str, actor: Official | None) -> int:
-    """Open tasks whose timeout rule has not acted yet: their timeout is counted again from when they opened, and
-    the due-soon warning of those not warned yet follows their (possibly moved) deadline."""
-    calendar = working_calendar()
-    moved = 0
+    """Open tasks whose timeout rule has not acted yet: their timeout is counted again from when they opened."""
     tasks = HumanTask.objects.filter(state=HumanTask.OPEN, timeout_working_days__isnull=False,
                                      timeout_done_at__isnull=True)
+    return _recount_task_times(tasks, "timeout_at", "timeout_working_days", "timeout",
+                               lambda task: f"{task.title}超时处理", reason, actor)
+
+
+def _recount_task_times(tasks, field: str, days_field: str, key: str, what, reason: str,
+                        actor: Official | None) -> int:
+    """Count each task's `field` again as `days_field` working days from when it opened; each one the calendar moved
+    is saved and audited ("deadline_moved", `key` before and after). Returns how many moved."""
+    calendar = working_calendar()
+    moved = 0
     for task in tasks.select_related("instance"):
-        timeout = calendar.deadline(task.created_at, task.timeout_working_days)
-        if timeout == task.timeout_at:
+        old, new = getattr(task, field), calendar.deadline(task.created_at, getattr(task, days_field))
+        if new == old:
             continue
-        old = task.timeout_at
-        task.timeout_at = timeout
-        task.save(update_fields=["timeout_at"])
-        audit.record("deadline_moved", task=task, actor=actor,
-                     message=_moved(f"{task.title}超时处理", old, timeout, reason),
-                     before={"timeout": old.astimezone(CENTRE_TZ).isoformat()}, after={"timeout": timeout.isoformat()})
+        setattr(task, field, new)
+        task.save(update_fields=[field])
+        audit.record("deadline_moved", task=task, actor=actor, message=_moved(what(task), old, new, reason),
+                     before={key: old.astimezone(CENTRE_TZ).isoformat()}, after={key: new.isoformat()})
         moved += 1
     return moved
 
