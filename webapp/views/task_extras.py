@@ -7,7 +7,6 @@ URL); a refusal or bad file is shown on the page with its reason, never a 500.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from engine.errors import EngineError
 from webapp.access import official_required, visible_instances
+from webapp.views.tasks import visible_task
 from workflows.runtime.models import HumanTask
-from workflows.runtime.selectors import find_task, task_visible_to, visible_attachment
+from workflows.runtime.selectors import visible_attachment
 from workflows.runtime.services.task_extras import (
     SIGNATURE_KINDS,
     add_attachment,
@@ -30,15 +30,6 @@ from workflows.runtime.services.task_extras import (
 _IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 
 
-def _visible_task(request: HttpRequest, task_id: int) -> HumanTask:
-    task = find_task(task_id)
-    if task is None:
-        raise Http404
-    if not task_visible_to(task, request.official):
-        raise PermissionDenied
-    return task
-
-
 def _extras_anchor(task: HumanTask) -> HttpResponse:
     return redirect(reverse("task", args=[task.pk]) + "#task-extras")
 
@@ -46,7 +37,7 @@ def _extras_anchor(task: HumanTask) -> HttpResponse:
 @require_POST
 @official_required
 def comment(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task(request, task_id)
     try:
         add_comment(task.pk, request.official, request.POST.get("text", ""))
     except EngineError as exc:
@@ -59,7 +50,7 @@ def comment(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 @official_required
 def attach(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task(request, task_id)
     try:
         attachment = add_attachment(task.pk, request.official, request.FILES.get("file"))
     except EngineError as exc:

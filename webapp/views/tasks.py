@@ -53,13 +53,19 @@ def _task_or_404(task_id: int) -> HumanTask:
     return task
 
 
+def visible_task(request: HttpRequest, task_id: int) -> HumanTask:
+    """The task, 404 when there is none, 403 when the official may not see it (task_visible_to)."""
+    task = _task_or_404(task_id)
+    if not task_visible_to(task, request.official):
+        raise PermissionDenied
+    return task
+
+
 @require_http_methods(["GET", "POST"])
 @official_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     official = request.official
-    task = _task_or_404(task_id)
-    if not task_visible_to(task, official):
-        raise PermissionDenied
+    task = visible_task(request, task_id)
     form = None
     kept = None  # what the official typed into a task someone else handled first
     if request.method == "POST":
@@ -128,9 +134,7 @@ def claim(request: HttpRequest, task_id: int) -> HttpResponse:
 def _pass_on(request: HttpRequest, task_id: int, act, done: str, *, then: str = "inbox") -> HttpResponse:
     """Run one transition from a task page's form; a refusal is shown on the task page, never a 500. Afterwards the
     official goes to `then`: the inbox when the task left them, "task" when it stays theirs (加签, 减签)."""
-    task = _task_or_404(task_id)
-    if not task_visible_to(task, request.official):
-        raise PermissionDenied
+    task = visible_task(request, task_id)
     try:
         act(task)
     except EngineError as exc:
@@ -210,9 +214,7 @@ def send_back(request: HttpRequest, task_id: int) -> HttpResponse:
 @official_required
 def take_back(request: HttpRequest, task_id: int) -> HttpResponse:
     """撤回 from the task page or the 已办 row: the reopened task's page, or the reason it cannot be taken back."""
-    task = _task_or_404(task_id)
-    if not task_visible_to(task, request.official):
-        raise PermissionDenied
+    task = visible_task(request, task_id)
     try:
         reopened = take_back_task(task.pk, request.official)
     except EngineError as exc:
