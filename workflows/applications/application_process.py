@@ -24,6 +24,7 @@ from workflows.org.selectors import working_calendar
 from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.models import HumanTask, ProcessDefinition
+from workflows.runtime.selectors import holders_of
 from workflows.runtime.services.definitions import deploy_from_files
 from workflows.runtime.services.notifications import notify
 
@@ -188,7 +189,7 @@ def _notify_step(application: Application, spec_name: str, message: str) -> int:
                                     state=HumanTask.OPEN).first()
     if task is None:
         return 0
-    recipients = [task.assignee_id] if task.assignee_id else list(task.candidates.values_list("pk", flat=True))
+    recipients = holders_of(task)
     notify(recipients, message, task=task)
     audit.record("application_reminder_sent", task=task, message=message, after={"notified": len(recipients)})
     return len(recipients)

@@ -19,6 +19,7 @@ from workflows.discipline.services import flag_escalations_without_basis, open_c
 from workflows.org.selectors import working_calendar
 from workflows.runtime import audit
 from workflows.runtime.clock import now
+from workflows.runtime.selectors import holders_of
 from workflows.runtime.services.notifications import notify
 
 
@@ -168,7 +169,7 @@ def remind_appeal_decider(context: dict[str, Any], case_id: int) -> dict:
     task = open_step(case.instance, "decide_appeal")
     if task is None:
         return {"notified": 0}
-    recipients = [task.assignee_id] if task.assignee_id else list(task.candidates.values_list("pk", flat=True))
+    recipients = holders_of(task)
     due = case.appeal.due_on
     notify(recipients, f"{case.respondent.name}对{case.number}的书面申辩须于{chinese_date(due)}前作出复核决定",
                        task=task)

@@ -80,6 +80,11 @@ def filter_tasks(tasks: QuerySet[HumanTask], *, process: str = "", text: str = "
     return tasks
 
 
+def holders_of(task: HumanTask) -> list[int]:
+    """Who holds a task now, to tell them something: its assignee, else every official it is offered to."""
+    return [task.assignee_id] if task.assignee_id else list(task.candidates.values_list("pk", flat=True))
+
+
 def task_visible_to(task: HumanTask, official: Official) -> bool:
     """Who may open a task page: its candidates, assignee, delegator, completer, and the applicant of the case."""
     return (

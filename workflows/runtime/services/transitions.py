@@ -32,6 +32,7 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now, today
 from workflows.runtime.errors import Conflict, InvalidInput
 from workflows.runtime.models import AuditEvent, HumanTask, Notification, ProcessInstance, SendBack
+from workflows.runtime.selectors import holders_of
 from workflows.runtime.services.instances import instance_of_task, lock_instance, raise_if_busy, write_instance
 from workflows.runtime.services.notifications import notify
 
@@ -625,7 +626,7 @@ def remove_signer_task(task_id: int, actor: Official, signer_task_id: int | None
         who = other.assignee.name if other.assignee_id else "、".join(other.candidates.values_list("name", flat=True))
         audit.record("task_signer_removed", task=other, actor=actor, message=f"{task.title} − {who}：{text}",
                      after={"signer": who, "reason": text})
-        notify([other.assignee_id] if other.assignee_id else list(other.candidates.values_list("pk", flat=True)),
+        notify(holders_of(other),
                f"{actor.name}在“{task.title}”（{task.case_number}）减签，您无需再审批：{text}", task=other)
         rows["other"] = other
 
@@ -676,9 +677,8 @@ def send_back_task(task_id: int, actor: Official, target: str, reason: str) -> H
         audit.record("task_sent_back", task=task, actor=actor, message=f"{task.title} → {targets[target]}：{reason}",
                      after={"target": targets[target], "reason": reason})
         if returned is not None:
-            recipients = [returned.assignee_id] if returned.assignee_id else list(
-                returned.candidates.values_list("pk", flat=True))
-            notify(recipients, f"{actor.name}将“{task.title}”（{task.case_number}）退回至“{returned.title}”：{reason}",
+            notify(holders_of(returned),
+                   f"{actor.name}将“{task.title}”（{task.case_number}）退回至“{returned.title}”：{reason}",
                    task=returned, kind=Notification.RETURN)
         return returned or task
 

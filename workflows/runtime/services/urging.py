@@ -19,6 +19,7 @@ from workflows.runtime import audit
 from workflows.runtime.clock import now
 from workflows.runtime.errors import Forbidden, InvalidInput, TooSoon
 from workflows.runtime.models import AuditEvent, HumanTask, Notification
+from workflows.runtime.selectors import holders_of
 from workflows.runtime.services.instances import lock_instance
 from workflows.runtime.services.notifications import notify
 
@@ -72,7 +73,7 @@ def urge_task(task_id: int, actor: Official) -> HumanTask:
             again = timezone.localtime(last + URGE_INTERVAL).strftime("%Y-%m-%d %H:%M")
             raise TooSoon(_("You urged this task at %(at)s; you may urge it again after %(again)s.")
                           % {"at": timezone.localtime(last).strftime("%H:%M"), "again": again})
-        holders = [task.assignee_id] if task.assignee_id else list(task.candidates.values_list("pk", flat=True))
+        holders = holders_of(task)
         names = list(Official.objects.filter(pk__in=holders).order_by("pk").values_list("name", flat=True))
         due = timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M")
         notify(holders, f"{actor.name}催办：{task.title}（{task.case_number}）已于 {due} 到期，请尽快办理", task=task,
