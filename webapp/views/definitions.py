@@ -46,13 +46,19 @@ def definition_list(request: HttpRequest) -> HttpResponse:
     return render(request, "definitions/list.html", {"keys": keys})
 
 
-@require_GET
-@official_required
-def definition_detail(request: HttpRequest, definition_id: int) -> HttpResponse:
+def _managed_definition(request: HttpRequest, definition_id: int):
+    """The version, for a definition manager only (403 otherwise); 404 when there is none."""
     _require_manager(request)
     definition = find_definition(definition_id)
     if definition is None:
         raise Http404
+    return definition
+
+
+@require_GET
+@official_required
+def definition_detail(request: HttpRequest, definition_id: int) -> HttpResponse:
+    definition = _managed_definition(request, definition_id)
     return _detail(request, definition, ActivateForm())
 
 
@@ -69,10 +75,7 @@ def _detail(request: HttpRequest, definition, form: ActivateForm, status: int = 
 @official_required
 def definition_activate(request: HttpRequest, definition_id: int) -> HttpResponse:
     """设为当前版本: new cases start on this version (a rollback, or forward again), with a reason."""
-    _require_manager(request)
-    definition = find_definition(definition_id)
-    if definition is None:
-        raise Http404
+    definition = _managed_definition(request, definition_id)
     form = ActivateForm(request.POST)
     if not form.is_valid():
         return _detail(request, definition, form, status=400)
